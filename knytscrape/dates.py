@@ -1,0 +1,440 @@
+"""Read the dates and times the site writes, in Swedish, into ISO 8601 text.
+
+Stored form:
+
+* a date alone is ``YYYY-MM-DD``;
+* a moment with a known time of day is ``YYYY-MM-DDTHH:MM:SS+HH:MM`` with the Europe/Stockholm offset of
+  that local time: ``+01:00`` in winter, ``+02:00`` in summer.
+
+A value that cannot be read with certainty is ``None``: nothing is ever guessed, and callers keep the raw
+text next to it. In particular:
+
+* a year is never taken from the clock. A date written without a year gets ``default_year`` only when the
+  caller passes one (the caller knows the year for sure, e.g. from the page's own dates); otherwise it is
+  unreadable;
+* a weekday that does not match the date (``måndag 29 oktober 2017``; that was a Sunday) makes it
+  unreadable; with ``default_year`` this also catches a wrong year;
+* a time written with an impossible value (``24.00``, ``25.61``) makes the whole moment unreadable, not
+  just its time: ``iso``, ``date`` and ``time`` are all ``None``;
+* a local time that does not exist in Stockholm (clocks jump from 02:00 to 03:00 on the last Sunday of
+  March, so ``2017-03-26 02:30`` never happened) is unreadable;
+* a local time that happens twice (clocks go back from 03:00 to 02:00 on the last Sunday of October, so
+  ``2017-10-29 02:30`` happened at +02:00 and again at +01:00) is read as its first occurrence,
+  summer time ``+02:00`` (``fold=0``);
+* years outside 1900-2099 are unreadable (``18 maj 1300`` is far likelier a mistyped ``13.00``);
+* a bare hour counts as a time only after ``kl``/``kl.``/``klockan`` (``kl 13``), or as the end of a range
+  whose start had it (``kl 13-17``); ``2017-10-29 14`` and ``Tid: 13-17`` are unreadable;
+* day.month with dots needs a year (``29.10.2017``); ``29.10`` alone looks like a time and is unreadable.
+  ``18/5`` and ``18 maj`` without a year are dates that need ``default_year``;
+* an explicit UTC offset or ``Z`` in the text is not a supported form (unreadable).
+
+Text is matched case-insensitively after Unicode NFC normalisation; NBSP and other whitespace runs count as
+one space, every Unicode dash counts as ``-``, spaces around a dash are ignored, trailing ``.``, ``:`` and
+``,`` are dropped, and a leading label of one to three words ending with a colon (``Datum:``,
+``Publicerat:``, ``Tid:``) is ignored.
+
+Date forms: ``2017-10-29``, ``29 oktober 2017`` / ``29 okt 2017`` / ``29 okt. 2017`` (Swedish month names,
+full or abbreviated, ``sep`` and ``sept`` both), ``29/10 2017``, ``29/10-2017``, ``29/10/2017``,
+``29.10.2017``, ``18/5``, ``18 maj``, each optionally preceded by a Swedish weekday (``söndag``,
+``söndagen``, with or without a comma) and/or ``den``.
+Time forms, after the date separated by a space (an optional comma before it) or ``T`` after an ISO date:
+``14:32``, ``14.32``, ``14:32:05``, ``kl 14``, ``kl. 14.32``, ``kl.14``, ``klockan 14``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import unicodedata
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+__all__ = [
+    "MAX_YEAR",
+    "MIN_YEAR",
+    "STOCKHOLM",
+    "UNREADABLE",
+    "NonexistentTimeError",
+    "ParsedMoment",
+    "parse_date",
+    "parse_moment",
+    "parse_span",
+    "parse_time_range",
+    "to_iso",
+]
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+MIN_YEAR = 1900
+MAX_YEAR = 2099
+
+
+@dataclass(frozen=True)
+class ParsedMoment:
+    """One date with an optional time of day; all three fields are None when the text was unreadable."""
+
+    date: datetime.date | None
+    time: datetime.time | None  # None when only a date was given
+    iso: str | None  # "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM:SS+HH:MM"; None when unreadable
+
+    @property
+    def readable(self) -> bool:
+        return self.iso is not None
+
+
+UNREADABLE = ParsedMoment(None, None, None)
+
+
+class NonexistentTimeError(ValueError):
+    """A local time skipped by the switch to summer time: it never happened in Stockholm."""
+
+
+# --- normalisation -----------------------------------------------------------------------------------
+
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d", "-"))
+_SPACED_DASH = re.compile(r" ?- ?")
+_LABEL = re.compile(r"(?:[a-zåäö]+ ){0,2}[a-zåäö]+: ?")
+
+
+def _normalise(raw: str | None) -> str:
+    """Lower-cased text with whitespace, dashes and trailing punctuation tidied (see module docstring)."""
+    if raw is None:
+        return ""
+    text = unicodedata.normalize("NFC", raw).translate(_ZERO_WIDTH).translate(_DASHES)
+    text = " ".join(text.split()).lower()  # str.split() splits on NBSP and other Unicode spaces too
+    text = _SPACED_DASH.sub("-", text)
+    text = text.rstrip(" .:,")
+    label = _LABEL.match(text)
+    if label:
+        text = text[label.end() :]
+    return text
+
+
+# --- tokens --------------------------------------------------------------------------------------------
+
+_MONTHS = {
+    "januari": 1, "jan": 1,
+    "februari": 2, "feb": 2,
+    "mars": 3, "mar": 3,
+    "april": 4, "apr": 4,
+    "maj": 5,
+    "juni": 6, "jun": 6,
+    "juli": 7, "jul": 7,
+    "augusti": 8, "aug": 8,
+    "september": 9, "sept": 9, "sep": 9,
+    "oktober": 10, "okt": 10,
+    "november": 11, "nov": 11,
+    "december": 12, "dec": 12,
+}  # fmt: skip
+_WEEKDAYS = {"måndag": 0, "tisdag": 1, "onsdag": 2, "torsdag": 3, "fredag": 4, "lördag": 5, "söndag": 6}
+
+_MONTH_ALT = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_MONTH = rf"(?P<mon>{_MONTH_ALT})\.?(?![a-zåäö])"
+
+_WEEKDAY_RE = re.compile(rf"(?P<wd>{'|'.join(_WEEKDAYS)})(?:en)?,? ")
+_DEN_RE = re.compile(r"den ")
+_DATE_FORMS = (
+    ("iso", re.compile(r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?!\d)")),
+    ("dotted", re.compile(r"(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})(?!\d)")),
+    ("slash", re.compile(r"(?P<d>\d{1,2})/(?P<m>\d{1,2})(?:[ /-](?P<y>\d{4}))?(?![\d/])")),
+    ("named", re.compile(rf"(?P<d>\d{{1,2}}) {_MONTH}(?: (?P<y>\d{{4}}))?")),
+)
+# "9-11 augusti 2024": two days of one month (spans only)
+_DAY_RANGE = re.compile(rf"(?P<d1>\d{{1,2}})-(?P<d2>\d{{1,2}}) {_MONTH}(?: (?P<y>\d{{4}}))?")
+
+_TIME_RE = re.compile(
+    r"(?:(?P<kl>kl\.?|klockan) ?)?(?P<h>\d{1,2})(?:[.:](?P<min>\d{2})(?::(?P<s>\d{2}))?)?(?!\d|[.:]\d)"
+)
+_TIME_SEP = re.compile(r",? ")
+_ISO_TIME_SEP = re.compile(r"t")
+_RANGE_SEP = re.compile(r"-| till ")
+
+
+@dataclass(frozen=True)
+class _DateParts:
+    year: int | None
+    month: int | None
+    day: int
+    weekday: int | None
+    form: str
+
+
+@dataclass(frozen=True)
+class _TimeParts:
+    hour: int
+    minute: int
+    second: int
+    kl: bool
+
+
+def _date_at(text: str, pos: int) -> tuple[_DateParts, int] | None:
+    """A date starting at ``pos`` (optional weekday and "den" first) and the position after it."""
+    weekday = None
+    match = _WEEKDAY_RE.match(text, pos)
+    if match:
+        weekday = _WEEKDAYS[match["wd"]]
+        pos = match.end()
+    match = _DEN_RE.match(text, pos)
+    if match:
+        pos = match.end()
+    for form, pattern in _DATE_FORMS:
+        match = pattern.match(text, pos)
+        if match:
+            groups = match.groupdict()
+            month = _MONTHS[groups["mon"]] if groups.get("mon") else int(groups["m"])
+            year = int(groups["y"]) if groups["y"] else None
+            return _DateParts(year, month, int(groups["d"]), weekday, form), match.end()
+    return None
+
+
+def _time_at(text: str, pos: int, *, allow_bare_hour: bool = False) -> tuple[_TimeParts, int] | None:
+    """A time starting at ``pos`` and the position after it. Values are not range-checked here."""
+    match = _TIME_RE.match(text, pos)
+    if not match:
+        return None
+    kl = match["kl"] is not None
+    if match["min"] is None and not (kl or allow_bare_hour):
+        return None  # a bare number is not a time
+    parts = _TimeParts(int(match["h"]), int(match["min"] or 0), int(match["s"] or 0), kl)
+    return parts, match.end()
+
+
+def _moment_at(text: str, pos: int) -> tuple[_DateParts, _TimeParts | None, int] | None:
+    """A date with an optional time starting at ``pos``, and the position after it."""
+    found = _date_at(text, pos)
+    if found is None:
+        return None
+    date_parts, pos = found
+    separators = (_ISO_TIME_SEP, _TIME_SEP) if date_parts.form == "iso" else (_TIME_SEP,)
+    for separator in separators:
+        sep = separator.match(text, pos)
+        if sep:
+            timed = _time_at(text, sep.end())
+            if timed:
+                return date_parts, timed[0], timed[1]
+    return date_parts, None, pos
+
+
+def _times_text(text: str) -> tuple[_TimeParts, _TimeParts | None] | None:
+    """The whole of ``text`` as one time or a time range."""
+    first = _time_at(text, 0)
+    if first is None:
+        return None
+    start, pos = first
+    if pos == len(text):
+        return start, None
+    sep = _RANGE_SEP.match(text, pos)
+    if not sep:
+        return None
+    second = _time_at(text, sep.end(), allow_bare_hour=start.kl)
+    if second is None or second[1] != len(text):
+        return None
+    return start, second[0]
+
+
+# --- building values --------------------------------------------------------------------------------
+
+
+def _make_date(parts: _DateParts, year: int | None) -> datetime.date | None:
+    if year is None or parts.month is None or not MIN_YEAR <= year <= MAX_YEAR:
+        return None
+    try:
+        date = datetime.date(year, parts.month, parts.day)
+    except ValueError:
+        return None
+    if parts.weekday is not None and date.weekday() != parts.weekday:
+        return None
+    return date
+
+
+def _make_time(parts: _TimeParts | None) -> datetime.time | None:
+    if parts is None:
+        return None
+    try:
+        return datetime.time(parts.hour, parts.minute, parts.second)  # 24:00 and 25.61 raise
+    except ValueError:
+        return None
+
+
+def _moment(date: datetime.date | None, time: datetime.time | None) -> ParsedMoment:
+    if date is None:
+        return UNREADABLE
+    try:
+        return ParsedMoment(date, time, to_iso(date, time))
+    except NonexistentTimeError:
+        return UNREADABLE
+
+
+def _aware(moment: ParsedMoment) -> datetime.datetime:
+    assert moment.date is not None and moment.time is not None
+    return datetime.datetime.combine(moment.date, moment.time, tzinfo=STOCKHOLM)
+
+
+def _ends_before(end: ParsedMoment, start: ParsedMoment) -> bool:
+    assert end.date is not None and start.date is not None
+    if end.time is not None and start.time is not None:
+        return _aware(end) < _aware(start)
+    return end.date < start.date
+
+
+def to_iso(date: datetime.date, time: datetime.time | None = None) -> str:
+    """``YYYY-MM-DD``, or with a naive local ``time`` ``YYYY-MM-DDTHH:MM:SS+HH:MM`` in Stockholm time.
+
+    Fractions of a second are dropped. A local time that happens twice gets its first occurrence (summer
+    time); one that never happened raises :class:`NonexistentTimeError`.
+    """
+    if isinstance(date, datetime.datetime):
+        raise TypeError("to_iso() takes a date and a time, not a datetime")
+    if time is None:
+        return date.isoformat()
+    if time.tzinfo is not None:
+        raise ValueError("to_iso() takes a naive local time")
+    local = datetime.datetime.combine(date, time.replace(fold=0), tzinfo=STOCKHOLM)
+    # A time in the spring gap does not survive a round trip through UTC: 02:30 comes back as 03:30.
+    back = local.astimezone(datetime.timezone.utc).astimezone(STOCKHOLM)
+    if back.replace(tzinfo=None) != local.replace(tzinfo=None):
+        raise NonexistentTimeError(f"{date} {time} does not exist in Europe/Stockholm")
+    return local.isoformat(timespec="seconds")
+
+
+# --- public parsers ---------------------------------------------------------------------------------
+
+
+def parse_moment(raw: str | None, *, default_year: int | None = None) -> ParsedMoment:
+    """One date with an optional time of day; :data:`UNREADABLE` when it cannot be read for certain.
+
+    ``default_year`` is used only for a date written without a year.
+    """
+    text = _normalise(raw)
+    found = _moment_at(text, 0)
+    if found is None or found[2] != len(text):
+        return UNREADABLE
+    date_parts, time_parts, _ = found
+    date = _make_date(date_parts, date_parts.year if date_parts.year is not None else default_year)
+    time = _make_time(time_parts)
+    if time_parts is not None and time is None:
+        return UNREADABLE  # a time was written but is impossible: the whole moment is unreadable
+    return _moment(date, time)
+
+
+def parse_date(raw: str | None) -> str | None:
+    """The calendar date as ``YYYY-MM-DD`` (e.g. an article's "Publicerat:"), or None.
+
+    Any form :func:`parse_moment` reads is accepted, but the year must be written out (no default year).
+    A time of day, if present, must be valid and is then dropped: only the date is returned.
+    """
+    moment = parse_moment(raw)
+    return moment.date.isoformat() if moment.date is not None else None
+
+
+def parse_time_range(raw: str | None) -> tuple[datetime.time | None, datetime.time | None]:
+    """A start time and an optional end time; ``(None, None)`` when unreadable.
+
+    ``13.00-17.00``, ``13.00 – 17.00``, ``Tid: 13.00 – 17.00``, ``kl. 18.30``, ``kl 13``, ``kl 13-17``,
+    ``18:30``, ``13.00 till 17.00``. The end is not required to be later than the start here (no date is
+    known); :func:`parse_span` checks that.
+    """
+    found = _times_text(_normalise(raw))
+    if found is None:
+        return None, None
+    start, end = _make_time(found[0]), _make_time(found[1])
+    if start is None or (found[1] is not None and end is None):
+        return None, None
+    return start, end
+
+
+def parse_span(
+    raw: str | None,
+    *,
+    default_year: int | None = None,
+    on_date: datetime.date | None = None,
+) -> tuple[ParsedMoment, ParsedMoment | None]:
+    """A start and an optional end (None when the text gives no end).
+
+    Forms: a single moment; ``2024-08-09 – 2024-08-11``; ``18 maj 2024 kl. 13.00 – 19 maj 2024 kl. 17.00``;
+    ``18 maj 2024 kl. 13.00–17.00`` (end on the same day); ``9–11 augusti 2024``; and times alone
+    (``Tid: 13.00-17.00``, ``kl 13``) on ``on_date``, a date the caller found elsewhere. ``on_date`` is used
+    only when the text has no date of its own. ``till`` works as well as a dash.
+
+    A year written on only one side is shared with the other (``9 aug – 11 aug 2024``); ``default_year`` is
+    used only when neither side has one. The whole span is read or nothing is: ``(UNREADABLE, None)`` when
+    either side is unreadable or the end comes before the start (an end time earlier than the start time on
+    the same day is not taken to mean the next day).
+    """
+    text = _normalise(raw)
+    found = _span_text(text, default_year, on_date)
+    return found if found is not None else (UNREADABLE, None)
+
+
+def _span_text(
+    text: str, default_year: int | None, on_date: datetime.date | None
+) -> tuple[ParsedMoment, ParsedMoment | None] | None:
+    times = _times_text(text)
+    if times is not None:
+        if on_date is None:
+            return None
+        return _finish(on_date, times[0], on_date, times[1], has_end=times[1] is not None)
+
+    days = _DAY_RANGE.fullmatch(text)
+    if days:
+        month, year = _MONTHS[days["mon"]], int(days["y"]) if days["y"] else default_year
+        start = _make_date(_DateParts(year, month, int(days["d1"]), None, "named"), year)
+        end = _make_date(_DateParts(year, month, int(days["d2"]), None, "named"), year)
+        return _finish(start, None, end, None, has_end=True)
+
+    first = _moment_at(text, 0)
+    if first is None:
+        return None
+    start_date, start_time, pos = first
+    if pos == len(text):
+        year = start_date.year if start_date.year is not None else default_year
+        return _finish(_make_date(start_date, year), start_time, None, None, has_end=False)
+
+    sep = _RANGE_SEP.match(text, pos)
+    if not sep:
+        return None
+    second = _moment_at(text, sep.end())
+    if second is not None and second[2] == len(text):
+        end_date, end_time, _ = second
+    else:
+        # only a time after the separator: the end is on the start's day
+        if start_time is None:
+            return None
+        timed = _time_at(text, sep.end(), allow_bare_hour=start_time.kl)
+        if timed is None or timed[1] != len(text):
+            return None
+        end_date, end_time = start_date, timed[0]
+
+    year = start_date.year if start_date.year is not None else end_date.year
+    end_year = end_date.year if end_date.year is not None else start_date.year
+    if year is None:
+        year = end_year = default_year
+    return _finish(
+        _make_date(start_date, year), start_time, _make_date(end_date, end_year), end_time, has_end=True
+    )
+
+
+def _finish(
+    start_date: datetime.date | None,
+    start_time: _TimeParts | None,
+    end_date: datetime.date | None,
+    end_time: _TimeParts | None,
+    *,
+    has_end: bool,
+) -> tuple[ParsedMoment, ParsedMoment | None] | None:
+    """Build and check both moments; None when any written part is impossible."""
+    moments = []
+    for date, time_parts in ((start_date, start_time), (end_date, end_time))[: 2 if has_end else 1]:
+        time = _make_time(time_parts)
+        if time_parts is not None and time is None:
+            return None
+        moment = _moment(date, time)
+        if not moment.readable:
+            return None
+        moments.append(moment)
+    if not has_end:
+        return moments[0], None
+    start, end = moments
+    if _ends_before(end, start):
+        return None
+    return start, end

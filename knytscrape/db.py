@@ -1,0 +1,163 @@
+"""The database schema in one place: tables, keys, indexes, full-text search (sqlite-utils).
+
+``open_database`` creates or migrates the schema; it is safe to call on every run. Column meanings are
+documented for readers in data/metadata.yml, and a test checks that every column here is described
+there.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlite_utils
+
+DEFAULT_DB_PATH = "data/knytpunkt.db"
+
+# FTS5 with unicode61 folding case but keeping diacritics: å, ä and ö stay distinct from a and o.
+FTS_TOKENIZE = "unicode61 remove_diacritics 0"
+
+TABLES: dict[str, dict] = {
+    "articles": {
+        "pk": "id",
+        "columns": {
+            "id": int,
+            "url": str,
+            "source_url": str,
+            "title": str,
+            "published": str,
+            "published_raw": str,
+            "lead": str,
+            "body": str,
+            "credit": str,
+            "image_count": int,
+            "gallery_line": str,
+            "lead_image_url": str,
+            "template": str,
+            "comment_count": int,
+            "comment_count_listed": int,
+            "first_seen": str,
+            "last_seen": str,
+        },
+        "indexes": [["published"], ["last_seen"]],
+        "fts": ["title", "lead", "body"],
+    },
+    "images": {
+        "pk": "id",
+        "columns": {
+            "id": str,
+            "article_id": int,
+            "position": int,
+            "url": str,
+            "caption": str,
+            "credit": str,
+            "kind": str,
+            "page_url": str,
+            "first_seen": str,
+            "last_seen": str,
+        },
+        "foreign_keys": [("article_id", "articles", "id")],
+        "indexes": [["article_id", "position"]],
+        "fts": ["caption"],
+    },
+    "comments": {
+        "pk": "id",
+        "columns": {
+            "id": str,
+            "article_id": int,
+            "position": int,
+            "author": str,
+            "posted": str,
+            "posted_raw": str,
+            "text": str,
+            "first_seen": str,
+            "last_seen": str,
+        },
+        "foreign_keys": [("article_id", "articles", "id")],
+        "indexes": [["article_id", "position"], ["posted"]],
+        "fts": ["author", "text"],
+    },
+    "videos": {
+        "pk": "id",
+        "columns": {
+            "id": str,
+            "url": str,
+            "title": str,
+            "published": str,
+            "published_raw": str,
+            "description": str,
+            "embed_url": str,
+            "provider": str,
+            "provider_id": str,
+            "thumbnail_url": str,
+            "duration": int,
+            "article_id": int,
+            "first_seen": str,
+            "last_seen": str,
+        },
+        "foreign_keys": [("article_id", "articles", "id")],
+        "indexes": [["published"], ["article_id"]],
+        "fts": ["title", "description"],
+    },
+    "events": {
+        "pk": "id",
+        "columns": {
+            "id": str,
+            "url": str,
+            "title": str,
+            "starts_at": str,
+            "ends_at": str,
+            "all_day": int,
+            "date_raw": str,
+            "location": str,
+            "organiser": str,
+            "description": str,
+            "status": str,
+            "first_seen": str,
+            "last_seen": str,
+        },
+        "indexes": [["starts_at"], ["status"]],
+        "fts": ["title", "location", "description"],
+    },
+    "crawls": {
+        "pk": "id",
+        "columns": {
+            "id": int,
+            "spider": str,
+            "base_url": str,
+            "started": str,
+            "finished": str,
+            "status": str,
+            "pages": int,
+            "items": int,
+            "errors": int,
+            "stats": str,
+        },
+        "indexes": [["started"]],
+    },
+}
+
+
+def open_database(path: str | Path = DEFAULT_DB_PATH) -> sqlite_utils.Database:
+    """Open (creating folders, tables, indexes and FTS as needed) the archive database."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite_utils.Database(path)
+    db.enable_wal()
+    db.execute("PRAGMA foreign_keys = ON")
+    ensure_schema(db)
+    return db
+
+
+def ensure_schema(db: sqlite_utils.Database) -> None:
+    for name, spec in TABLES.items():
+        table = db[name]
+        if not table.exists():
+            table.create(spec["columns"], pk=spec["pk"], foreign_keys=spec.get("foreign_keys"))
+        else:
+            missing = {c: t for c, t in spec["columns"].items() if c not in table.columns_dict}
+            for column, column_type in missing.items():
+                table.add_column(column, column_type)
+        for columns in spec.get("indexes", []):
+            table.create_index(columns, if_not_exists=True)
+        if spec.get("fts") and not db[f"{name}_fts"].exists():
+            table.enable_fts(spec["fts"], create_triggers=True, tokenize=FTS_TOKENIZE)

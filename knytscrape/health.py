@@ -1,0 +1,28 @@
+"""Is a finished crawl healthy? Plain reasons for the operator, from the crawl stats."""
+
+from __future__ import annotations
+
+# The least share of stored articles that must have each field; below it the site has probably
+# changed under us.
+COVERAGE_THRESHOLDS = {"title": 0.95, "published": 0.9, "lead": 0.8, "body": 0.8}
+MAX_ERROR_SHARE = 0.1
+
+
+def crawl_health(spider: str, stats: dict) -> list[str]:
+    problems = []
+    reason = stats.get("finish_reason")
+    if reason != "finished":
+        problems.append(f"{spider}: the crawl ended with {reason!r}, not 'finished'")
+    pages = stats.get("response_received_count", 0)
+    errors = stats.get("log_count/ERROR", 0) + stats.get("spider_exceptions/count", 0)
+    if pages == 0:
+        problems.append(f"{spider}: no page could be fetched (is the site up, is the base URL right?)")
+    elif errors > max(3, MAX_ERROR_SHARE * pages):
+        problems.append(f"{spider}: {errors} errors on {pages} pages")
+    if spider == "articles" and pages and not stats.get("knyt/pages/article"):
+        problems.append("articles: no article could be read on any page: the page template may have changed")
+    for field, least in COVERAGE_THRESHOLDS.items():
+        share = stats.get(f"knyt/coverage/{field}")
+        if share is not None and share < least:
+            problems.append(f"{spider}: only {share:.0%} of articles have a {field} (expected at least {least:.0%})")
+    return problems

@@ -1,0 +1,61 @@
+"""The records a crawl produces, one class per kind.
+
+Parsers fill what the page shows; pipelines fill what is derived (ISO dates, ids, counts). Field names
+are the database columns of shared/interface.md unless a comment says otherwise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class ImageItem:
+    """One picture of an article: an inline picture of the old template or gallery image K."""
+
+    position: int  # 1-based, page order (for gallery images: K of artiklar.php?id=N&img=K)
+    url: str  # absolute
+    caption: str | None = None
+    credit: str | None = None
+    kind: str = "inline"  # "inline" (in the text) or "gallery" (from an &img=K view)
+    page_url: str | None = None  # the page it was read from
+    id: str | None = None  # set by the images pipeline: "<article_id>-<position>"
+    article_id: int | None = None
+
+
+@dataclass
+class CommentItem:
+    """One reader comment, as printed under ``Kommentarer:``."""
+
+    position: int  # 1-based, page order
+    author: str | None
+    posted_raw: str | None  # the date text as printed
+    text: str  # plain text, paragraphs separated by a blank line
+    posted: str | None = None  # ISO 8601, set by the dates pipeline
+    id: str | None = None  # stable hash, set by the comments pipeline
+    article_id: int | None = None
+
+
+@dataclass
+class ArticleItem:
+    id: int
+    url: str  # canonical, on knytpunkt.se
+    source_url: str  # the URL actually fetched
+    title: str | None
+    published_raw: str | None
+    lead: str | None
+    body: str | None
+    credit: str | None
+    image_count: int | None  # the number the gallery line declares
+    gallery_line: str | None = None
+    lead_image_url: str | None = None
+    template: str = "modern"  # "modern" (title twice, gallery line) or "old" (2007–2010, inline pictures)
+    published: str | None = None  # set by the dates pipeline
+    images: list[ImageItem] = field(default_factory=list)
+    comments: list[CommentItem] = field(default_factory=list)
+    has_comment_section: bool = False
+    comment_count: int | None = None  # comments stored, set by the comments pipeline
+    comment_count_listed: int | None = None  # "Kommentarer [ N ]" in the yearly archive, when seen
+    gallery_positions: list[int] = field(default_factory=list)  # K of the &img=K links on the page
+    first_seen: str | None = None  # set by storage
+    last_seen: str | None = None

@@ -1,0 +1,296 @@
+"""Article pages (``artiklar.php?id=N``): HTML -> ArticleItem.
+
+The page is read as a flow of lines and images (textflow) and cut at visible landmarks:
+
+    chrome … Publicerat: DATE | title (twice in the modern template) | lead | [lead image] credit |
+    gallery line + thumbnails | lead again | body … | Tillbaka | Kommentarer: … | Lämna en kommentar
+
+The old template (2007–2010) prints the title once, has no gallery line and no repeated lead, and
+carries its pictures inline: image, its own credit line, a caption.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from knytscrape.items import ArticleItem, ImageItem
+from knytscrape.parsers import landmarks as lm
+from knytscrape.parsers.comments import parse_comments
+from knytscrape.parsers.textflow import Image, Line, Token, text_flow
+from knytscrape.urls import article_id, canonical_article_url, gallery_position
+
+
+def squash(text: str) -> str:
+    """Text compared without regard to whitespace (the repeated lead is re-wrapped)."""
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def same_title(a: str, b: str) -> bool:
+    return squash(a).rstrip(".").casefold() == squash(b).rstrip(".").casefold()
+
+
+@dataclass
+class Picture:
+    """An image with the credit and caption lines that follow it."""
+
+    image: Image
+    credit: str | None = None
+    caption: list[str] | None = None
+    before_body: bool = True  # seen before the first body paragraph (a modern lead image)
+
+
+@dataclass
+class Segment:
+    kind: str  # "para", "image", "credit", "gallery"
+    lines: list[str] = field(default_factory=list)
+    image: Image | None = None
+    count: int | None = None
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+def find_published(flow: list[Token]) -> tuple[int, str | None] | None:
+    """Index of the ``Publicerat:`` line and the raw date text; None when the page has none."""
+    for index, token in enumerate(flow):
+        if isinstance(token, Line):
+            match = lm.PUBLISHED.match(token.text)
+            if match:
+                raw = match.group("raw").strip() or None
+                return index, raw
+    return None
+
+
+def is_gallery_link(url: str | None) -> bool:
+    return bool(url) and gallery_position(url) is not None
+
+
+def is_navigation_only(line: Line) -> bool:
+    """A line made only of links to gallery views ("1 2 3 4", "Visa bilderna »")."""
+    if not line.links or not all(is_gallery_link(href) for href in line.hrefs):
+        return False
+    linked = squash(" ".join(text for _, text in line.links))
+    return squash(line.text) == linked
+
+
+def is_content_end(line: Line) -> bool:
+    return (
+        line.in_form
+        or bool(lm.BACK.match(line.text))
+        or bool(lm.COMMENTS_HEADER.match(line.text))
+        or bool(lm.COMMENT_FORM.match(line.text))
+        or lm.is_chrome(line.text)
+    )
+
+
+def is_decoration(image: Image) -> bool:
+    return image.background or bool(lm.OVERLAY_IMAGE.search(image.src)) or bool(lm.LOGO_ALT.search(image.alt))
+
+
+class ArticleParser:
+    """One ``_parse_<field>`` per field, each on the flow of the page."""
+
+    def parse(self, html: str, url: str) -> ArticleItem | None:
+        """The article on the page, or None when the page holds no article (no ``Publicerat:``)."""
+        flow = text_flow(html, url)
+        found = find_published(flow)
+        number = article_id(url)
+        if found is None or number is None:
+            return None
+        pub_index, raw = found
+        content, rest = self._split_content(flow, pub_index + 1)
+        published_raw, content = self._parse_published_raw(raw, content)
+        title, duplicated, content = self._parse_title(content)
+        segments = self._segments(content)
+        lead, segments = self._parse_lead(segments)
+        pictures, body, image_count, gallery_line, repeated_lead = self._read_sections(segments, lead)
+        if lead is None and body:
+            lead = body.pop(0)  # pictures came before any text: the first paragraph is the lead
+        modern = duplicated or gallery_line is not None or repeated_lead
+        lead_picture = pictures[0] if modern and pictures and pictures[0].before_body else None
+        inline = [p for p in pictures if p is not lead_picture]
+        has_section, comments = parse_comments(rest)
+        return ArticleItem(
+            id=number,
+            url=canonical_article_url(number),
+            source_url=url,
+            title=title,
+            published_raw=published_raw,
+            lead=lead,
+            body="\n\n".join(body) if body else None,
+            credit=self._parse_credit(lead_picture, inline, segments),
+            image_count=image_count,
+            gallery_line=gallery_line,
+            lead_image_url=(lead_picture.image.src or None) if lead_picture else None,
+            template="modern" if modern else "old",
+            images=self._parse_images(inline, url),
+            comments=comments,
+            has_comment_section=has_section,
+            gallery_positions=self._parse_gallery_positions(flow),
+        )
+
+    # -- cutting the page -------------------------------------------------------------------------
+
+    def _split_content(self, flow: list[Token], start: int) -> tuple[list[Token], list[Token]]:
+        """The article tokens after ``Publicerat:`` up to the first end landmark, and what follows."""
+        for index in range(start, len(flow)):
+            token = flow[index]
+            if isinstance(token, Line) and is_content_end(token):
+                return flow[start:index], flow[index:]
+        return flow[start:], []
+
+    def _parse_published_raw(self, raw: str | None, content: list[Token]) -> tuple[str | None, list[Token]]:
+        lines = [t for t in content if isinstance(t, Line)]
+        if raw is None and lines and lm.PUBLISHED_VALUE.match(lines[0].text):
+            # label and value in separate elements: the date is the next line
+            first = lines[0]
+            return first.text, [t for t in content if t is not first]
+        if raw:
+            match = lm.PUBLISHED_VALUE.match(raw)
+            if match and match.group("rest"):
+                # the title ran on after the date on the same line
+                block = lines[0].block if lines else -1
+                return match.group("raw"), [Line(match.group("rest"), block), *content]
+        return raw, content
+
+    def _parse_title(self, content: list[Token]) -> tuple[str | None, bool, list[Token]]:
+        lines = [i for i, t in enumerate(content) if isinstance(t, Line)]
+        if not lines:
+            return None, False, content
+        first = lines[0]
+        title = content[first].text
+        drop = {first}
+        duplicated = len(lines) > 1 and same_title(content[lines[1]].text, title)
+        if duplicated:
+            drop.add(lines[1])
+        return title, duplicated, [t for i, t in enumerate(content) if i not in drop]
+
+    def _segments(self, content: list[Token]) -> list[Segment]:
+        """Paragraphs, images, credit lines and gallery lines in page order."""
+        segments: list[Segment] = []
+        current: Segment | None = None
+        current_block = None
+        for token in content:
+            if isinstance(token, Image):
+                current = None
+                if is_decoration(token) or is_gallery_link(token.link):
+                    continue  # gallery thumbnails are read from their own &img=K views
+                segments.append(Segment("image", image=token))
+                continue
+            text = token.text
+            if is_navigation_only(token):
+                current = None
+                continue
+            gallery = lm.GALLERY.match(text)
+            if gallery:
+                segments.append(Segment("gallery", [text], count=int(gallery.group("count"))))
+                current = None
+            elif lm.CREDIT.match(text):
+                segments.append(Segment("credit", [text]))
+                current = None
+            elif current is not None and current.kind == "para" and current_block == token.block:
+                current.lines.append(text)
+            else:
+                current = Segment("para", [text])
+                segments.append(current)
+            current_block = token.block
+        return segments
+
+    def _parse_lead(self, segments: list[Segment]) -> tuple[str | None, list[Segment]]:
+        for index, segment in enumerate(segments):
+            if segment.kind == "para":
+                return segment.text, segments[index + 1:]
+            if segment.kind in ("credit", "gallery"):
+                break  # no lead before the pictures
+        return None, segments
+
+    def _read_sections(self, segments: list[Segment], lead: str | None):
+        """Pictures (image + credit + caption), body paragraphs, the gallery count, the repeated lead."""
+        pictures: list[Picture] = []
+        body: list[str] = []
+        image_count = gallery_line = None
+        repeated_lead = False
+        open_picture: Picture | None = None  # a picture that may still get its credit or caption
+        awaiting_caption = False
+        pending_repeat: list[str] = []  # paragraphs that may be the lead printed again in pieces
+        for segment in segments:
+            if segment.kind == "image":
+                open_picture = Picture(segment.image, before_body=not body)
+                pictures.append(open_picture)
+                awaiting_caption = False
+            elif segment.kind == "credit":
+                if open_picture is not None and open_picture.credit is None:
+                    open_picture.credit = segment.text
+                    awaiting_caption = True
+                else:
+                    pictures.append(Picture(Image("", "", -1), credit=segment.text, before_body=not body))
+                    open_picture, awaiting_caption = None, False
+            elif segment.kind == "gallery":
+                if image_count is None:
+                    image_count, gallery_line = segment.count, segment.text
+                open_picture, awaiting_caption = None, False
+            else:
+                is_lead_again = (
+                    lead is not None and not body and not repeated_lead and self._continues_lead(pending_repeat,
+                                                                                              segment, lead)
+                )
+                if is_lead_again:
+                    pending_repeat.append(segment.text)
+                    if squash(" ".join(pending_repeat)) == squash(lead):
+                        repeated_lead, pending_repeat = True, []
+                    open_picture, awaiting_caption = None, False
+                    continue
+                body.extend(pending_repeat)
+                pending_repeat = []
+                if open_picture is not None and awaiting_caption:
+                    open_picture.caption = segment.lines
+                    open_picture, awaiting_caption = None, False
+                    continue
+                open_picture = None
+                body.append(segment.text)
+        body.extend(pending_repeat)
+        return [p for p in pictures if p.image.src or p.credit], body, image_count, gallery_line, repeated_lead
+
+    @staticmethod
+    def _continues_lead(pending: list[str], segment: Segment, lead: str) -> bool:
+        candidate = squash(" ".join([*pending, segment.text]))
+        return squash(lead).startswith(candidate) and bool(candidate)
+
+    # -- fields -----------------------------------------------------------------------------------
+
+    def _parse_credit(self, lead_picture: Picture | None, inline: list[Picture], segments) -> str | None:
+        if lead_picture and lead_picture.credit:
+            return lead_picture.credit
+        for picture in inline:
+            if picture.credit:
+                return picture.credit
+        return None
+
+    def _parse_images(self, pictures: list[Picture], url: str) -> list[ImageItem]:
+        items = []
+        for picture in pictures:
+            if not picture.image.src:
+                continue  # a credit line without an image: nothing to store as a picture
+            items.append(
+                ImageItem(
+                    position=len(items) + 1,
+                    url=picture.image.src,
+                    caption="\n".join(picture.caption) if picture.caption else None,
+                    credit=picture.credit,
+                    kind="inline",
+                    page_url=url,
+                )
+            )
+        return items
+
+    def _parse_gallery_positions(self, flow: list[Token]) -> list[int]:
+        positions: set[int] = set()
+        for token in flow:
+            hrefs = [token.link] if isinstance(token, Image) else token.hrefs
+            for href in hrefs:
+                k = gallery_position(href) if href else None
+                if k:
+                    positions.add(k)
+        return sorted(positions)

@@ -1,0 +1,128 @@
+"""Reader comments under ``Kommentarer:``.
+
+The real site's comment markup has never been seen. We read the plausible range of author lines,
+each followed by text that may span paragraphs:
+
+    Anna Berg skrev 2017-10-29 14:32:           (author, "skrev", date-time)
+    Skrivet av: Anna Berg  /  29 oktober 2017 kl. 14.32   (author line, then a date line)
+    Anna Berg | 29/10 2017                      (author | date)
+    Anna Berg, 2017-10-29 14:32  /  2017-10-29 Anna Berg   (a short line of a name and a date)
+
+The section ends at the comment form (``Lämna en kommentar`` or any form field), at the page chrome
+or at the end of the page. The date stays raw here; the dates pipeline turns it into ISO 8601.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from knytscrape.items import CommentItem
+from knytscrape.parsers import landmarks as lm
+from knytscrape.parsers.textflow import Line, Token
+
+MONTHS = r"(?:jan|feb|mar|apr|maj|jun|jul|aug|sep|okt|nov|dec)[a-zåäö]*\.?"
+TIME = r"(?:\s*(?:,|kl\.?|klockan)?\s*\d{1,2}(?:[:.]\d{2}){1,2})"
+DATE_TEXT = (
+    r"(?:(?:(?:mån|tis|ons|tors|fre|lör|sön)dag(?:en)?\s+)?(?:den\s+)?"
+    rf"(?:\d{{4}}-\d{{1,2}}-\d{{1,2}}(?:T\d{{1,2}}:\d{{2}}(?::\d{{2}})?)?|\d{{1,2}}/\d{{1,2}}(?:[-/ ]\s*\d{{2,4}})?"
+    rf"|\d{{1,2}}\.\d{{1,2}}\.\d{{2,4}}|\d{{1,2}}\s+{MONTHS}(?:\s+\d{{4}})?)"
+    rf"{TIME}?)"
+)
+NAME = r"[^\s|:,()][^|:()]{0,60}?"
+
+SKREV = re.compile(rf"^(?P<author>{NAME})\s+skrev(?:\s+(?:den\s+)?(?P<when>{DATE_TEXT}))?\s*:?\s*$", re.I)
+WRITTEN_BY = re.compile(
+    rf"^(?:skrivet|skriven|postat|inlagd|inlagt)\s+av\s*:?\s*(?P<author>{NAME})"
+    rf"(?:\s*(?:,|den|-|–|\|)\s*(?P<when>{DATE_TEXT}))?\s*:?\s*$",
+    re.I,
+)
+# The same two with an unreadable date: "skrev …:" and "|" are strong enough signals on their own.
+SKREV_LOOSE = re.compile(rf"^(?P<author>{NAME})\s+skrev\s+(?P<when>[^:\d]{{0,20}}\d[^:]{{0,20}}?)\s*:\s*$", re.I)
+PIPE = re.compile(rf"^(?P<author>{NAME})\s*\|\s*(?P<when>[^|]{{0,40}}?)\s*:?\s*$", re.I)
+NAME_THEN_DATE = re.compile(rf"^(?P<author>{NAME})\s*(?:,|-|–|\(|den)\s*(?P<when>{DATE_TEXT})\s*\)?\s*:?\s*$", re.I)
+DATE_THEN_NAME = re.compile(rf"^(?P<when>{DATE_TEXT})\s*(?:,|-|–|\|)?\s*(?P<author>{NAME})\s*:?\s*$", re.I)
+DATE_LINE = re.compile(rf"^(?:datum\s*:\s*)?(?P<when>{DATE_TEXT})\s*:?\s*$", re.I)
+
+AUTHOR_LINES = (SKREV, SKREV_LOOSE, WRITTEN_BY, PIPE, NAME_THEN_DATE, DATE_THEN_NAME)
+MAX_NAME_WORDS = 6
+
+
+def is_date_line(text: str) -> bool:
+    """A line that carries a comment's date, readable or not: a date, or a short line with a digit."""
+    return bool(DATE_LINE.match(text)) or (len(text) <= 40 and bool(re.search(r"\d", text))
+                                           and not text.endswith((".", "!", "?")))
+
+
+@dataclass
+class _Draft:
+    author: str | None
+    when: str | None
+    lines: list[Line]
+    needs_date: bool  # "Skrivet av:" lines carry the date on the next line
+
+
+def _author_line(line: Line) -> _Draft | None:
+    for pattern in AUTHOR_LINES:
+        match = pattern.match(line.text)
+        if not match:
+            continue
+        author = match.group("author").strip(" ,-–")
+        if not author or len(author.split()) > MAX_NAME_WORDS or DATE_LINE.match(author):
+            continue
+        when = match.groupdict().get("when")
+        if pattern in (NAME_THEN_DATE, DATE_THEN_NAME) and author.endswith((".", "!", "?")):
+            continue  # a sentence that mentions a date, not an author line
+        when = when.strip() if when else None
+        return _Draft(author, when or None, [], pattern is WRITTEN_BY and not when)
+    return None
+
+
+def comment_zone(tokens: list[Token]) -> tuple[bool, list[Line]]:
+    """Whether a ``Kommentarer:`` section exists, and its lines up to the form or the chrome."""
+    lines = [t for t in tokens if isinstance(t, Line)]
+    for index, line in enumerate(lines):
+        if lm.COMMENTS_HEADER.match(line.text):
+            zone = []
+            for following in lines[index + 1:]:
+                if following.in_form or lm.COMMENT_FORM.match(following.text) or lm.is_chrome(following.text):
+                    break
+                zone.append(following)
+            return True, zone
+    return False, []
+
+
+def _join_paragraphs(lines: list[Line]) -> str:
+    text = ""
+    previous_block = None
+    for line in lines:
+        if previous_block is not None:
+            text += "\n" if line.block == previous_block else "\n\n"
+        text += line.text
+        previous_block = line.block
+    return text
+
+
+def parse_comments(tokens: list[Token]) -> tuple[bool, list[CommentItem]]:
+    """(has a comment section, the comments in page order)."""
+    has_section, zone = comment_zone(tokens)
+    drafts: list[_Draft] = []
+    for line in zone:
+        draft = _author_line(line)
+        if draft is not None:
+            drafts.append(draft)
+            continue
+        if not drafts or lm.NO_COMMENTS.match(line.text):
+            continue  # text before the first author line ("Inga kommentarer än.")
+        current = drafts[-1]
+        if current.needs_date and not current.lines:
+            current.needs_date = False
+            if is_date_line(line.text):
+                current.when = line.text
+                continue
+        current.lines.append(line)
+    comments = [
+        CommentItem(position=i, author=d.author, posted_raw=d.when, text=_join_paragraphs(d.lines))
+        for i, d in enumerate(drafts, start=1)
+    ]
+    return has_section, comments

@@ -1,0 +1,125 @@
+"""Gallery views (``artiklar.php?id=N&img=K``): the one place where gallery image K lives.
+
+The view is the article page again plus image K shown large with its caption and credit. Where on the
+page is unknown, so the image is found in this order:
+
+1. by difference: the image (and lines) the view has that the plain article page does not;
+2. in the lightbox: an image between the ``×`` close button and the logo (the site's chrome order);
+3. the first content image that is neither a thumbnail, the logo, the overlay nor the lead image.
+
+Its caption and credit are the lines that follow it (a ``©`` line is the credit), up to the next image
+or landmark, leaving out lines that the plain article page also shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from knytscrape.items import ImageItem
+from knytscrape.parsers import landmarks as lm
+from knytscrape.parsers.article import find_published, is_decoration, is_gallery_link
+from knytscrape.parsers.textflow import Image, Line, Token, text_flow
+from knytscrape.urls import gallery_position
+
+MAX_CAPTION_LINES = 6
+
+
+def _is_stop(line: Line) -> bool:
+    return (
+        bool(lm.PUBLISHED.match(line.text))
+        or lm.is_chrome(line.text)
+        or bool(lm.GALLERY.match(line.text))
+        or bool(lm.CLOSE_BUTTON.match(line.text))
+        or line.in_form
+    )
+
+
+def _candidates(flow: list[Token]) -> list[int]:
+    return [
+        i for i, t in enumerate(flow)
+        if isinstance(t, Image) and not is_decoration(t) and not is_gallery_link(t.link)
+    ]
+
+
+def _locate(flow: list[Token], known_images: Collection[str], lead_image: str | None) -> int | None:
+    candidates = _candidates(flow)
+    if known_images:
+        new = [i for i in candidates if flow[i].src not in known_images]
+        if new:
+            return new[0]
+    logo = next((i for i, t in enumerate(flow) if isinstance(t, Image) and lm.LOGO_ALT.search(t.alt)), None)
+    close = next((i for i, t in enumerate(flow) if isinstance(t, Line) and lm.CLOSE_BUTTON.match(t.text)), None)
+    if close is not None and logo is not None:
+        boxed = [i for i in candidates if close < i < logo]
+        if boxed:
+            return boxed[0]
+    published = find_published(flow)
+    pub_index = published[0] if published else len(flow)
+    others = [i for i in candidates if flow[i].src != lead_image and flow[i].src not in known_images]
+    before = [i for i in others if i < pub_index]
+    return (before or others or [None])[0]
+
+
+def parse_gallery_view(
+    html: str,
+    url: str,
+    known_images: Collection[str] = (),
+    known_lines: Collection[str] = (),
+    lead_image: str | None = None,
+) -> ImageItem | None:
+    """Gallery image K of the view at ``url``; None when the view shows no image.
+
+    ``known_images``/``known_lines``: image URLs and line texts of the plain article page, when the
+    caller has them (they make finding the image independent of the markup).
+    """
+    position = gallery_position(url)
+    flow = text_flow(html, url)
+    index = _locate(flow, set(known_images), lead_image)
+    if position is None or index is None:
+        return None
+    image: Image = flow[index]
+    credit, caption = _read_caption(flow[index + 1:], set(known_lines))
+    if credit is None and not caption:
+        # some layouts print the caption above the image: look back to the close button
+        credit, caption = _read_caption(reversed(flow[:index]), set(known_lines), backwards=True)
+    return ImageItem(
+        position=position,
+        url=image.src,
+        caption="\n".join(caption) if caption else None,
+        credit=credit,
+        kind="gallery",
+        page_url=url,
+    )
+
+
+def _read_caption(tokens, known_lines: set[str], backwards: bool = False) -> tuple[str | None, list[str]]:
+    credit: str | None = None
+    caption: list[str] = []
+    for token in tokens:
+        if isinstance(token, Image) or len(caption) >= MAX_CAPTION_LINES:
+            break
+        if _is_stop(token):
+            break
+        if lm.CREDIT.match(token.text):  # may equal the article's credit, so checked before known lines
+            if credit is not None:
+                break
+            credit = token.text
+        elif token.text in known_lines:
+            break
+        else:
+            caption.append(token.text)
+    if backwards:
+        caption.reverse()
+    return credit, caption
+
+
+def page_fingerprint(html: str, url: str) -> tuple[set[str], set[str]]:
+    """Image URLs and line texts of a plain article page, to tell a gallery view's additions apart."""
+    images: set[str] = set()
+    lines: set[str] = set()
+    for token in text_flow(html, url):
+        if isinstance(token, Image):
+            images.add(token.src)
+        else:
+            lines.add(token.text)
+    return images, lines

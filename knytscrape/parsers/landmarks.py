@@ -1,0 +1,57 @@
+"""The visible text landmarks of the site, each named once.
+
+Every pattern matches one cleaned line of the text flow (NBSP already folded to spaces). They come from
+the site model (shared/site-model.md); none depends on markup.
+"""
+
+from __future__ import annotations
+
+import re
+
+# "Publicerat: 2017-10-29" – the only source of an article's date. The date may also sit on the next
+# line when label and value are separate elements.
+PUBLISHED = re.compile(r"^Publicerat\s*:\s*(?P<raw>.*)$", re.IGNORECASE)
+# The leading date-like part of what follows "Publicerat:", when more text runs on after it.
+PUBLISHED_VALUE = re.compile(r"^(?P<raw>\d{2,4}\s*-\s*\d{1,2}\s*-\s*\d{1,2})(?:\s+(?P<rest>.+))?$")
+
+# "© 2018 Johan Gullberg - knytpunkt.com" and its variants: "©2018 …", "©2018 - Johan …",
+# "© Johan …" (no year) and the broken entity "©copy;2018 …". The year, when there, is the photo's.
+CREDIT = re.compile(
+    r"^(?:©|&copy;|\(c\))\s*(?:copy;)?\s*(?P<year>(?:19|20)\d{2})?\s*-?\s*(?P<who>[^©]*?\S)\s*$",
+    re.IGNORECASE,
+)
+# Archive entries print the thumbnail credit and the title on one line: split after the host name.
+CREDIT_THEN_TEXT = re.compile(
+    r"^(?P<credit>(?:©|&copy;)\s*(?:copy;)?[^©]*?knytpunkt\.(?:se|com))\s+(?P<rest>\S.*)$", re.IGNORECASE
+)
+
+# "12 Klickbara bilder.", "1 Klickbar bild.", "12 Klickbara bilder från första dagen.",
+# "12 Osorterade klickbara bilder."
+GALLERY = re.compile(r"^(?P<count>\d{1,4})\s+(?:\w+\s+)?klickbara?\s+bild(?:er)?\b.*$", re.IGNORECASE)
+
+BACK = re.compile(r"^[«<\s]*Tillbaka[.!]?[\s»>]*$", re.IGNORECASE)
+COMMENTS_HEADER = re.compile(r"^Kommentarer\s*:?\s*$", re.IGNORECASE)
+# Archive pages: "Kommentarer [ 3 ]"
+COMMENT_COUNT = re.compile(r"Kommentarer\s*\[\s*(?P<count>\d+)\s*\]", re.IGNORECASE)
+COMMENT_FORM = re.compile(r"^Lämna\s+(?:en\s+)?kommentar", re.IGNORECASE)
+NO_COMMENTS = re.compile(r"^(?:Inga|Det finns inga)\s+kommentarer", re.IGNORECASE)
+
+# Page chrome: where content stops when the sidebars follow it in source order.
+CALENDAR_HEADER = re.compile(r"^I Kalendern\s*:", re.IGNORECASE)
+VIDEO_HEADER = re.compile(r"^De senaste \d+ videona", re.IGNORECASE)
+VIDEO_MORE = re.compile(r"^Du hitter fler videos", re.IGNORECASE)
+CHROME = (CALENDAR_HEADER, VIDEO_HEADER, VIDEO_MORE)
+
+LOGO_ALT = re.compile(r"Logotyp\s+Knytpunkt", re.IGNORECASE)
+CLOSE_BUTTON = re.compile(r"^[×xX✕]$")
+# The lightbox overlay leaks into text copies as background-image:URL(bilder/black.png).
+OVERLAY_IMAGE = re.compile(r"/black\.(?:png|gif|jpe?g)$", re.IGNORECASE)
+
+# URLs
+ARTICLE_ID = re.compile(r"artiklar\.php\?(?:[^#]*&)?id=(?P<id>\d+)", re.IGNORECASE)
+GALLERY_IMG = re.compile(r"[?&]img=(?P<k>\d+)", re.IGNORECASE)
+ARCHIVE = re.compile(r"art_ar\.php\?", re.IGNORECASE)
+
+
+def is_chrome(text: str) -> bool:
+    return any(pattern.match(text) for pattern in CHROME)

@@ -1,0 +1,195 @@
+"""Turn any HTML page into the flow of text lines and images a reader sees.
+
+The real site's markup is unknown, so parsers do not walk the DOM: they read this flow and anchor on
+visible landmarks. The flow is the same whether the page uses <div>/<p>, nested tables with
+``<br>``-separated text or bare text nodes:
+
+* a ``Line`` is one visual line of text (whitespace and NBSP collapsed), with the links on it;
+* lines of one paragraph share a ``block`` number; a block-level element or a blank line made by two
+  ``<br>`` starts a new block;
+* an ``Image`` is an ``<img>`` (or an element with a CSS ``background-image``) at its place in the flow.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urljoin
+
+import lxml.html
+from lxml import etree
+
+BLOCK_TAGS = frozenset(
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "body",
+        "caption",
+        "center",
+        "dd",
+        "details",
+        "dialog",
+        "div",
+        "dl",
+        "dt",
+        "fieldset",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "html",
+        "legend",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "summary",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "ul",
+    ]
+)
+SKIPPED_TAGS = frozenset(
+    ["head", "script", "style", "noscript", "template", "textarea", "select", "option", "iframe", "object", "embed"]
+)
+BACKGROUND_URL = re.compile(r"background(?:-image)?\s*:[^;]*url\(\s*['\"]?([^'\")]+)", re.IGNORECASE)
+WHITESPACE = re.compile(r"[\s\u00a0\u2007\u202f\u200b]+")
+
+
+def clean_text(text: str) -> str:
+    """Collapse whitespace, including NBSP, as a browser shows it, and strip the ends."""
+    return WHITESPACE.sub(" ", text).strip()
+
+
+@dataclass
+class Line:
+    text: str
+    block: int
+    links: list[tuple[str, str]] = field(default_factory=list)  # (absolute href, link text)
+    in_form: bool = False
+
+    @property
+    def hrefs(self) -> list[str]:
+        return [href for href, _ in self.links]
+
+
+@dataclass
+class Image:
+    src: str  # absolute URL
+    alt: str
+    block: int
+    link: str | None = None  # absolute href of an enclosing <a>, if any
+    background: bool = False  # from a CSS background-image rather than an <img>
+
+
+Token = Line | Image
+
+
+class _FlowBuilder:
+    def __init__(self, base_url: str):
+        self.base_url = base_url
+        self.tokens: list[Token] = []
+        self.block = 0
+        self.parts: list[str] = []
+        self.links: list[tuple[str, str]] = []
+        self.link_stack: list[str] = []
+        self.form_depth = 0
+
+    def new_block(self) -> None:
+        self.flush()
+        self.block += 1
+
+    def flush(self) -> bool:
+        text = clean_text("".join(self.parts))
+        self.parts = []
+        links, self.links = self.links, []
+        if not text:
+            return False
+        self.tokens.append(Line(text, self.block, links, in_form=self.form_depth > 0))
+        return True
+
+    def add_text(self, text: str | None) -> None:
+        if text:
+            self.parts.append(text)
+
+    def absolute(self, url: str) -> str:
+        return urljoin(self.base_url, url.strip())
+
+    def walk(self, element) -> None:
+        tag = element.tag
+        if not isinstance(tag, str):  # comments, processing instructions
+            return
+        tag = tag.lower()
+        if tag in SKIPPED_TAGS:
+            return
+        is_block = tag in BLOCK_TAGS
+        if is_block:
+            self.new_block()
+        style = element.get("style")
+        if style:
+            match = BACKGROUND_URL.search(style)
+            if match:
+                self.flush()
+                self.tokens.append(Image(self.absolute(match.group(1)), "", self.block, background=True))
+        if tag == "br":
+            if not self.flush():
+                self.block += 1  # an empty line: the paragraph ends
+            return
+        if tag == "img":
+            self.flush()
+            src = element.get("src") or element.get("data-src") or ""
+            if src.strip():
+                link = self.link_stack[-1] if self.link_stack else None
+                self.tokens.append(Image(self.absolute(src), clean_text(element.get("alt") or ""), self.block, link))
+            return
+        if tag == "form":
+            self.form_depth += 1
+        href = element.get("href") if tag == "a" else None
+        if href is not None:
+            href = self.absolute(href)
+            self.link_stack.append(href)
+            link_text = clean_text(element.text_content())
+            if link_text:  # the link belongs to the line its text starts on
+                self.links.append((href, link_text))
+        self.add_text(element.text)
+        for child in element:
+            self.walk(child)
+            self.add_text(child.tail)
+        if href is not None:
+            self.link_stack.pop()
+        if tag == "form":
+            self.form_depth -= 1
+        if is_block:
+            self.new_block()
+
+
+def text_flow(html: str, base_url: str) -> list[Token]:
+    """The lines and images of a page in reading order."""
+    if not html.strip():
+        return []
+    try:
+        root = lxml.html.document_fromstring(html)
+    except (etree.ParserError, ValueError):
+        return []
+    builder = _FlowBuilder(base_url)
+    builder.walk(root)
+    builder.flush()
+    return builder.tokens

@@ -1,0 +1,51 @@
+"""Publishing with Datasette: the project's metadata and settings from data/, for any database file."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import sys
+import tempfile
+from pathlib import Path
+
+import yaml
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+METADATA_DB_NAME = "knytpunkt"  # the database key in data/metadata.yml
+
+
+def load_settings() -> dict:
+    return json.loads((DATA_DIR / "settings.json").read_text(encoding="utf-8"))
+
+
+def metadata_for(db_path: str | Path) -> dict:
+    """data/metadata.yml with its database section under the name Datasette gives ``db_path``."""
+    metadata = yaml.safe_load((DATA_DIR / "metadata.yml").read_text(encoding="utf-8"))
+    databases = metadata.get("databases", {})
+    name = Path(db_path).stem
+    if METADATA_DB_NAME in databases and name != METADATA_DB_NAME:
+        databases[name] = databases.pop(METADATA_DB_NAME)
+    return metadata
+
+
+def checkpoint(db_path: str | Path) -> None:
+    """Fold the WAL into the file: an immutable open would not see rows still in the WAL."""
+    connection = sqlite3.connect(db_path)
+    try:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        connection.close()
+
+
+def datasette_command(db_path: str | Path, host: str, port: int) -> list[str]:
+    """The ``datasette serve`` command line for the published archive (read-only, immutable)."""
+    metadata_file = Path(tempfile.mkdtemp(prefix="knytscrape-")) / "metadata.json"
+    metadata_file.write_text(json.dumps(metadata_for(db_path), ensure_ascii=False), encoding="utf-8")
+    command = [sys.executable, "-m", "datasette", "serve", "-i", str(db_path), "--host", host,
+               "--port", str(port), "--metadata", str(metadata_file)]
+    for name, value in load_settings().items():
+        command += ["--setting", name, value if isinstance(value, str) else json.dumps(value)]
+    for folder, option in (("templates", "--template-dir"), ("plugins", "--plugins-dir")):
+        if (DATA_DIR / folder).is_dir():
+            command += [option, str(DATA_DIR / folder)]
+    return command

@@ -1,0 +1,63 @@
+"""Scrapy settings: polite defaults for a one-person site.
+
+Every value can be overridden with ``-s NAME=VALUE`` (``scrapy crawl`` and ``knytscrape crawl``) or the
+environment variables named below.
+"""
+
+import os
+
+from knytscrape import __version__
+
+BOT_NAME = "knytscrape"
+SPIDER_MODULES = ["knytscrape.spiders"]
+NEWSPIDER_MODULE = "knytscrape.spiders"
+
+# Where the archive is written: -s KNYT_DB=PATH or the KNYT_DB environment variable.
+KNYT_DB = os.environ.get("KNYT_DB", "data/knytpunkt.db")
+# Stop walking ids above the highest article found after this many misses in a row.
+KNYT_ID_PROBE_MISSES = 30
+# The id walk starts here (the oldest articles, from 2007, have ids around 119).
+KNYT_ID_FLOOR = 1
+# Store articles in transactions of this many (one article's rows are always in one transaction).
+KNYT_DB_BATCH = 50
+
+# An honest User-Agent, set here once: who we are and how to reach the operator.
+KNYT_CONTACT = os.environ.get("KNYT_CONTACT", "operator contact not set, see KNYT_CONTACT")
+USER_AGENT = f"knytscrape/{__version__} (archive of Knytpunkt, Örebro; {KNYT_CONTACT})"
+
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 8
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+RETRY_TIMES = 3
+DOWNLOAD_TIMEOUT = 60
+
+# Development: KNYT_HTTPCACHE=1 keeps every response under .scrapy/httpcache.
+HTTPCACHE_ENABLED = os.environ.get("KNYT_HTTPCACHE") == "1"
+HTTPCACHE_EXPIRATION_SECS = 0
+
+TELNETCONSOLE_ENABLED = False
+EXTENSIONS = {
+    "scrapy.extensions.telnet.TelnetConsole": None,
+    "knytscrape.extensions.crawl_record.CrawlRecord": 500,
+}
+
+DOWNLOADER_MIDDLEWARES = {
+    # after HttpCompressionMiddleware (590) so that it sees decompressed bytes
+    "knytscrape.middlewares.encoding.LegacyEncodingMiddleware": 600,
+}
+
+ITEM_PIPELINES = {
+    "knytscrape.pipelines.dates.DatesPipeline": 100,
+    "knytscrape.pipelines.images.ImagesPipeline": 200,
+    "knytscrape.pipelines.comments.CommentsPipeline": 300,
+    "knytscrape.pipelines.validation.ValidationPipeline": 800,
+    "knytscrape.pipelines.storage.StoragePipeline": 900,
+}
+
+LOG_LEVEL = os.environ.get("KNYT_LOG_LEVEL", "INFO")
+FEED_EXPORT_ENCODING = "utf-8"

@@ -1,0 +1,161 @@
+"""The ``articles`` spider: every article, its gallery views and comments.
+
+Three ways in, so that no single failing page loses what is behind it:
+1. the front page and every yearly archive (``art_ar.php``) linked from the site;
+2. every article id from KNYT_ID_FLOOR up to the highest id seen anywhere (the site has gaps);
+3. probing above the highest id found until KNYT_ID_PROBE_MISSES ids in a row are missing.
+
+An article's gallery views (``&img=1..N``, N from the gallery line and the thumbnails) are fetched one
+after the other and the article is handed to the pipelines whole, with all its images.
+"""
+
+from __future__ import annotations
+
+import scrapy
+
+from knytscrape.parsers.archive import parse_archive
+from knytscrape.parsers.article import ArticleParser
+from knytscrape.parsers.gallery import page_fingerprint, parse_gallery_view
+from knytscrape.spiders.base import KnytSpider
+from knytscrape.urls import article_id, gallery_position, page_name
+
+LIST_PRIORITY = 20  # lists first: they reveal the highest id
+ARTICLE_PRIORITY = 10
+WALK_PRIORITY = 0
+GALLERY_PRIORITY = 30  # finish started articles before starting new ones
+MISSING_STATUSES = [404, 410]
+
+
+class ArticlesSpider(KnytSpider):
+    name = "articles"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.parser = ArticleParser()
+        self.requested_ids: set[int] = set()
+        self.highest_known = 0  # highest id linked or found
+        self.highest_found = 0  # highest id that answered with an article
+        self.walked_up_to = 0
+        self.listed_comment_counts: dict[int, int] = {}
+
+    @property
+    def probe_misses(self) -> int:
+        return self.settings.getint("KNYT_ID_PROBE_MISSES", 30)
+
+    async def start(self):
+        yield scrapy.Request(self.site_url("/"), callback=self.parse_list, priority=LIST_PRIORITY,
+                             errback=self.list_failed)
+        self.walked_up_to = self.settings.getint("KNYT_ID_FLOOR", 1) - 1
+        for request in self.walk():
+            yield request
+
+    # -- discovery --------------------------------------------------------------------------------
+
+    def article_request(self, number: int, priority: int = ARTICLE_PRIORITY, reason: str = "linked"):
+        if number in self.requested_ids:
+            return None
+        self.requested_ids.add(number)
+        self.crawler.stats.inc_value(f"knyt/requests/article/{reason}")
+        return scrapy.Request(
+            self.site_url(f"artiklar.php?id={number}"),
+            callback=self.parse_article,
+            priority=priority,
+            meta={"handle_httpstatus_list": MISSING_STATUSES},
+            cb_kwargs={"number": number},
+        )
+
+    def walk(self):
+        """Requests for every id not yet asked for, up to the probe frontier."""
+        frontier = max(self.highest_known, self.highest_found + self.probe_misses)
+        while self.walked_up_to < frontier:
+            self.walked_up_to += 1
+            request = self.article_request(self.walked_up_to, WALK_PRIORITY, reason="walk")
+            if request is not None:
+                yield request
+
+    def know(self, number: int) -> None:
+        self.highest_known = max(self.highest_known, number)
+
+    def parse_list(self, response):
+        """The front page, a yearly archive, or any page listing articles."""
+        self.crawler.stats.inc_value("knyt/pages/list")
+        for entry in parse_archive(response.text, response.url):
+            if entry.comment_count is not None:
+                self.listed_comment_counts[entry.article_id] = entry.comment_count
+        for url, _text in self.site_links(response):
+            name = page_name(url)
+            number = article_id(url)
+            if number is not None and gallery_position(url) is None:
+                self.know(number)
+                request = self.article_request(number)
+                if request is not None:
+                    yield request
+            elif name == "art_ar.php":
+                yield scrapy.Request(url, callback=self.parse_list, priority=LIST_PRIORITY,
+                                     errback=self.list_failed)
+        yield from self.walk()
+
+    def list_failed(self, failure):
+        self.crawler.stats.inc_value("knyt/errors/list_page")
+        self.logger.warning("List page failed, the id walk goes on: %s", failure.request.url)
+        yield from self.walk()
+
+    # -- articles ---------------------------------------------------------------------------------
+
+    def parse_article(self, response, number: int):
+        item = None
+        if response.status not in MISSING_STATUSES:
+            item = self.parser.parse(response.text, response.url)
+        if item is None:
+            self.crawler.stats.inc_value("knyt/articles/missing_id")
+            yield from self.walk()
+            return
+        self.crawler.stats.inc_value("knyt/pages/article")
+        self.highest_found = max(self.highest_found, number)
+        self.know(number)
+        yield from self.walk()
+        positions = sorted(set(range(1, (item.image_count or 0) + 1)) | set(item.gallery_positions))
+        if not positions:
+            yield self.finish(item)
+            return
+        images, lines = page_fingerprint(response.text, response.url)
+        context = {"item": item, "positions": positions, "known_images": images, "known_lines": lines}
+        yield self.gallery_request(context)
+
+    def gallery_request(self, context: dict) -> scrapy.Request:
+        item, position = context["item"], context["positions"].pop(0)
+        return scrapy.Request(
+            self.site_url(f"artiklar.php?id={item.id}&img={position}"),
+            callback=self.parse_gallery,
+            errback=self.gallery_failed,
+            priority=GALLERY_PRIORITY,
+            meta={"handle_httpstatus_list": MISSING_STATUSES},
+            cb_kwargs={"context": context},
+            dont_filter=True,
+        )
+
+    def parse_gallery(self, response, context: dict):
+        self.crawler.stats.inc_value("knyt/pages/gallery")
+        image = None
+        if response.status not in MISSING_STATUSES:
+            image = parse_gallery_view(response.text, response.url, context["known_images"],
+                                       context["known_lines"], context["item"].lead_image_url)
+        if image is None:
+            self.crawler.stats.inc_value("knyt/images/gallery_view_without_image")
+        else:
+            context["item"].images.append(image)
+        yield self.next_gallery_step(context)
+
+    def gallery_failed(self, failure):
+        self.crawler.stats.inc_value("knyt/errors/gallery_page")
+        self.logger.warning("Gallery view failed, the article is stored without it: %s", failure.request.url)
+        yield self.next_gallery_step(failure.request.cb_kwargs["context"])
+
+    def next_gallery_step(self, context: dict):
+        if context["positions"]:
+            return self.gallery_request(context)
+        return self.finish(context["item"])
+
+    def finish(self, item):
+        item.comment_count_listed = self.listed_comment_counts.get(item.id)
+        return item

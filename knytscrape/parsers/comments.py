@@ -63,6 +63,8 @@ class _Draft:
 
 
 def _author_line(line: Line) -> _Draft | None:
+    if DATE_LINE.match(line.text):
+        return None  # a date alone (the second line of "Skrivet av:")
     for pattern in AUTHOR_LINES:
         match = pattern.match(line.text)
         if not match:

@@ -175,10 +175,10 @@ class _FlowBuilder:
             self.add_text(child.tail)
         if href is not None:
             self.link_stack.pop()
+        if is_block:
+            self.new_block()  # before leaving a form, so its last line is marked as in it
         if tag == "form":
             self.form_depth -= 1
-        if is_block:
-            self.new_block()
 
 
 def text_flow(html: str, base_url: str) -> list[Token]:

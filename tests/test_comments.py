@@ -1,0 +1,64 @@
+"""Comment sections in the plausible range of formats (the real one has never been seen)."""
+
+import pytest
+
+from knytscrape.parsers.comments import parse_comments
+from knytscrape.parsers.textflow import text_flow
+
+FORM = "<form><b>Lämna en kommentar</b><br>Namn: <input name=n><br>Kommentar: <textarea></textarea></form>"
+
+
+def comments_of(section_html: str):
+    flow = text_flow(f"<html><body>{section_html}{FORM}<div>I Kalendern:</div></body></html>", "http://x/")
+    return parse_comments(flow)
+
+
+@pytest.mark.parametrize(
+    ("html", "author", "posted_raw"),
+    [
+        ("<p>Anna Berg skrev 2017-10-29 14:32:</p><p>Bra skrivet.</p>", "Anna Berg", "2017-10-29 14:32"),
+        ("<p>Skrivet av: Anna Berg</p><p>29 oktober 2017 kl. 14.32</p><p>Bra skrivet.</p>",
+         "Anna Berg", "29 oktober 2017 kl. 14.32"),
+        ("Anna Berg | 29/10 2017<br>Bra skrivet.", "Anna Berg", "29/10 2017"),
+        ("<dt>Anna Berg, 2017-10-29 14:32</dt><dd>Bra skrivet.</dd>", "Anna Berg", "2017-10-29 14:32"),
+        ("<dt>2017-10-29 14:32 Anna Berg</dt><dd>Bra skrivet.</dd>", "Anna Berg", "2017-10-29 14:32"),
+        ("<p>Anna Berg skrev:</p><p>Bra skrivet.</p>", "Anna Berg", None),
+    ],
+)
+def test_author_line_formats(html, author, posted_raw):
+    has_section, comments = comments_of(f"<h3>Kommentarer:</h3>{html}")
+    assert has_section
+    assert [(c.author, c.posted_raw, c.text) for c in comments] == [(author, posted_raw, "Bra skrivet.")]
+
+
+def test_several_comments_with_paragraphs_in_order():
+    html = (
+        "<h3>Kommentarer:</h3>"
+        "<div><b>Per Ek skrev 2017-10-29 14:32:</b><p>Första stycket.</p><p>Andra stycket.</p></div>"
+        "<div><b>Lisa Holm skrev 2017-10-30 08:05:</b><p>Rad ett<br>rad två</p></div>"
+    )
+    _, comments = comments_of(html)
+    assert [c.position for c in comments] == [1, 2]
+    assert comments[0].text == "Första stycket.\n\nAndra stycket."
+    assert comments[1].text == "Rad ett\nrad två"
+
+
+def test_markup_like_text_is_kept_literally():
+    html = "<h3>Kommentarer:</h3><p>Eva skrev 2017-10-29 14:32:</p><p>&lt;script&gt;alert(1)&lt;/script&gt;</p>"
+    _, comments = comments_of(html)
+    assert comments[0].text == "<script>alert(1)</script>"
+
+
+def test_sentence_with_a_date_is_text_not_an_author():
+    html = "<h3>Kommentarer:</h3><p>Eva skrev 2017-10-29 14:32:</p><p>Vi ses den 18 maj 2024.</p>"
+    _, comments = comments_of(html)
+    assert len(comments) == 1 and comments[0].text == "Vi ses den 18 maj 2024."
+
+
+def test_form_and_chrome_are_not_comments():
+    _, comments = comments_of("<h3>Kommentarer:</h3><p>Inga kommentarer än.</p>")
+    assert comments == []
+
+
+def test_no_section():
+    assert comments_of("<p>Tillbaka</p>") == (False, [])

@@ -1,0 +1,58 @@
+"""textflow: the same visible lines whatever the markup."""
+
+from knytscrape.parsers.textflow import Image, Line, text_flow
+
+URL = "http://127.0.0.1:8000/artiklar.php?id=5"
+
+
+def lines(html):
+    return [(t.text, t.block) for t in text_flow(html, URL) if isinstance(t, Line)]
+
+
+def texts(html):
+    return [t for t, _ in lines(html)]
+
+
+def test_div_table_and_br_layouts_give_the_same_lines():
+    div = "<div><p>Publicerat: 2012-05-03</p><h1>Titel.</h1><p>Ett stycke.</p></div>"
+    table = "<TABLE><TR><TD><FONT>Publicerat:&nbsp;2012-05-03</FONT><BR>Titel.<BR><BR>Ett stycke.</TD></TR></TABLE>"
+    flat = "<body>Publicerat: 2012-05-03<br>\nTitel.<br><br>\n   Ett   stycke.\n</body>"
+    expected = ["Publicerat: 2012-05-03", "Titel.", "Ett stycke."]
+    assert texts(div) == texts(table) == texts(flat) == expected
+
+
+def test_blank_line_starts_a_new_block_single_br_does_not():
+    result = lines("<td>rad ett<br>rad två<br><br>nästa stycke</td>")
+    assert result[0][1] == result[1][1]
+    assert result[2][1] != result[1][1]
+
+
+def test_nbsp_and_whitespace_collapse():
+    assert texts("<p>&nbsp; Publicerat:&nbsp;&nbsp; 2012-05-03 &nbsp;</p>") == ["Publicerat: 2012-05-03"]
+
+
+def test_images_links_and_backgrounds_in_order():
+    flow = text_flow(
+        '<div style="background-image:URL(bilder/black.png)">×</div>'
+        '<a href="artiklar.php?id=5&amp;img=2"><img src="bilder/t.jpg" alt="x"></a><p>Text <a href="/a">här</a></p>',
+        URL,
+    )
+    assert isinstance(flow[0], Image) and flow[0].background and flow[0].src.endswith("/bilder/black.png")
+    assert flow[1].text == "×"
+    assert flow[2].src == "http://127.0.0.1:8000/bilder/t.jpg"
+    assert flow[2].link == "http://127.0.0.1:8000/artiklar.php?id=5&img=2"
+    assert flow[3].links == [("http://127.0.0.1:8000/a", "här")]
+
+
+def test_scripts_styles_and_comments_are_not_text():
+    assert texts("<script>var a='Publicerat:';</script><style>p{}</style><!-- x --><p>ja</p>") == ["ja"]
+
+
+def test_form_lines_are_marked():
+    flow = text_flow("<p>före</p><form>Namn: <input></form>", URL)
+    assert [(t.text, t.in_form) for t in flow] == [("före", False), ("Namn:", True)]
+
+
+def test_empty_and_broken_html():
+    assert text_flow("", URL) == []
+    assert texts("<p>öppen <b>tagg") == ["öppen tagg"]

@@ -49,3 +49,19 @@ def datasette_command(db_path: str | Path, host: str, port: int) -> list[str]:
         if (DATA_DIR / folder).is_dir():
             command += [option, str(DATA_DIR / folder)]
     return command
+
+
+def datasette_app(db_path: str | Path):
+    """The published Datasette, in process (tests, scripts): same metadata and settings as ``serve``."""
+    from datasette.app import Datasette
+
+    checkpoint(db_path)
+    templates = DATA_DIR / "templates"
+    plugins = DATA_DIR / "plugins"
+    return Datasette(
+        immutables=[str(db_path)],
+        metadata=metadata_for(db_path),
+        settings=load_settings(),
+        template_dir=str(templates) if templates.is_dir() else None,
+        plugins_dir=str(plugins) if plugins.is_dir() else None,
+    )

@@ -25,7 +25,7 @@ class ArchiveEntry:
 
 
 def _entry(lines: list[Line]) -> ArchiveEntry | None:
-    published = lm.PUBLISHED.match(lines[0].text).group("raw").strip() or None
+    published, _ = lm.split_published(lm.PUBLISHED.match(lines[0].text).group("raw"))
     count = link = None
     for line in lines:
         counted = lm.COMMENT_COUNT.search(line.text)

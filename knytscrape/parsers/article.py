@@ -147,12 +147,10 @@ class ArticleParser:
             # label and value in separate elements: the date is the next line
             first = lines[0]
             return first.text, [t for t in content if t is not first]
-        if raw:
-            match = lm.PUBLISHED_VALUE.match(raw)
-            if match and match.group("rest"):
-                # the title ran on after the date on the same line
-                block = lines[0].block if lines else -1
-                return match.group("raw"), [Line(match.group("rest"), block), *content]
+        raw, rest = lm.split_published(raw)
+        if rest:  # the title ran on after the date on the same line
+            block = lines[0].block if lines else -1
+            return raw, [Line(rest, block), *content]
         return raw, content
 
     def _parse_title(self, content: list[Token]) -> tuple[str | None, bool, list[Token]]:
@@ -180,10 +178,10 @@ class ArticleParser:
                 segments.append(Segment("image", image=token))
                 continue
             text = token.text
-            if is_navigation_only(token):
+            gallery = lm.GALLERY.match(text)  # before the navigation check: the line may be a link
+            if not gallery and is_navigation_only(token):
                 current = None
                 continue
-            gallery = lm.GALLERY.match(text)
             if gallery:
                 segments.append(Segment("gallery", [text], count=int(gallery.group("count"))))
                 current = None

@@ -33,18 +33,20 @@ NAME = r"[^\s|:,()][^|:()]{0,60}?"
 
 SKREV = re.compile(rf"^(?P<author>{NAME})\s+skrev(?:\s+(?:den\s+)?(?P<when>{DATE_TEXT}))?\s*:?\s*$", re.I)
 WRITTEN_BY = re.compile(
-    rf"^(?:skrivet|skriven|postat|inlagd|inlagt)\s+av\s*:?\s*(?P<author>{NAME})"
-    rf"(?:\s*(?:,|den|-|–|\|)\s*(?P<when>{DATE_TEXT}))?\s*:?\s*$",
+    r"^(?:(?:skrivet|skriven|postat|postad|inlagd|inlagt)\s+av\s*:?|(?:från|namn|av|signatur|författare)\s*:)"
+    rf"\s*(?P<author>{NAME})(?:(?:\s*(?:,|den|-|–|\|)\s*|\s+)(?P<when>{DATE_TEXT}))?\s*:?\s*$",
     re.I,
 )
 # The same two with an unreadable date: "skrev …:" and "|" are strong enough signals on their own.
 SKREV_LOOSE = re.compile(rf"^(?P<author>{NAME})\s+skrev\s+(?P<when>[^:\d]{{0,20}}\d[^:]{{0,20}}?)\s*:\s*$", re.I)
 PIPE = re.compile(rf"^(?P<author>{NAME})\s*\|\s*(?P<when>[^|]{{0,40}}?)\s*:?\s*$", re.I)
 NAME_THEN_DATE = re.compile(rf"^(?P<author>{NAME})\s*(?:,|-|–|\(|den)\s*(?P<when>{DATE_TEXT})\s*\)?\s*:?\s*$", re.I)
+# "Anna Berg 2017-10-29 kl 14:32" (name and date in two inline elements): only capitalised names
+NAME_SPACE_DATE = re.compile(rf"^(?P<author>(?:[A-ZÅÄÖÉ][\w'-]*\s+){{0,3}}[A-ZÅÄÖÉ][\w'-]*)\s+(?P<when>{DATE_TEXT})\s*:?$")
 DATE_THEN_NAME = re.compile(rf"^(?P<when>{DATE_TEXT})\s*(?:,|-|–|\|)?\s*(?P<author>{NAME})\s*:?\s*$", re.I)
 DATE_LINE = re.compile(rf"^(?:datum\s*:\s*)?(?P<when>{DATE_TEXT})\s*:?\s*$", re.I)
 
-AUTHOR_LINES = (SKREV, SKREV_LOOSE, WRITTEN_BY, PIPE, NAME_THEN_DATE, DATE_THEN_NAME)
+AUTHOR_LINES = (SKREV, SKREV_LOOSE, WRITTEN_BY, PIPE, NAME_THEN_DATE, NAME_SPACE_DATE, DATE_THEN_NAME)
 MAX_NAME_WORDS = 6
 
 
@@ -73,7 +75,7 @@ def _author_line(line: Line) -> _Draft | None:
         if not author or len(author.split()) > MAX_NAME_WORDS or DATE_LINE.match(author):
             continue
         when = match.groupdict().get("when")
-        if pattern in (NAME_THEN_DATE, DATE_THEN_NAME) and author.endswith((".", "!", "?")):
+        if pattern in (NAME_THEN_DATE, NAME_SPACE_DATE, DATE_THEN_NAME) and author.endswith((".", "!", "?")):
             continue  # a sentence that mentions a date, not an author line
         when = when.strip() if when else None
         return _Draft(author, when or None, [], pattern is WRITTEN_BY and not when)
@@ -120,7 +122,8 @@ def parse_comments(tokens: list[Token]) -> tuple[bool, list[CommentItem]]:
         if current.needs_date and not current.lines:
             current.needs_date = False
             if is_date_line(line.text):
-                current.when = line.text
+                date = DATE_LINE.match(line.text)
+                current.when = date.group("when").strip() if date else line.text
                 continue
         current.lines.append(line)
     comments = [

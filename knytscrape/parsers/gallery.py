@@ -17,7 +17,7 @@ from collections.abc import Collection
 
 from knytscrape.items import ImageItem
 from knytscrape.parsers import landmarks as lm
-from knytscrape.parsers.article import find_published, is_decoration, is_gallery_link
+from knytscrape.parsers.article import find_published, is_decoration, is_gallery_link, is_navigation_only
 from knytscrape.parsers.textflow import Image, Line, Token, text_flow
 from knytscrape.urls import gallery_position
 
@@ -100,6 +100,8 @@ def _read_caption(tokens, known_lines: set[str], backwards: bool = False) -> tup
             break
         if _is_stop(token):
             break
+        if is_navigation_only(token):  # "« Föregående", "Nästa »"
+            continue
         if lm.CREDIT.match(token.text):  # may equal the article's credit, so checked before known lines
             if credit is not None:
                 break

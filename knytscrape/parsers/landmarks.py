@@ -55,3 +55,20 @@ ARCHIVE = re.compile(r"art_ar\.php\?", re.IGNORECASE)
 
 def is_chrome(text: str) -> bool:
     return any(pattern.match(text) for pattern in CHROME)
+
+
+def split_published(raw: str | None) -> tuple[str | None, str | None]:
+    """The date text after ``Publicerat:`` and any other text that ran on after it on the same line.
+
+    ``"2016-12-03 Kommentarer [ 2 ]"`` -> ``("2016-12-03", None)`` (a comment count is not content);
+    ``"2016-12-03 Vårens budget."`` -> ``("2016-12-03", "Vårens budget.")``. A value that does not look
+    like a date is kept whole as the raw text.
+    """
+    raw = (raw or "").strip()
+    if not raw:
+        return None, None
+    match = PUBLISHED_VALUE.match(raw)
+    if not match or not match.group("rest"):
+        return raw, None
+    rest = COMMENT_COUNT.sub("", match.group("rest")).strip()
+    return match.group("raw"), rest or None

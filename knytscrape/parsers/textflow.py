@@ -71,6 +71,7 @@ SKIPPED_TAGS = frozenset(
     ["head", "script", "style", "noscript", "template", "textarea", "select", "option", "iframe", "object", "embed"]
 )
 BACKGROUND_URL = re.compile(r"background(?:-image)?\s*:[^;]*url\(\s*['\"]?([^'\")]+)", re.IGNORECASE)
+XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 WHITESPACE = re.compile(r"[\s\u00a0\u2007\u202f\u200b]+")
 
 
@@ -183,6 +184,7 @@ class _FlowBuilder:
 
 def text_flow(html: str, base_url: str) -> list[Token]:
     """The lines and images of a page in reading order."""
+    html = XML_DECLARATION.sub("", html, count=1)  # lxml refuses str input that declares an encoding
     if not html.strip():
         return []
     try:

@@ -1,0 +1,46 @@
+"""What the database must hold for each article of the mirror, derived from the mirror's content files."""
+
+from __future__ import annotations
+
+
+def article_row(article: dict) -> dict:
+    return {
+        "id": article["id"],
+        "url": f"https://knytpunkt.se/artiklar.php?id={article['id']}",
+        "title": article["title"],
+        "published": article["published"],
+        "published_raw": article["published_raw"],
+        "lead": article["lead"],
+        "body": "\n\n".join(article["body"]) or None,
+        "credit": article["credit"],
+        "image_count": article["image_count"],
+        "comment_count": len(article["comments"] or []),
+    }
+
+
+def image_rows(article: dict, base_url: str) -> list[dict]:
+    """Gallery image K at position K; inline pictures of old articles in page order."""
+    return [
+        {
+            "article_id": article["id"],
+            "position": position,
+            "url": f"{base_url}/{image['src']}",
+            "caption": image["caption"],
+            "credit": image["credit"],
+        }
+        for position, image in enumerate(article["images"], start=1)
+    ]
+
+
+def comment_rows(article: dict) -> list[dict]:
+    return [
+        {
+            "article_id": article["id"],
+            "position": position,
+            "author": comment["author"],
+            "posted": comment["posted"],
+            "posted_raw": comment["posted_raw"],
+            "text": comment["text"],
+        }
+        for position, comment in enumerate(article["comments"] or [], start=1)
+    ]

@@ -1,0 +1,57 @@
+"""The published archive, Datasette in process on a real crawl of the mirror."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+
+import pytest
+
+from knytscrape.db import TABLES
+from knytscrape.publish import datasette_app
+
+
+@pytest.fixture(scope="module")
+def published(crawled):
+    _, db = crawled
+    return datasette_app(db.conn.execute("PRAGMA database_list").fetchone()[2]), db
+
+
+def get(app, path):
+    return asyncio.run(app.client.get(path))
+
+
+def test_table_as_json(published):
+    app, db = published
+    response = get(app, "/knytpunkt/articles.json?_shape=array&_size=max")
+    assert response.status_code == 200
+    rows = response.json()
+    assert len(rows) == db["articles"].count
+    assert {"id", "title", "published", "lead", "body", "credit", "image_count"} <= set(rows[0])
+
+
+@pytest.mark.parametrize("table", [name for name in TABLES])
+def test_every_table_exports_csv(published, table):
+    app, db = published
+    response = get(app, f"/knytpunkt/{table}.csv?_size=max")
+    assert response.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert len(rows) == db[table].count
+    assert set(TABLES[table]["columns"]) <= set(rows[0] if rows else csv.DictReader(io.StringIO(response.text)).fieldnames)
+
+
+def test_full_text_search_finds_swedish_words(published):
+    app, db = published
+    title = db.execute("SELECT title FROM articles WHERE title LIKE '%ö%' OR title LIKE '%ä%' LIMIT 1").fetchone()[0]
+    word = max((w.strip(".,!?:;”\"") for w in title.split()), key=len)
+    response = get(app, f"/knytpunkt/articles.json?_search={word}&_shape=array")
+    assert response.status_code == 200
+    assert title in [row["title"] for row in response.json()]
+
+
+def test_settings_of_the_published_instance(published):
+    app, _ = published
+    assert app.setting("suggest_facets") is False
+    assert app.setting("max_csv_mb") == 0
+    assert app.databases["knytpunkt"].is_mutable is False

@@ -8,7 +8,7 @@ import shutil
 import pytest
 import sqlite_utils
 
-from knytscrape.mirror.server import MirrorServer, load_articles
+from knytscrape.mirror import MirrorServer, load_articles
 from tests.conftest import crawl
 from tests.expected import article_row, comment_rows, image_rows
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from knytscrape.items import ArticleItem, ImageItem
 from knytscrape.parsers import landmarks as lm
 from knytscrape.parsers.comments import parse_comments
-from knytscrape.parsers.textflow import Image, Line, Token, text_flow
+from knytscrape.parsers.textflow import Embed, Image, Line, Token, text_flow
 from knytscrape.urls import article_id, canonical_article_url, gallery_position
 
 
@@ -171,6 +171,8 @@ class ArticleParser:
         current: Segment | None = None
         current_block = None
         for token in content:
+            if isinstance(token, Embed):
+                continue  # a player in an article is not text (the videos spider reads players)
             if isinstance(token, Image):
                 current = None
                 if is_decoration(token) or is_gallery_link(token.link):
@@ -286,7 +288,7 @@ class ArticleParser:
     def _parse_gallery_positions(self, flow: list[Token]) -> list[int]:
         positions: set[int] = set()
         for token in flow:
-            hrefs = [token.link] if isinstance(token, Image) else token.hrefs
+            hrefs = [token.link] if isinstance(token, Image) else getattr(token, "hrefs", [])
             for href in hrefs:
                 k = gallery_position(href) if href else None
                 if k:

@@ -29,7 +29,7 @@ DATE_TEXT = (
     rf"|\d{{1,2}}\.\d{{1,2}}\.\d{{2,4}}|\d{{1,2}}\s+{MONTHS}(?:\s+\d{{4}})?)"
     rf"{TIME}?)"
 )
-NAME = r"[^\s|:,()][^|:()]{0,60}?"
+NAME = r"[^\s|:,(][^|:]{0,60}?"
 
 SKREV = re.compile(rf"^(?P<author>{NAME})\s+skrev(?:\s+(?:den\s+)?(?P<when>{DATE_TEXT}))?\s*:?\s*$", re.I)
 WRITTEN_BY = re.compile(

@@ -96,7 +96,7 @@ def _read_caption(tokens, known_lines: set[str], backwards: bool = False) -> tup
     credit: str | None = None
     caption: list[str] = []
     for token in tokens:
-        if isinstance(token, Image) or len(caption) >= MAX_CAPTION_LINES:
+        if not isinstance(token, Line) or len(caption) >= MAX_CAPTION_LINES:
             break
         if _is_stop(token):
             break
@@ -122,6 +122,6 @@ def page_fingerprint(html: str, url: str) -> tuple[set[str], set[str]]:
     for token in text_flow(html, url):
         if isinstance(token, Image):
             images.add(token.src)
-        else:
+        elif isinstance(token, Line):
             lines.add(token.text)
     return images, lines

@@ -67,8 +67,9 @@ BLOCK_TAGS = frozenset(
         "ul",
     ]
 )
+EMBED_TAGS = frozenset(["iframe", "video", "audio", "object", "embed"])
 SKIPPED_TAGS = frozenset(
-    ["head", "script", "style", "noscript", "template", "textarea", "select", "option", "iframe", "object", "embed"]
+    ["head", "script", "style", "noscript", "template", "textarea", "select", "option"]
 )
 BACKGROUND_URL = re.compile(r"background(?:-image)?\s*:[^;]*url\(\s*['\"]?([^'\")]+)", re.IGNORECASE)
 XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
@@ -93,6 +94,18 @@ class Line:
 
 
 @dataclass
+class Embed:
+    """A player: ``<iframe>``, ``<video>``/``<audio>`` (with their ``<source>``), ``<object>``/``<embed>``."""
+
+    tag: str
+    src: str | None  # absolute URL of the player or file, when the element names one
+    sources: list[str]  # absolute URLs of <source> children and <param name=movie|src|url>
+    attributes: dict[str, str]  # the element's own attributes, as written (poster, flashvars, ...)
+    params: dict[str, str]  # <param name=value> children of an <object>, lower-cased names
+    block: int
+
+
+@dataclass
 class Image:
     src: str  # absolute URL
     alt: str
@@ -101,7 +114,7 @@ class Image:
     background: bool = False  # from a CSS background-image rather than an <img>
 
 
-Token = Line | Image
+Token = Line | Image | Embed
 
 
 class _FlowBuilder:
@@ -134,6 +147,22 @@ class _FlowBuilder:
     def absolute(self, url: str) -> str:
         return urljoin(self.base_url, url.strip())
 
+    def add_embed(self, tag: str, element) -> None:
+        self.flush()
+        src = element.get("src") or element.get("data")
+        sources = [self.absolute(s.get("src")) for s in element.iter("source") if s.get("src")]
+        params = {}
+        for param in element.iter("param"):
+            name, value = (param.get("name") or "").lower(), param.get("value") or ""
+            params[name] = value
+            if name in ("movie", "src", "url", "filename") and value:
+                sources.append(self.absolute(value))
+        for nested in element.iter("embed"):
+            if nested is not element and nested.get("src"):
+                sources.append(self.absolute(nested.get("src")))
+        attributes = {str(k).lower(): v for k, v in element.attrib.items()}
+        self.tokens.append(Embed(tag, self.absolute(src) if src else None, sources, attributes, params, self.block))
+
     def walk(self, element) -> None:
         tag = element.tag
         if not isinstance(tag, str):  # comments, processing instructions
@@ -141,6 +170,9 @@ class _FlowBuilder:
         tag = tag.lower()
         if tag in SKIPPED_TAGS:
             return
+        if tag in EMBED_TAGS:
+            self.add_embed(tag, element)
+            return  # fallback text inside a player is not content
         is_block = tag in BLOCK_TAGS
         if is_block:
             self.new_block()

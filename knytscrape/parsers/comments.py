@@ -42,7 +42,8 @@ SKREV_LOOSE = re.compile(rf"^(?P<author>{NAME})\s+skrev\s+(?P<when>[^:\d]{{0,20}
 PIPE = re.compile(rf"^(?P<author>{NAME})\s*\|\s*(?P<when>[^|]{{0,40}}?)\s*:?\s*$", re.I)
 NAME_THEN_DATE = re.compile(rf"^(?P<author>{NAME})\s*(?:,|-|–|\(|den)\s*(?P<when>{DATE_TEXT})\s*\)?\s*:?\s*$", re.I)
 # "Anna Berg 2017-10-29 kl 14:32" (name and date in two inline elements): only capitalised names
-NAME_SPACE_DATE = re.compile(rf"^(?P<author>(?:[A-ZÅÄÖÉ][\w'-]*\s+){{0,3}}[A-ZÅÄÖÉ][\w'-]*)\s+(?P<when>{DATE_TEXT})\s*:?$")
+CAPITALISED_NAME = r"(?:[A-ZÅÄÖÉ][\w'-]*\s+){0,3}[A-ZÅÄÖÉ][\w'-]*"
+NAME_SPACE_DATE = re.compile(rf"^(?P<author>{CAPITALISED_NAME})\s+(?P<when>{DATE_TEXT})\s*:?$")
 DATE_THEN_NAME = re.compile(rf"^(?P<when>{DATE_TEXT})\s*(?:,|-|–|\|)?\s*(?P<author>{NAME})\s*:?\s*$", re.I)
 DATE_LINE = re.compile(rf"^(?:datum\s*:\s*)?(?P<when>{DATE_TEXT})\s*:?\s*$", re.I)
 

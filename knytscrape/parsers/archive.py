@@ -1,9 +1,10 @@
 """Yearly archives (``art_ar.php?ar=YYYY&kat_id=K``) and any other list of articles.
 
 Each entry shows ``Publicerat: DATE``, ``Kommentarer [ N ]``, the thumbnail credit and the linked title
-on one line, and the lead. An entry is everything from one ``Publicerat:`` line to the next, so the
-order of its parts does not matter. The spider uses the entries to find articles and to cross-check
-comment counts.
+on one line, and the lead, in an order that may differ between templates. So the parts are paired by
+distance, not by order: each ``Publicerat:`` line goes to the nearest line that links an article
+(the following one on a tie), and each comment count to the nearest line of a paired article. The
+spider uses the entries to find articles and to cross-check comment counts.
 """
 
 from __future__ import annotations
@@ -24,38 +25,54 @@ class ArchiveEntry:
     comment_count: int | None
 
 
-def _entry(lines: list[Line]) -> ArchiveEntry | None:
-    published, _ = lm.split_published(lm.PUBLISHED.match(lines[0].text).group("raw"))
-    count = link = None
-    for line in lines:
-        counted = lm.COMMENT_COUNT.search(line.text)
-        if counted and count is None:
-            count = int(counted.group("count"))
-        for href, text in line.links:
-            if link is None and article_id(href) is not None and gallery_position(href) is None:
-                link = (href, text)
-    if link is None:
-        return None
-    href, text = link
-    title = text
+def _article_links(line: Line) -> list[tuple[int, str, str]]:
+    return [
+        (article_id(href), href, text)
+        for href, text in line.links
+        if article_id(href) is not None and gallery_position(href) is None
+    ]
+
+
+def _title(text: str) -> str | None:
     split = lm.CREDIT_THEN_TEXT.match(text or "")
-    if split:  # the thumbnail credit and the title share one line
-        title = split.group("rest")
-    return ArchiveEntry(article_id(href), href, title or None, published, count)
+    return (split.group("rest") if split else text) or None  # the credit and title may share a line
+
+
+def _nearest(index: int, candidates: list[int]) -> int | None:
+    """The candidate closest to ``index``, the later one on a tie."""
+    return min(candidates, key=lambda c: (abs(c - index), c < index), default=None)
 
 
 def parse_archive(html: str, url: str) -> list[ArchiveEntry]:
-    groups: list[list[Line]] = []
-    for token in text_flow(html, url):
-        if not isinstance(token, Line):
-            continue
-        if lm.PUBLISHED.match(token.text):
-            groups.append([token])
-        elif groups:
-            groups[-1].append(token)
+    lines = [t for t in text_flow(html, url) if isinstance(t, Line)]
+    link_lines: dict[int, list[int]] = {}  # article id -> indices of lines linking it
+    first_link: dict[int, tuple[str, str]] = {}
+    for index, line in enumerate(lines):
+        for number, href, text in _article_links(line):
+            link_lines.setdefault(number, []).append(index)
+            if number not in first_link or (text and not first_link[number][1]):
+                first_link[number] = (href, text)
+    owner_of_line = {i: n for n, indices in link_lines.items() for i in indices}
     entries: dict[int, ArchiveEntry] = {}
-    for group in groups:
-        entry = _entry(group)
-        if entry is not None and entry.article_id not in entries:
-            entries[entry.article_id] = entry
-    return list(entries.values())
+    for index, line in enumerate(lines):
+        match = lm.PUBLISHED.match(line.text)
+        if not match:
+            continue
+        free = [i for i, n in owner_of_line.items() if n not in entries]
+        nearest = _nearest(index, free)
+        if nearest is None:
+            continue
+        number = owner_of_line[nearest]
+        href, text = first_link[number]
+        published, _ = lm.split_published(match.group("raw"))
+        entries[number] = ArchiveEntry(number, href, _title(text), published, None)
+    entry_lines = [i for i, n in owner_of_line.items() if n in entries]
+    for index, line in enumerate(lines):
+        counted = lm.COMMENT_COUNT.search(line.text)
+        nearest = _nearest(index, entry_lines) if counted else None
+        if nearest is not None:
+            entry = entries[owner_of_line[nearest]]
+            if entry.comment_count is None:
+                entry.comment_count = int(counted.group("count"))
+    order = {n: min(link_lines[n]) for n in entries}
+    return sorted(entries.values(), key=lambda e: order[e.article_id])

@@ -69,16 +69,14 @@ def is_gallery_link(url: str | None) -> bool:
 
 def is_navigation_only(line: Line) -> bool:
     """A line made only of links to gallery views ("1 2 3 4", "Visa bilderna »")."""
-    if not line.links or not all(is_gallery_link(href) for href in line.hrefs):
-        return False
-    linked = squash(" ".join(text for _, text in line.links))
-    return squash(line.text) == linked
+    return is_links_only(line) and all(is_gallery_link(href) for href in line.hrefs)
 
 
 def is_content_end(line: Line) -> bool:
     return (
         line.in_form
         or bool(lm.BACK.match(line.text))
+        or (line.text.startswith("Tillbaka") and is_links_only(line))  # "Tillbaka  Nästa artikel »"
         or bool(lm.COMMENTS_HEADER.match(line.text))
         or bool(lm.COMMENT_FORM.match(line.text))
         or lm.is_chrome(line.text)
@@ -86,7 +84,12 @@ def is_content_end(line: Line) -> bool:
 
 
 def is_decoration(image: Image) -> bool:
-    return image.background or bool(lm.OVERLAY_IMAGE.search(image.src)) or bool(lm.LOGO_ALT.search(image.alt))
+    """The lightbox overlay or the logo: never content."""
+    return bool(lm.OVERLAY_IMAGE.search(image.src)) or bool(lm.LOGO_ALT.search(image.alt))
+
+
+def is_links_only(line: Line) -> bool:
+    return bool(line.links) and squash(line.text) == squash(" ".join(text for _, text in line.links))
 
 
 class ArticleParser:
@@ -175,7 +178,7 @@ class ArticleParser:
                 continue  # a player in an article is not text (the videos spider reads players)
             if isinstance(token, Image):
                 current = None
-                if is_decoration(token) or is_gallery_link(token.link):
+                if token.background or is_decoration(token) or is_gallery_link(token.link):
                     continue  # gallery thumbnails are read from their own &img=K views
                 segments.append(Segment("image", image=token))
                 continue
@@ -188,8 +191,14 @@ class ArticleParser:
                 segments.append(Segment("gallery", [text], count=int(gallery.group("count"))))
                 current = None
             elif lm.CREDIT.match(text):
-                segments.append(Segment("credit", [text]))
+                run_on = lm.CREDIT_THEN_TEXT.match(text)
+                credit, rest = (run_on.group("credit"), run_on.group("rest")) if run_on else (text, None)
+                segments.append(Segment("credit", [credit]))
                 current = None
+                if rest:  # e.g. the gallery line beside the credit, one visual line apart
+                    gallery = lm.GALLERY.match(rest)
+                    segments.append(Segment("gallery", [rest], count=int(gallery.group("count"))) if gallery
+                                    else Segment("para", [rest]))
             elif current is not None and current.kind == "para" and current_block == token.block:
                 current.lines.append(text)
             else:

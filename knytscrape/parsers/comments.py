@@ -33,7 +33,7 @@ NAME = r"[^\s|:,(][^|:]{0,60}?"
 
 SKREV = re.compile(rf"^(?P<author>{NAME})\s+skrev(?:\s+(?:den\s+)?(?P<when>{DATE_TEXT}))?\s*:?\s*$", re.I)
 WRITTEN_BY = re.compile(
-    r"^(?:(?:skrivet|skriven|postat|postad|inlagd|inlagt)\s+av\s*:?|(?:från|namn|av|signatur|författare)\s*:)"
+    r"^(?:(?:skrivet|skriven|postat|postad|inlagd|inlagt|kommentar)\s+av\s*:?|(?:från|namn|av|signatur|författare)\s*:)"
     rf"\s*(?P<author>{NAME})(?:(?:\s*(?:,|den|-|–|\|)\s*|\s+)(?P<when>{DATE_TEXT}))?\s*:?\s*$",
     re.I,
 )
@@ -49,6 +49,17 @@ DATE_LINE = re.compile(rf"^(?:datum\s*:\s*)?(?P<when>{DATE_TEXT})\s*:?\s*$", re.
 
 AUTHOR_LINES = (SKREV, SKREV_LOOSE, WRITTEN_BY, PIPE, NAME_THEN_DATE, NAME_SPACE_DATE, DATE_THEN_NAME)
 MAX_NAME_WORDS = 6
+
+
+def _is_name(text: str) -> bool:
+    """A line that can be a commenter's name on its own: a few words, no sentence punctuation."""
+    return (
+        0 < len(text.split()) <= MAX_NAME_WORDS
+        and len(text) <= 60
+        and not text.endswith((".", "!", "?", ":"))
+        and not DATE_LINE.match(text)
+        and not lm.COMMENTS_HEADER.match(text)
+    )
 
 
 def is_date_line(text: str) -> bool:
@@ -112,8 +123,16 @@ def parse_comments(tokens: list[Token]) -> tuple[bool, list[CommentItem]]:
     """(has a comment section, the comments in page order)."""
     has_section, zone = comment_zone(tokens)
     drafts: list[_Draft] = []
-    for line in zone:
+    skip_next = False
+    for index, line in enumerate(zone):
+        if skip_next:
+            skip_next = False
+            continue
         draft = _author_line(line)
+        if draft is None and index + 1 < len(zone) and _is_name(line.text) and DATE_LINE.match(zone[index + 1].text):
+            # a name alone, then a date alone: table cells, or <b>name</b><br><i>date</i>
+            draft = _Draft(line.text, DATE_LINE.match(zone[index + 1].text).group("when").strip(), [], False)
+            skip_next = True
         if draft is not None:
             drafts.append(draft)
             continue

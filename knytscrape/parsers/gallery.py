@@ -79,9 +79,10 @@ def parse_gallery_view(
         return None
     image: Image = flow[index]
     credit, caption = _read_caption(flow[index + 1:], set(known_lines))
-    if credit is None and not caption:
-        # some layouts print the caption above the image: look back to the close button
-        credit, caption = _read_caption(reversed(flow[:index]), set(known_lines), backwards=True)
+    if not caption:
+        # some layouts print the caption (or the credit) above the image
+        credit_before, caption = _read_caption(reversed(flow[:index]), set(known_lines), backwards=True)
+        credit = credit or credit_before
     return ImageItem(
         position=position,
         url=image.src,

@@ -13,7 +13,7 @@ from pathlib import Path
 from knytscrape.db import DEFAULT_DB_PATH
 from knytscrape.urls import DEFAULT_BASE_URL, normalise_base_url
 
-SPIDERS = ("articles",)
+SPIDERS = ("articles", "videos", "calendar")
 # Settings that lift the politeness limits, for the local mirror only.
 LOCAL_SETTINGS = {
     "DOWNLOAD_DELAY": "0",

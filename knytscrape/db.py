@@ -90,7 +90,9 @@ TABLES: dict[str, dict] = {
             "provider_id": str,
             "thumbnail_url": str,
             "duration": int,
+            "duration_raw": str,
             "article_id": int,
+            "article_match": str,
             "first_seen": str,
             "last_seen": str,
         },
@@ -108,6 +110,8 @@ TABLES: dict[str, dict] = {
             "ends_at": str,
             "all_day": int,
             "date_raw": str,
+            "previous_starts_at": str,
+            "source": str,
             "location": str,
             "organiser": str,
             "description": str,
@@ -161,3 +165,29 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
             table.create_index(columns, if_not_exists=True)
         if spec.get("fts") and not db[f"{name}_fts"].exists():
             table.enable_fts(spec["fts"], create_triggers=True, tokenize=FTS_TOKENIZE)
+
+
+def normalised_title(title: str | None) -> str:
+    """Titles compared for linking a video to its article: case, spacing and a final stop aside."""
+    return " ".join((title or "").split()).rstrip(".").casefold()
+
+
+def link_videos_to_articles(db: sqlite_utils.Database) -> int:
+    """Give videos without an explicit article link the article whose title equals theirs (the site
+    prints a video's title as its companion article's title). Returns how many were linked."""
+    if not db["videos"].exists() or not db["articles"].exists():
+        return 0
+    by_title: dict[str, int] = {}
+    for article_id, title in db.execute("SELECT id, title FROM articles ORDER BY id"):
+        by_title.setdefault(normalised_title(title), article_id)
+    linked = 0
+    with db.atomic():
+        rows = db.execute("SELECT id, title FROM videos WHERE article_match IS NULL OR article_match = 'title'")
+        for video_id, title in rows.fetchall():
+            article_id = by_title.get(normalised_title(title))
+            db.execute(
+                "UPDATE videos SET article_id = ?, article_match = ? WHERE id = ?",
+                [article_id, "title" if article_id is not None else None, video_id],
+            )
+            linked += article_id is not None
+    return linked

@@ -19,6 +19,9 @@ def crawl_health(spider: str, stats: dict) -> list[str]:
         problems.append(f"{spider}: no page could be fetched (is the site up, is the base URL right?)")
     elif errors > max(3, MAX_ERROR_SHARE * pages):
         problems.append(f"{spider}: {errors} errors on {pages} pages")
+    for section in ("video", "calendar"):
+        if stats.get(f"knyt/{section}/menu_link_missing"):
+            problems.append(f"{spider}: the front page has no menu link to the {section} section any more")
     if spider == "articles" and pages and not stats.get("knyt/pages/article"):
         problems.append("articles: no article could be read on any page: the page template may have changed")
     for field, least in COVERAGE_THRESHOLDS.items():

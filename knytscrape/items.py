@@ -59,3 +59,42 @@ class ArticleItem:
     gallery_positions: list[int] = field(default_factory=list)  # K of the &img=K links on the page
     first_seen: str | None = None  # set by storage
     last_seen: str | None = None
+
+
+@dataclass
+class VideoItem:
+    id: str  # the provider's id ("youtube:ID") or a hash of the player address: stable across URL schemes
+    url: str  # the video's page
+    title: str | None
+    published_raw: str | None
+    description: str | None
+    embed_url: str | None  # absolute address of the player or file
+    provider: str | None  # youtube, vimeo, file, flash, or iframe (another player)
+    provider_id: str | None = None
+    thumbnail_url: str | None = None
+    duration_raw: str | None = None
+    duration: int | None = None  # seconds
+    article_id: int | None = None  # explicit link; the storage pipeline falls back to title equality
+    article_link: bool = False  # True when article_id came from an explicit link
+    published: str | None = None  # set by the dates pipeline
+
+
+@dataclass
+class EventItem:
+    id: str  # from the page address (or date and title for an entry that only the sidebar shows)
+    url: str | None  # the event's page; None for a sidebar-only entry
+    title: str | None
+    date_raw: str | None  # the date and time lines as printed, joined by " | "
+    date_text: str | None = None  # the date (or date span) part, label removed
+    time_text: str | None = None  # the time part ("13.00–17.00"), when printed apart
+    location: str | None = None
+    organiser: str | None = None
+    description: str | None = None
+    status: str = "scheduled"  # scheduled, cancelled, postponed
+    previous_date_raw: str | None = None  # the old date of a moved event, as printed
+    default_year: int | None = None  # a year the page makes certain, for year-less dates
+    source: str = "page"  # "page" or "sidebar"
+    starts_at: str | None = None  # set by the dates pipeline
+    ends_at: str | None = None
+    all_day: bool | None = None
+    previous_starts_at: str | None = None

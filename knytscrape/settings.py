@@ -20,6 +20,8 @@ KNYT_ID_PROBE_MISSES = 30
 KNYT_ID_FLOOR = 1
 # Store articles in transactions of this many (one article's rows are always in one transaction).
 KNYT_DB_BATCH = 50
+# How many links away from a section's entry page (Video, Kalender) the section crawl may go.
+KNYT_SECTION_DEPTH = 6
 
 # An honest User-Agent, set here once: who we are and how to reach the operator.
 KNYT_CONTACT = os.environ.get("KNYT_CONTACT", "operator contact not set, see KNYT_CONTACT")

@@ -39,8 +39,14 @@ NO_COMMENTS = re.compile(r"^(?:Inga|Det finns inga)\s+kommentarer", re.IGNORECAS
 # Page chrome: where content stops when the sidebars follow it in source order.
 CALENDAR_HEADER = re.compile(r"^I Kalendern\s*:", re.IGNORECASE)
 VIDEO_HEADER = re.compile(r"^De senaste \d+ videona", re.IGNORECASE)
+VIDEO_HEADER_ANYWHERE = re.compile(r"De senaste \d+ videona", re.IGNORECASE)
 VIDEO_MORE = re.compile(r"^Du hitter fler videos", re.IGNORECASE)
 CHROME = (CALENDAR_HEADER, VIDEO_HEADER, VIDEO_MORE)
+
+# Menu entries of the two sections whose URLs are unknown: found by their label.
+VIDEO_MENU = re.compile(r"^(?:Video|Videos|Videor|Filmer|Film)$", re.IGNORECASE)
+CALENDAR_MENU = re.compile(r"^(?:Kalender|Kalendern|Kalendarium)$", re.IGNORECASE)
+CALENDAR_MENU_FALLBACK = re.compile(r"^(?:Evenemang|På gång|Händelser)$", re.IGNORECASE)  # also archive categories
 
 LOGO_ALT = re.compile(r"Logotyp\s+Knytpunkt", re.IGNORECASE)
 CLOSE_BUTTON = re.compile(r"^[×xX✕]$")

@@ -67,6 +67,7 @@ BLOCK_TAGS = frozenset(
         "ul",
     ]
 )
+HEADING_TAGS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6"])
 EMBED_TAGS = frozenset(["iframe", "video", "audio", "object", "embed"])
 SKIPPED_TAGS = frozenset(
     ["head", "script", "style", "noscript", "template", "textarea", "select", "option"]
@@ -87,6 +88,7 @@ class Line:
     block: int
     links: list[tuple[str, str]] = field(default_factory=list)  # (absolute href, link text)
     in_form: bool = False
+    heading: bool = False  # inside <h1>..<h6>
 
     @property
     def hrefs(self) -> list[str]:
@@ -126,6 +128,7 @@ class _FlowBuilder:
         self.links: list[tuple[str, str]] = []
         self.link_stack: list[str] = []
         self.form_depth = 0
+        self.heading_depth = 0
 
     def new_block(self) -> None:
         self.flush()
@@ -137,7 +140,7 @@ class _FlowBuilder:
         links, self.links = self.links, []
         if not text:
             return False
-        self.tokens.append(Line(text, self.block, links, in_form=self.form_depth > 0))
+        self.tokens.append(Line(text, self.block, links, in_form=self.form_depth > 0, heading=self.heading_depth > 0))
         return True
 
     def add_text(self, text: str | None) -> None:
@@ -150,6 +153,8 @@ class _FlowBuilder:
     def add_embed(self, tag: str, element) -> None:
         self.flush()
         src = element.get("src") or element.get("data")
+        if src and src.strip().startswith("//"):
+            src = "https:" + src.strip()  # a protocol-relative player is served over https
         sources = [self.absolute(s.get("src")) for s in element.iter("source") if s.get("src")]
         params = {}
         for param in element.iter("param"):
@@ -161,6 +166,8 @@ class _FlowBuilder:
             if nested is not element and nested.get("src"):
                 sources.append(self.absolute(nested.get("src")))
         attributes = {str(k).lower(): v for k, v in element.attrib.items()}
+        if attributes.get("poster"):
+            attributes["poster"] = self.absolute(attributes["poster"])
         self.tokens.append(Embed(tag, self.absolute(src) if src else None, sources, attributes, params, self.block))
 
     def walk(self, element) -> None:
@@ -195,6 +202,8 @@ class _FlowBuilder:
             return
         if tag == "form":
             self.form_depth += 1
+        if tag in HEADING_TAGS:
+            self.heading_depth += 1
         href = element.get("href") if tag == "a" else None
         if href is not None:
             href = self.absolute(href)
@@ -212,6 +221,8 @@ class _FlowBuilder:
             self.new_block()  # before leaving a form, so its last line is marked as in it
         if tag == "form":
             self.form_depth -= 1
+        if tag in HEADING_TAGS:
+            self.heading_depth -= 1
 
 
 def text_flow(html: str, base_url: str) -> list[Token]:

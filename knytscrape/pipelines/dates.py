@@ -2,8 +2,31 @@
 
 from __future__ import annotations
 
-from knytscrape.dates import parse_date, parse_moment
-from knytscrape.items import ArticleItem
+from knytscrape.dates import parse_date, parse_moment, parse_span
+from knytscrape.items import ArticleItem, EventItem, VideoItem
+
+
+def event_times(date_text: str | None, time_text: str | None, default_year: int | None):
+    """(starts_at, ends_at, all_day) of an event from its date part and its separate time part.
+
+    The year of a year-less date comes only from ``default_year``, which the parser sets when the page
+    makes it certain; otherwise the moment is unreadable (None).
+    """
+    if not date_text:
+        return None, None, None
+    start, end = parse_span(date_text, default_year=default_year)
+    if not start.readable:
+        return None, None, None
+    if time_text and start.time is None:
+        timed_start, timed_end = parse_span(time_text, on_date=start.date)
+        if timed_start.readable:
+            if end is not None and end.readable and timed_end is not None and timed_end.time is not None:
+                end = parse_moment(f"{end.iso} {timed_end.time.strftime('%H:%M')}")
+            else:
+                end = timed_end
+            start = timed_start
+    all_day = start.time is None
+    return start.iso, (end.iso if end is not None and end.readable else None), all_day
 
 
 class DatesPipeline:
@@ -17,6 +40,12 @@ class DatesPipeline:
     def process_item(self, item):
         if isinstance(item, ArticleItem):
             self._article(item)
+        elif isinstance(item, VideoItem):
+            item.published = parse_moment(item.published_raw).iso if item.published_raw else None
+            if item.published_raw and item.published is None:
+                self.stats.inc_value("knyt/dates/video_published/unreadable")
+        elif isinstance(item, EventItem):
+            self._event(item)
         return item
 
     def _article(self, item: ArticleItem) -> None:
@@ -27,3 +56,10 @@ class DatesPipeline:
             comment.posted = parse_moment(comment.posted_raw).iso if comment.posted_raw else None
             if comment.posted_raw and comment.posted is None:
                 self.stats.inc_value("knyt/dates/comment_posted/unreadable")
+
+    def _event(self, item: EventItem) -> None:
+        item.starts_at, item.ends_at, item.all_day = event_times(item.date_text, item.time_text, item.default_year)
+        if item.starts_at is None:
+            self.stats.inc_value("knyt/dates/event_start/unreadable")
+        if item.previous_date_raw:
+            item.previous_starts_at, _, _ = event_times(item.previous_date_raw, None, item.default_year)

@@ -1,8 +1,9 @@
-"""Storage: articles with their images and comments into SQLite, idempotently.
+"""Storage: every record into SQLite, idempotently.
 
 Rows are upserted on the site's own keys, so crawling twice gives the same rows. An article and its
-images and comments are always written in one transaction; several articles share a transaction
-(KNYT_DB_BATCH) because a commit per item made crawls 2.5x slower.
+images and comments are always written in one transaction; several records share a transaction
+(KNYT_DB_BATCH) because a commit per item made crawls 2.5x slower. first_seen is set once, last_seen
+on every crawl that sees the row.
 """
 
 from __future__ import annotations
@@ -10,12 +11,14 @@ from __future__ import annotations
 import dataclasses
 
 from knytscrape.clock import now_iso
-from knytscrape.db import TABLES, open_database
-from knytscrape.items import ArticleItem
+from knytscrape.db import TABLES, link_videos_to_articles, open_database
+from knytscrape.items import ArticleItem, EventItem, VideoItem
+
+TABLE_OF = {ArticleItem: "articles", VideoItem: "videos", EventItem: "events"}
 
 
 def row(record, table: str) -> dict:
-    """The columns of ``table`` that ``record`` (a dataclass item) carries; first_seen is set apart."""
+    """The columns of ``table`` that ``record`` (a dataclass item) carries; first/last_seen set apart."""
     values = dataclasses.asdict(record) if dataclasses.is_dataclass(record) else dict(record)
     columns = TABLES[table]["columns"]
     return {k: v for k, v in values.items() if k in columns and k not in ("first_seen", "last_seen")}
@@ -26,7 +29,7 @@ class StoragePipeline:
         self.db_path = db_path
         self.batch_size = batch_size
         self.stats = stats
-        self.pending: list[ArticleItem] = []
+        self.pending: list = []
         self.db = None
 
     @classmethod
@@ -40,10 +43,12 @@ class StoragePipeline:
     def close_spider(self):
         self.flush()
         if self.db is not None:
+            linked = link_videos_to_articles(self.db)
+            self.stats.set_value("knyt/videos/linked_by_title", linked)
             self.db.close()
 
     def process_item(self, item):
-        if isinstance(item, ArticleItem):
+        if type(item) in TABLE_OF:
             self.pending.append(item)
             if len(self.pending) >= self.batch_size:
                 self.flush()
@@ -54,9 +59,9 @@ class StoragePipeline:
             return
         seen = now_iso()
         with self.db.atomic():
-            for article in self.pending:
-                self._write_article(article, seen)
-        self.stats.inc_value("knyt/db/articles_written", len(self.pending))
+            for record in self.pending:
+                self._write(record, seen)
+        self.stats.inc_value("knyt/db/records_written", len(self.pending))
         self.pending = []
 
     def _upsert(self, table: str, record: dict, seen: str) -> None:
@@ -65,10 +70,17 @@ class StoragePipeline:
         self.db.execute(f"UPDATE [{table}] SET first_seen = ? WHERE [{pk}] = ? AND first_seen IS NULL",
                         [seen, record[pk]])
 
-    def _write_article(self, article: ArticleItem, seen: str) -> None:
+    def _write(self, record, seen: str) -> None:
+        table = TABLE_OF[type(record)]
         with self.db.atomic():
-            self._upsert("articles", row(article, "articles"), seen)
-            for image in article.images:
-                self._upsert("images", row(image, "images"), seen)
-            for comment in article.comments:
-                self._upsert("comments", row(comment, "comments"), seen)
+            values = row(record, table)
+            if isinstance(record, VideoItem):
+                values["article_match"] = "link" if record.article_link else None
+            if isinstance(record, EventItem):
+                values["all_day"] = None if record.all_day is None else int(record.all_day)
+            self._upsert(table, values, seen)
+            if isinstance(record, ArticleItem):
+                for image in record.images:
+                    self._upsert("images", row(image, "images"), seen)
+                for comment in record.comments:
+                    self._upsert("comments", row(comment, "comments"), seen)

@@ -1,0 +1,90 @@
+"""Datasette plugin: the archive's feeds as routes of the published instance.
+
+* ``/-/feeds/events.ics``: the calendar (table events) as iCalendar, ``text/calendar; charset=utf-8``;
+* ``/-/feeds/latest.atom``: the newest articles and videos as Atom, ``application/atom+xml; charset=utf-8``.
+
+Registered through the ``datasette`` entry point in pyproject.toml. Both read the instance's first database
+(the only one when published) with SELECTs through Datasette's async ``execute``: nothing is written.
+A missing table, or one the request's actor may not view, counts as empty: the feed is then empty but valid.
+The feeds themselves are built by knytscrape.feeds.
+"""
+
+from __future__ import annotations
+
+from datasette import hookimpl
+from datasette.utils.asgi import Response
+
+from knytscrape.feeds import atom_feed, events_ics
+
+EVENTS_PATH = "/-/feeds/events.ics"
+ATOM_PATH = "/-/feeds/latest.atom"
+ATOM_LIMIT = 50
+
+EVENT_COLUMNS = ("id", "url", "title", "starts_at", "ends_at", "all_day", "date_raw", "location", "organiser",
+                 "description", "status", "first_seen", "last_seen")
+ARTICLE_COLUMNS = ("id", "url", "title", "published", "lead")
+VIDEO_COLUMNS = ("id", "url", "title", "published", "description")
+
+
+async def _database(datasette, request):
+    """The first database of the instance (None if it has none), after checking the actor may view it."""
+    if not [name for name in datasette.databases if name != "_internal"]:
+        await datasette.ensure_permissions(request.actor, ["view-instance"])
+        return None
+    database = datasette.get_database()
+    await datasette.ensure_permissions(request.actor, [("view-database", database.name), "view-instance"])
+    return database
+
+
+async def _rows(datasette, request, database, table: str, columns: tuple[str, ...], where: str, order: str,
+                limit: int | None = None) -> list[dict]:
+    """Rows of ``table`` (only the ``columns`` it has), [] when the table is missing or not visible."""
+    if database is None or not await database.table_exists(table):
+        return []
+    allowed = await datasette.permission_allowed(
+        request.actor, "view-table", resource=(database.name, table), default=None
+    )
+    if allowed is False:
+        return []
+    present = set(await database.table_columns(table))
+    if "id" not in present:
+        return []
+    selected = ", ".join(f"[{column}]" for column in columns if column in present)
+    conditions = " AND ".join(f"[{column}] IS NOT NULL AND [{column}] != ''" for column in where if column in present)
+    sql = f"SELECT {selected} FROM [{table}]"
+    if conditions:
+        sql += f" WHERE {conditions}"
+    sql += f" ORDER BY {', '.join(column for column in order if column.split()[0].strip('[]') in present)}"
+    params = {}
+    if limit is not None:
+        sql += " LIMIT :limit"
+        params["limit"] = limit
+    results = await database.execute(sql, params)
+    return [dict(row) for row in results.rows]
+
+
+async def events_view(datasette, request):
+    database = await _database(datasette, request)
+    events = await _rows(datasette, request, database, "events", EVENT_COLUMNS, where=("starts_at",),
+                         order=("[starts_at]", "[id]"))
+    return Response(events_ics(events), content_type="text/calendar; charset=utf-8")
+
+
+async def atom_view(datasette, request):
+    database = await _database(datasette, request)
+    # Up to ATOM_LIMIT of each kind: enough for the ATOM_LIMIT newest of both merged.
+    articles = await _rows(datasette, request, database, "articles", ARTICLE_COLUMNS, where=("published",),
+                           order=("[published] DESC", "[id] DESC"), limit=ATOM_LIMIT)
+    videos = await _rows(datasette, request, database, "videos", VIDEO_COLUMNS, where=("published",),
+                         order=("[published] DESC", "[id] DESC"), limit=ATOM_LIMIT)
+    feed_url = datasette.absolute_url(request, datasette.urls.path(ATOM_PATH))
+    body = atom_feed(articles, videos, feed_url=feed_url, limit=ATOM_LIMIT)
+    return Response(body, content_type="application/atom+xml; charset=utf-8")
+
+
+@hookimpl
+def register_routes():
+    return [
+        (r"^/-/feeds/events\.ics$", events_view),
+        (r"^/-/feeds/latest\.atom$", atom_view),
+    ]

@@ -1,0 +1,219 @@
+"""Calendar pages: an event page, or a list of events, recognised by content, never by URL.
+
+An event page has a title and a date: labelled lines (``Datum:``, ``Tid:``, ``Plats:``, ``Arrangör:``,
+``Nytt datum:``) or an unlabelled date line under the title (``lördag 18 maj kl 13``,
+``2024-08-09 – 2024-08-11``). A list page has several dated, linked entries. Status comes from words
+on the page ("Inställt", "Uppskjutet", "Framflyttat", "Nytt datum"). Dates stay raw here; the dates
+pipeline reads them, with a year only where the page makes it certain.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from knytscrape.items import EventItem
+from knytscrape.parsers import landmarks as lm
+from knytscrape.parsers.article import is_content_end, is_links_only
+from knytscrape.parsers.chrome import SidebarEntry, without_chrome
+from knytscrape.parsers.textflow import Line, text_flow
+from knytscrape.urls import article_id, query_int
+
+LABELLED = re.compile(
+    r"^(?P<label>datum|dag|tid|klockan|när|plats|var|lokal|adress|arrangör|arrangörer|arrangeras av|"
+    r"nytt datum|ny tid|ny dag|tidigare datum|ursprungligt datum|status)\s*:\s*(?P<value>.*)$",
+    re.I,
+)
+DATE_LABELS = {"datum", "dag", "när"}
+TIME_LABELS = {"tid", "klockan"}
+NEW_DATE_LABELS = {"nytt datum", "ny dag"}
+NEW_TIME_LABELS = {"ny tid"}
+OLD_DATE_LABELS = {"tidigare datum", "ursprungligt datum"}
+PLACE_LABELS = {"plats", "var", "lokal", "adress"}
+ORGANISER_LABELS = {"arrangör", "arrangörer", "arrangeras av"}
+
+MONTH = r"(?:jan|feb|mar|apr|maj|jun|jul|aug|sep|okt|nov|dec)[a-zåäö]*\.?"
+DATE_IN_TEXT = re.compile(
+    rf"\b(?:\d{{4}}-\d{{1,2}}-\d{{1,2}}|\d{{1,2}}\s+{MONTH}(?:\s+\d{{4}})?|\d{{1,2}}/\d{{1,2}}(?:[ -/]\d{{2,4}})?)", re.I
+)
+YEAR_IN_DATE = re.compile(rf"\b((?:19|20)\d{{2}})-\d{{1,2}}-\d{{1,2}}|\d{{1,2}}\s+{MONTH}\s+((?:19|20)\d{{2}})", re.I)
+CANCELLED = re.compile(r"\b(?:inställ(?:t|d|da|es)|avlyst|avbokat|avbokad)\b", re.I)
+POSTPONED = re.compile(r"\b(?:uppskjut(?:et|en|na|s)|framflytta(?:t|d|de|s)|flyttat|flyttas|nytt datum|ny tid)\b", re.I)
+SECTION_LABELS = re.compile(r"^(?:Kalender|Kalendern|Kalendarium|Evenemang|På gång)[.:]?$", re.I)
+STATUS_ONLY = re.compile(r"^[\W_]*(?:inställt|inställd|uppskjutet|uppskjuten|framflyttat|avlyst)[\W_]*$", re.I)
+
+
+def is_date_line(text: str) -> bool:
+    """A short line whose main content is a date (with or without time and weekday)."""
+    if len(text) > 60 or not DATE_IN_TEXT.search(text):
+        return False
+    rest = DATE_IN_TEXT.sub("", text)
+    rest = re.sub(r"\b(?:kl\.?|klockan|den|\w+dag(?:en)?|till)\b|[\d.:–\-/,|]", "", rest, flags=re.I)
+    return len(rest.strip()) <= 3
+
+
+def event_id(url: str | None, title: str | None = None, date_raw: str | None = None) -> str:
+    """The site's own id (``?id=N``) when the address has one, else a hash of the address's path (the same
+    on every host); a sidebar-only entry is identified by its date and title."""
+    if url:
+        number = query_int(url, "id")
+        if number is not None:
+            return f"event:{number}"
+        parts = urlsplit(url)
+        return "event:" + hashlib.sha1(f"{parts.path}?{parts.query}".encode()).hexdigest()[:16]
+    return "sidebar:" + hashlib.sha1(f"{date_raw}|{title}".encode()).hexdigest()[:16]
+
+
+@dataclass
+class _Fields:
+    date_lines: list[str]
+    date_text: str | None = None
+    time_text: str | None = None
+    previous: str | None = None
+    location: str | None = None
+    organiser: str | None = None
+
+
+class EventParser:
+    def parse(self, html: str, url: str) -> EventItem | None:
+        """The event on the page, or None for a list page or a page without an event."""
+        content = [t for t in without_chrome(text_flow(html, url)) if isinstance(t, Line)]
+        if self.is_list(content):
+            return None
+        title_index = self._title_index(content)
+        if title_index is None:
+            return None
+        fields = self._read_fields(content, title_index)
+        if fields.date_text is None:
+            return None
+        title = content[title_index].text
+        status = self._parse_status(content, fields)
+        return EventItem(
+            id=event_id(url),
+            url=url,
+            title=title,
+            date_raw=" | ".join(fields.date_lines),
+            location=fields.location,
+            organiser=fields.organiser,
+            description=self._parse_description(content, title_index),
+            status=status,
+            previous_date_raw=fields.previous,
+            default_year=self._certain_year(fields),
+            date_text=fields.date_text,
+            time_text=fields.time_text,
+        )
+
+    # -- page kind ----------------------------------------------------------------------------
+
+    @staticmethod
+    def is_list(content: list[Line]) -> bool:
+        """Several dated, linked entries: a list page, not one event."""
+        entries = 0
+        for index, line in enumerate(content):
+            links = [h for h, _ in line.links if article_id(h) is None]
+            if not links or len(line.links) != 1:
+                continue
+            nearby = content[max(0, index - 1): index + 2]
+            if any(DATE_IN_TEXT.search(other.text) for other in nearby):
+                entries += 1
+        return entries >= 2
+
+    # -- fields -------------------------------------------------------------------------------
+
+    def _title_index(self, content: list[Line]) -> int | None:
+        def usable(line: Line) -> bool:
+            return not (
+                SECTION_LABELS.match(line.text) or LABELLED.match(line.text) or is_date_line(line.text)
+                or lm.CLOSE_BUTTON.match(line.text) or is_links_only(line) or STATUS_ONLY.match(line.text)
+                or lm.PUBLISHED.match(line.text)
+            )
+
+        for index, line in enumerate(content):
+            if line.heading and usable(line):
+                return index
+        return next((i for i, line in enumerate(content) if usable(line)), None)
+
+    def _read_fields(self, content: list[Line], title_index: int) -> _Fields:
+        fields = _Fields(date_lines=[])
+        unlabelled_date = None
+        for line in content:
+            if line.in_form or is_content_end(line):
+                continue
+            match = LABELLED.match(line.text)
+            if match:
+                label, value = match.group("label").lower(), match.group("value").strip() or None
+                if label in DATE_LABELS and fields.date_text is None:
+                    fields.date_text = value
+                    fields.date_lines.append(line.text)
+                elif label in TIME_LABELS and fields.time_text is None:
+                    fields.time_text = value
+                    fields.date_lines.append(line.text)
+                elif label in NEW_DATE_LABELS or label in NEW_TIME_LABELS:
+                    fields.date_lines.append(line.text)
+                    if label in NEW_DATE_LABELS:
+                        fields.previous, fields.date_text = fields.date_text, value
+                    else:
+                        fields.time_text = value
+                elif label in OLD_DATE_LABELS:
+                    fields.previous = value
+                    fields.date_lines.append(line.text)
+                elif label in PLACE_LABELS and fields.location is None:
+                    fields.location = value
+                elif label in ORGANISER_LABELS and fields.organiser is None:
+                    fields.organiser = value
+            elif unlabelled_date is None and is_date_line(line.text):
+                unlabelled_date = line.text
+        if fields.date_text is None and unlabelled_date is not None:
+            fields.date_text = unlabelled_date
+            fields.date_lines.insert(0, unlabelled_date)
+        return fields
+
+    def _parse_status(self, content: list[Line], fields: _Fields) -> str:
+        text = " ".join(line.text for line in content if not line.in_form)
+        if CANCELLED.search(text):
+            return "cancelled"
+        if POSTPONED.search(text) or fields.previous:
+            return "postponed"
+        return "scheduled"
+
+    @staticmethod
+    def _certain_year(fields: _Fields) -> int | None:
+        """The one year that the event's own date lines name, if exactly one: then a year-less date
+        on the same page ("lördag 18 maj kl 13") is certain to be in it."""
+        years = set()
+        for text in fields.date_lines:
+            for match in YEAR_IN_DATE.finditer(text):
+                years.add(int(match.group(1) or match.group(2)))
+        return years.pop() if len(years) == 1 else None
+
+    def _parse_description(self, content: list[Line], title_index: int) -> str | None:
+        paragraphs: list[list[str]] = []
+        previous_block = None
+        for line in content[title_index + 1:]:
+            if line.in_form or is_content_end(line):
+                break
+            text = line.text
+            if (LABELLED.match(text) or is_date_line(text) or is_links_only(line) or STATUS_ONLY.match(text)
+                    or SECTION_LABELS.match(text) or lm.PUBLISHED.match(text)):
+                previous_block = None
+                continue
+            if previous_block is not None and line.block == previous_block:
+                paragraphs[-1].append(text)
+            else:
+                paragraphs.append([text])
+            previous_block = line.block
+        return "\n\n".join("\n".join(p) for p in paragraphs) or None
+
+
+def sidebar_event(entry: SidebarEntry) -> EventItem:
+    """An ``I Kalendern:`` entry with no page of its own: a title on a date, all day."""
+    return EventItem(
+        id=event_id(None, entry.title, entry.date_raw),
+        url=None,
+        title=entry.title,
+        date_raw=entry.date_raw,
+        date_text=entry.date_raw,
+        source="sidebar",
+    )

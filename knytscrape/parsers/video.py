@@ -1,0 +1,189 @@
+"""Video pages: recognised by their content (a player outside the sidebars), never by their URL.
+
+The player is the first ``<iframe>``, ``<video>``, ``<object>`` or ``<embed>`` of the page's own content.
+Around it: the title (the nearest heading before the player, else the nearest plain line), the date
+(``Publicerat:`` or a date line), the description (the paragraphs after the player), an optional
+``Längd:`` line and an optional link to the companion article.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from urllib.parse import parse_qs, urlsplit
+
+from knytscrape.items import VideoItem
+from knytscrape.parsers import landmarks as lm
+from knytscrape.parsers.article import is_content_end, is_links_only
+from knytscrape.parsers.chrome import without_chrome
+from knytscrape.parsers.textflow import Embed, Line, Token, text_flow
+from knytscrape.urls import article_id
+
+YOUTUBE_ID = re.compile(r"(?:youtube(?:-nocookie)?\.com/(?:embed/|v/|watch\?v=)|youtu\.be/)([\w-]{6,})", re.I)
+VIMEO_ID = re.compile(r"vimeo\.com/(?:video/)?(\d+)", re.I)
+DURATION_LINE = re.compile(r"^(?:Längd|Speltid|Tid)\s*:\s*(?P<raw>.+)$", re.I)
+CLOCK_DURATION = re.compile(r"^(?:(?P<h>\d+):)?(?P<m>\d{1,2}):(?P<s>\d{2})$")
+WORD_DURATION = re.compile(
+    r"^(?:(?P<h>\d+)\s*(?:h|tim(?:me|mar)?)\.?\s*)?(?:(?P<m>\d+)\s*(?:min(?:ut(?:er)?)?)\.?\s*)?"
+    r"(?:(?P<s>\d+)\s*(?:s|sek(?:und(?:er)?)?)\.?)?$",
+    re.I,
+)
+DATE_ONLY = re.compile(
+    r"^(?:(?:datum|publicerad|publicerat|inlagd)\s*:\s*)?(?:\w+dag\s+)?(?:den\s+)?"
+    r"(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}\s+[a-zåäö]+\.?\s+\d{4})$",
+    re.I,
+)
+ARTICLE_LINK_TEXT = re.compile(r"artikel|läs mer|läs hela", re.I)
+SECTION_LABELS = re.compile(r"^(?:Video|Videos|Videor|Filmer|Film|Senaste videor)[.:]?$", re.I)
+
+
+def parse_duration(raw: str | None) -> int | None:
+    """ "3:45" -> 225, "1:02:03" -> 3723, "1 min 20 s" -> 80; None when unreadable."""
+    if not raw:
+        return None
+    text = raw.strip().rstrip(".")
+    match = CLOCK_DURATION.match(text) or WORD_DURATION.match(text)
+    if not match or not any(match.groupdict().values()):
+        return None
+    hours, minutes, seconds = (int(match.group(k) or 0) for k in ("h", "m", "s"))
+    if CLOCK_DURATION.match(text) and seconds >= 60:
+        return None
+    return hours * 3600 + minutes * 60 + seconds
+
+
+def describe_player(embed: Embed) -> tuple[str | None, str | None, str | None]:
+    """(provider, provider's id, absolute embed URL) of a player element."""
+    candidates = [u for u in [embed.src, *embed.sources] if u]
+    flashvars = embed.params.get("flashvars") or embed.attributes.get("flashvars") or ""
+    for url in candidates:
+        youtube = YOUTUBE_ID.search(url)
+        if youtube:
+            return "youtube", youtube.group(1), url
+        vimeo = VIMEO_ID.search(url)
+        if vimeo and "vimeo" in urlsplit(url).netloc:
+            return "vimeo", vimeo.group(1), url
+    url = candidates[0] if candidates else None
+    if embed.tag in ("video", "audio"):
+        return "file", None, url
+    if embed.tag in ("object", "embed") or (url and url.lower().split("?")[0].endswith(".swf")):
+        return "flash", None, url or _flashvars_file(flashvars)
+    return ("iframe", None, url) if url else (None, None, None)
+
+
+def _flashvars_file(flashvars: str) -> str | None:
+    values = parse_qs(flashvars)
+    for key in ("file", "video", "src", "flv"):
+        if values.get(key):
+            return values[key][0]
+    return None
+
+
+def video_id(provider: str | None, provider_id: str | None, embed_url: str | None, page_url: str) -> str:
+    """Stable id: the provider's own id, else a hash of the player's path (independent of host and scheme)."""
+    if provider in ("youtube", "vimeo") and provider_id:
+        return f"{provider}:{provider_id}"
+    basis = urlsplit(embed_url or page_url)
+    return "file:" + hashlib.sha1(f"{basis.path}?{basis.query}".encode()).hexdigest()[:16]
+
+
+class VideoParser:
+    def parse(self, html: str, url: str) -> VideoItem | None:
+        """The video on the page, or None when the page's own content has no player."""
+        content = without_chrome(text_flow(html, url))
+        player_index = next((i for i, t in enumerate(content) if isinstance(t, Embed) and describe_player(t)[2]), None)
+        if player_index is None:
+            return None
+        embed: Embed = content[player_index]
+        provider, provider_id, embed_url = describe_player(embed)
+        lines = [t for t in content if isinstance(t, Line)]
+        before = [t for t in content[:player_index] if isinstance(t, Line)]
+        after = [t for t in content[player_index + 1:] if isinstance(t, Line)]
+        title = self._parse_title(before, after)
+        duration_raw = self._parse_duration_raw(lines)
+        article_number = self._parse_article_id(lines)
+        return VideoItem(
+            id=video_id(provider, provider_id, embed_url, url),
+            url=url,
+            title=title,
+            published_raw=self._parse_published_raw(lines),
+            description=self._parse_description(after, title),
+            embed_url=embed_url,
+            provider=provider,
+            provider_id=provider_id,
+            thumbnail_url=self._parse_thumbnail(embed, content, player_index),
+            duration_raw=duration_raw,
+            duration=parse_duration(duration_raw),
+            article_id=article_number,
+            article_link=article_number is not None,
+        )
+
+    @staticmethod
+    def _is_meta(line: Line) -> bool:
+        """A line that is not title or description: dates, lengths, labels, navigation."""
+        text = line.text
+        return bool(
+            lm.PUBLISHED.match(text) or DATE_ONLY.match(text) or DURATION_LINE.match(text)
+            or SECTION_LABELS.match(text) or lm.CLOSE_BUTTON.match(text) or is_links_only(line)
+            or line.in_form
+        )
+
+    def _parse_title(self, before: list[Line], after: list[Line]) -> str | None:
+        candidates = [line for line in before if not self._is_meta(line)]
+        headings = [line for line in candidates if line.heading]
+        if headings:
+            return headings[-1].text
+        if candidates:
+            return candidates[-1].text
+        following = [line for line in after if not self._is_meta(line)]
+        return following[0].text if following else None
+
+    def _parse_published_raw(self, lines: list[Line]) -> str | None:
+        for line in lines:
+            match = lm.PUBLISHED.match(line.text)
+            if match:
+                return lm.split_published(match.group("raw"))[0]
+        for line in lines:
+            if DATE_ONLY.match(line.text):
+                return re.sub(r"^[^:]*:\s*", "", line.text) if ":" in line.text else line.text
+        return None
+
+    def _parse_duration_raw(self, lines: list[Line]) -> str | None:
+        for line in lines:
+            match = DURATION_LINE.match(line.text)
+            if match:
+                return match.group("raw").strip()
+        return None
+
+    def _parse_description(self, after: list[Line], title: str | None) -> str | None:
+        paragraphs: list[list[str]] = []
+        previous_block = None
+        for line in after:
+            if is_content_end(line) or lm.COMMENTS_HEADER.match(line.text):
+                break
+            if self._is_meta(line) or line.text == title:
+                previous_block = None
+                continue
+            if previous_block is not None and line.block == previous_block:
+                paragraphs[-1].append(line.text)
+            else:
+                paragraphs.append([line.text])
+            previous_block = line.block
+        return "\n\n".join("\n".join(p) for p in paragraphs) or None
+
+    def _parse_article_id(self, lines: list[Line]) -> int | None:
+        for line in lines:
+            for href, text in line.links:
+                number = article_id(href)
+                if number is not None and (ARTICLE_LINK_TEXT.search(text) or ARTICLE_LINK_TEXT.search(line.text)):
+                    return number
+        for line in lines:
+            for href, _ in line.links:
+                if article_id(href) is not None:
+                    return article_id(href)
+        return None
+
+    def _parse_thumbnail(self, embed: Embed, content: list[Token], player_index: int) -> str | None:
+        """The player's poster frame, else an image right before the player that links nowhere else."""
+        if embed.attributes.get("poster"):
+            return embed.attributes["poster"]
+        return None

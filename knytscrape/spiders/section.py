@@ -1,0 +1,88 @@
+"""Crawling a section whose URLs are unknown (Video, Kalender): found by link text, read by content.
+
+1. The front page gives the section's entry (the menu link whose text is the section's label), the
+   sidebar links into the section, and the set of chrome links (every link the front page shows),
+   which are never followed from inside the section.
+2. Every page of the section is handed to the section's parser: a page that holds a record yields it;
+   any page's other links on the site (pagination, entries) are followed, up to KNYT_SECTION_DEPTH
+   links away from the entry. Articles and archives belong to the articles spider and are skipped.
+"""
+
+from __future__ import annotations
+
+import re
+
+import scrapy
+
+from knytscrape.parsers.chrome import menu_links
+from knytscrape.parsers.textflow import text_flow
+from knytscrape.spiders.base import KnytSpider
+from knytscrape.urls import page_name
+
+ARTICLE_PAGES = {"artiklar.php", "art_ar.php"}
+SKIPPED_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".mp4", ".flv", ".swf", ".pdf", ".webm", ".mp3", ".zip")
+
+
+class SectionSpider(KnytSpider):
+    """Subclasses set ``section`` (a name for stats), ``menu_labels`` and implement ``sidebar_urls``
+    and ``parse_page``."""
+
+    section = "section"
+    menu_labels: tuple[re.Pattern, ...] = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.chrome_links: set[str] = set()
+
+    @property
+    def max_depth(self) -> int:
+        return self.settings.getint("KNYT_SECTION_DEPTH", 6)
+
+    async def start(self):
+        yield scrapy.Request(self.site_url("/"), callback=self.parse_front)
+
+    def parse_front(self, response):
+        flow = text_flow(response.text, response.url)
+        self.chrome_links = {url for url, _ in self.site_links(response)}
+        entries = []
+        for labels in self.menu_labels:
+            entries = [u for u in menu_links(flow, labels) if page_name(u) not in ARTICLE_PAGES]
+            if entries:
+                break
+        if not entries:
+            self.crawler.stats.inc_value(f"knyt/{self.section}/menu_link_missing")
+            self.logger.warning("No %s menu link on the front page; only sidebar links are followed", self.section)
+        for url in entries:
+            yield self.section_request(url, depth=0)
+        yield from self.parse_sidebar(response, flow)
+
+    def parse_sidebar(self, response, flow):
+        """Requests for the section pages the front page's sidebar links to (and any records it holds)."""
+        for url in self.sidebar_urls(flow):
+            yield self.section_request(url, depth=1)
+
+    def sidebar_urls(self, flow) -> list[str]:
+        raise NotImplementedError
+
+    def section_request(self, url: str, depth: int) -> scrapy.Request:
+        return scrapy.Request(url, callback=self.parse_section, cb_kwargs={"depth": depth})
+
+    def parse_section(self, response, depth: int):
+        self.crawler.stats.inc_value(f"knyt/pages/{self.section}")
+        record = self.parse_page(response)
+        if record is not None:
+            yield record
+        if depth >= self.max_depth:
+            return
+        for url, _text in self.site_links(response):
+            if self.should_follow(url):
+                yield self.section_request(url, depth + 1)
+
+    def should_follow(self, url: str) -> bool:
+        if url in self.chrome_links or page_name(url) in ARTICLE_PAGES:
+            return False
+        path = url.split("?", 1)[0].lower()
+        return not path.endswith(SKIPPED_SUFFIXES) and "javascript:" not in url
+
+    def parse_page(self, response):
+        raise NotImplementedError

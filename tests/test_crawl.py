@@ -27,8 +27,9 @@ def truth():
 def test_crawl_exits_healthy_and_records_the_run(crawled):
     result, db = crawled
     assert result.returncode == 0
-    runs = rows(db, "SELECT * FROM crawls")
-    assert len(runs) == 1 and runs[0]["status"] == "finished" and runs[0]["pages"] > 0
+    runs = rows(db, "SELECT * FROM crawls ORDER BY spider")
+    assert [r["spider"] for r in runs] == ["articles", "calendar", "videos"]
+    assert all(r["status"] == "finished" and r["pages"] > 0 and r["finished"] for r in runs)
 
 
 def test_every_article_and_no_other(crawled, truth):

@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from knytscrape.mirror import synthetic
+from knytscrape.mirror import schemes, sections, synthetic
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 
@@ -27,6 +27,7 @@ OVERLAY_SRC = "bilder/black.png"
 OVERLAY_STYLE = "width:100%;background-image:URL(bilder/black.png)"
 
 HOME_ARTICLES = 10
+SIDEBAR_VIDEOS = 4
 # Home page entries (0-based positions) whose link is written as an absolute URL on another host.
 HOME_ABSOLUTE_POSITIONS = (2, 6)
 
@@ -160,8 +161,20 @@ class Site:
                 key = (archive_year(article), article["category"])
                 self.archive.setdefault(key, []).append(article)
         self.years = sorted({year for year, _ in self.archive}, reverse=True)
-        self.chrome = self._chrome()
+
+        self.videos: list[dict] = sorted(_load("videos.json"), key=lambda v: v["id"])
+        self.videos_by_id: dict[int, dict] = {v["id"]: v for v in self.videos}
+        self.events: list[dict] = sorted(_load("events.json"), key=lambda e: e["id"])
+        self.events_by_id: dict[int, dict] = {e["id"]: e for e in self.events}
+        for video in self.videos:
+            video["layout"], video["encoding"] = sections.video_variant(video)
+        for event in self.events:
+            event["layout"], event["encoding"] = sections.event_variant(event)
+
+        self._chromes: dict[tuple[str, bool], Chrome] = {}
+        self.chrome = self.chrome_for("a")
         self.images = self._images()
+        self.media = self._media()
 
     # -- indexes -------------------------------------------------------------------------------------
 
@@ -209,25 +222,136 @@ class Site:
 
     # -- chrome and images ---------------------------------------------------------------------------
 
-    def _chrome(self) -> Chrome:
+    def chrome_for(self, scheme: str = "a", rooted: bool = False) -> Chrome:
+        """The chrome of a page in ``scheme``; ``rooted`` writes every relative link root-relative (for
+        pages below the root, the section pages of scheme "b")."""
+        key = (schemes.check(scheme), rooted)
+        if key not in self._chromes:
+            self._chromes[key] = self._chrome(scheme, "/" if rooted else "")
+        return self._chromes[key]
+
+    def _chrome(self, scheme: str, root: str) -> Chrome:
         newest = self.years[0] if self.years else 2025
         first_cat = min(cat for (year, cat) in self.archive if year == newest) if self.archive else 1
+        computed = {
+            "archive": archive_href(newest, first_cat),
+            "video": schemes.video_list_href(scheme),
+            "calendar": schemes.event_list_href(scheme),
+        }
         menu = []
         for item in self.config["menu"]:
-            href = item["href"] or archive_href(newest, first_cat)
-            menu.append((item["key"], item["label"], href))
+            href = item["href"] or computed[item["key"]]
+            menu.append((item["key"], item["label"], sections.rooted(href, root)))
         archive = []
         for year in self.years:
             cats = sorted(cat for (y, cat) in self.archive if y == year)
-            archive.append((year, [(self.categories[c], archive_menu_href(year, c)) for c in cats]))
+            archive.append(
+                (year, [(self.categories[c], sections.rooted(archive_menu_href(year, c), root)) for c in cats])
+            )
+        calendar = []
+        for event in self.sidebar_events():
+            entry = {"date": event["sidebar_date"], "title": event["title"]}
+            href = schemes.event_href(scheme, event)
+            if href:
+                entry["href"] = sections.rooted(href, root)
+            calendar.append(entry)
+        videos = [
+            {"title": v["title"], "href": sections.rooted(schemes.video_href(scheme, v), root)}
+            for v in self.sidebar_videos()
+        ]
         return Chrome(
             menu=menu,
             archive=archive,
-            calendar=list(self.config.get("calendar", [])),
-            videos=list(self.config.get("sidebar_videos", []))[:4],
+            calendar=calendar,
+            videos=videos,
             labels=dict(self.config["labels"]),
-            admin_href=self.config.get("admin_href", "admin/"),
+            admin_href=sections.rooted(self.config.get("admin_href", "admin/"), root),
         )
+
+    # -- the Video and Kalender sections --------------------------------------------------------------
+
+    def sidebar_events(self) -> list[dict]:
+        """The ``I Kalendern:`` entries, in date order."""
+        return sorted((e for e in self.events if e["in_sidebar"]), key=lambda e: (e["sidebar_date"], e["id"]))
+
+    def sidebar_videos(self) -> list[dict]:
+        """The four newest videos (ids rise with the date), newest first."""
+        return list(reversed(self.videos))[:SIDEBAR_VIDEOS]
+
+    def video_list(self, scheme: str, page: int) -> sections.VideoList | None:
+        """List page ``page`` of the videos, newest first; None when there is no such page."""
+        newest_first = list(reversed(self.videos))
+        count = sections.page_count(len(newest_first))
+        if not 1 <= page <= count:
+            return None
+        root = "/" if scheme == "b" else ""
+        entries = [
+            sections.VideoEntry(
+                video=v,
+                href=schemes.video_href(scheme, v),
+                thumb=sections.rooted(v["thumbnail"], root) if v["thumbnail"] else None,
+                teaser=sections.teaser(v["description"]),
+            )
+            for v in sections.page_slice(newest_first, page)
+        ]
+        hrefs = [schemes.video_list_href(scheme, n) for n in range(1, count + 1)]
+        return sections.VideoList(entries, sections.Pager(page, hrefs))
+
+    def event_list(self, scheme: str, page: int) -> sections.EventList | None:
+        """List page ``page`` of the calendar (every event, also those without a page), newest first."""
+        newest_first = list(reversed(self.events))
+        count = sections.page_count(len(newest_first))
+        if not 1 <= page <= count:
+            return None
+        entries = [
+            sections.EventEntry(
+                event=e,
+                href=schemes.event_href(scheme, e),
+                date_line=sections.event_date_line(e),
+                teaser=sections.teaser(e["description"]),
+            )
+            for e in sections.page_slice(newest_first, page)
+        ]
+        hrefs = [schemes.event_list_href(scheme, n) for n in range(1, count + 1)]
+        return sections.EventList(entries, sections.Pager(page, hrefs))
+
+    def video_view(self, scheme: str, video: dict) -> sections.VideoView:
+        root = "/" if scheme == "b" else ""
+        article = video.get("article_href")
+        return sections.VideoView(
+            video=video,
+            list_href=schemes.video_list_href(scheme),
+            article_href=sections.rooted(article, root) if article else None,
+        )
+
+    def event_view(self, scheme: str, event: dict) -> sections.EventView:
+        headings, lines = sections.split_date_text(event)
+        return sections.EventView(
+            event=event,
+            list_href=schemes.event_list_href(scheme),
+            headings=headings,
+            lines=lines,
+            status_line=sections.status_line(event),
+        )
+
+    def find_video(self, key) -> dict | None:
+        """A video by id (scheme "a") or by (id, slug) (scheme "b")."""
+        if isinstance(key, tuple):
+            video = self.videos_by_id.get(key[0])
+            return video if video is not None and video["slug"] == key[1] else None
+        return self.videos_by_id.get(key)
+
+    def find_event(self, key) -> dict | None:
+        """An event that has a page, by id (scheme "a") or by (url_date, slug) (scheme "b")."""
+        if isinstance(key, tuple):
+            for event in self.events:
+                if event["has_page"] and (event.get("url_date"), event["slug"]) == key:
+                    return event
+            return None
+        event = self.events_by_id.get(key)
+        return event if event is not None and event["has_page"] else None
+
+    # -- images and media ----------------------------------------------------------------------------
 
     def _images(self) -> set[str]:
         """Every image path that some page shows (and so answers 200)."""
@@ -241,7 +365,23 @@ class Site:
                 images.add(thumb_src(image["src"]))
             for k in range(1, gallery_size(article) + 1):
                 images.add(gallery_thumb_src(article, k))
+        for video in self.videos:
+            if video["thumbnail"]:
+                images.add(video["thumbnail"])
         return images
+
+    def _media(self) -> set[str]:
+        """The site's own player files (``flash/*.swf``, ``video/...``): served as small stand-ins."""
+        media = set()
+        for video in self.videos:
+            for url in (video["player"]["src"], video["player"].get("file")):
+                if url and "://" not in url and not url.startswith("//"):
+                    media.add(url.lstrip("/"))
+        return media
+
+
+def _load(name: str) -> list[dict]:
+    return json.loads((CONTENT_DIR / name).read_text(encoding="utf-8"))
 
 
 @functools.lru_cache(maxsize=4)
@@ -261,6 +401,33 @@ def load_articles(extra_articles: int = 0) -> list[dict]:
     return copy.deepcopy(get_site(extra_articles).articles)
 
 
+def load_videos() -> list[dict]:
+    """The truth of the Video section: every video of ``content/videos.json``, by id, with its resolved
+    default ``layout`` / ``encoding`` and its page in each scheme (``paths``). A deep copy."""
+    site = get_site(0)
+    videos = copy.deepcopy(site.videos)
+    for video in videos:
+        video["paths"] = {s: schemes.path_of(schemes.video_href(s, video)) for s in schemes.SCHEMES}
+    return videos
+
+
+def load_events() -> list[dict]:
+    """The truth of the Kalender section: every event of ``content/events.json``, by id, with its
+    resolved default ``layout`` / ``encoding`` and its page in each scheme (``paths``, None for an
+    event without a page). A deep copy."""
+    site = get_site(0)
+    events = copy.deepcopy(site.events)
+    for event in events:
+        hrefs = {s: schemes.event_href(s, event) for s in schemes.SCHEMES}
+        event["paths"] = {s: schemes.path_of(h) if h else None for s, h in hrefs.items()}
+    return events
+
+
 def load_site_config() -> dict:
-    """``content/site.json`` (categories, menu, calendar and video sidebar entries, labels)."""
-    return copy.deepcopy(get_site(0).config)
+    """``content/site.json`` (categories, menu, labels, the about page), plus the sidebar entries
+    derived from the truth: ``calendar`` (``{date, title}``) and ``sidebar_videos`` (``{title}``)."""
+    site = get_site(0)
+    config = copy.deepcopy(site.config)
+    config["calendar"] = [{"date": e["sidebar_date"], "title": e["title"]} for e in site.sidebar_events()]
+    config["sidebar_videos"] = [{"title": v["title"]} for v in site.sidebar_videos()]
+    return config

@@ -36,7 +36,8 @@ ORGANISER_LABELS = {"arrangör", "arrangörer", "arrangeras av"}
 
 MONTH = r"(?:jan|feb|mar|apr|maj|jun|jul|aug|sep|okt|nov|dec)[a-zåäö]*\.?"
 DATE_IN_TEXT = re.compile(
-    rf"\b(?:\d{{4}}-\d{{1,2}}-\d{{1,2}}|\d{{1,2}}\s+{MONTH}(?:\s+\d{{4}})?|\d{{1,2}}/\d{{1,2}}(?:[ -/]\d{{2,4}})?)", re.I
+    rf"\b(?:\d{{4}}-\d{{1,2}}-\d{{1,2}}|\d{{1,2}}\s+{MONTH}(?:\s+\d{{4}})?|\d{{1,2}}/\d{{1,2}}(?:[ -/]\d{{2,4}})?)",
+    re.I,
 )
 YEAR_IN_DATE = re.compile(rf"\b((?:19|20)\d{{2}})-\d{{1,2}}-\d{{1,2}}|\d{{1,2}}\s+{MONTH}\s+((?:19|20)\d{{2}})", re.I)
 CANCELLED = re.compile(r"\b(?:inställ(?:t|d|da|es)|avlyst|avbokat|avbokad)\b", re.I)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from knytscrape.mirror import encodings
 from knytscrape.mirror.model import LOGO_SRC, OVERLAY_STYLE, ArchiveEntry, ArticleView
-from knytscrape.mirror.templates.common import Page, attr, esc, lines, loosen
+from knytscrape.mirror.sections import EventList, EventView, VideoList, VideoView, rooted
+from knytscrape.mirror.templates.common import Page, attr, esc, lines, loosen, player_html
 
 STYLE = """
 body { font-family: Georgia, serif; margin: 0; background: #f4f1ea; }
@@ -74,8 +75,8 @@ def _chrome(page: Page) -> str:
         videos.append(f'      <li class="video">{title}</li>')
     videos.append('      <li class="video spelare"><div class="videospelare" data-video=""></div></li>')
     return (
-        '<div id="logo"><a href="index.php">'
-        f'<img alt="Logotyp Knytpunkt" src="{LOGO_SRC}"></a></div>\n'
+        f'<div id="logo"><a href="{page.root}index.php">'
+        f'<img alt="Logotyp Knytpunkt" src="{page.root}{LOGO_SRC}"></a></div>\n'
         '<nav id="meny">\n<ul>\n' + "\n".join(menu) + "\n</ul>\n</nav>\n"
         '<aside id="sidebar">\n'
         '  <section class="kalender">\n'
@@ -235,3 +236,92 @@ def article(page: Page, view: ArticleView) -> str:
     parts.append(_comments(page, art))
     parts.append("</article>\n")
     return _document(page, "".join(parts), view)
+
+
+# -- the Video and Kalender sections ----------------------------------------------------------------------
+
+
+def _paragraphs(text: str | None) -> str:
+    return "".join(f"<p>{esc(p)}</p>\n" for p in text.split("\n\n")) if text else ""
+
+
+def video_list(page: Page, listing: VideoList) -> str:
+    pager = listing.pager
+    parts = ["<h1>Video</h1>\n", f'<p class="sidinfo">Sida {pager.page} av {pager.pages}</p>\n']
+    for entry in listing.entries:
+        video = entry.video
+        parts.append('<div class="videopost">\n')
+        if entry.thumb:
+            parts.append(f'  <a href="{attr(entry.href)}"><img class="tumme" src="{attr(entry.thumb)}" alt=""></a>\n')
+        if video["published_raw"]:
+            parts.append(f"  {_publicerat(video['published_raw'])}")
+        parts.append(f'  <h2><a href="{attr(entry.href)}">{esc(video["title"])}</a></h2>\n')
+        if entry.teaser:
+            parts.append(f'  <p class="text">{esc(entry.teaser)}</p>\n')
+        parts.append("</div>\n")
+    links = []
+    if pager.prev_href:
+        links.append(f'<a href="{attr(pager.prev_href)}">« Föregående</a>')
+    if pager.next_href:
+        links.append(f'<a href="{attr(pager.next_href)}">Nästa sida »</a>')
+    parts.append(f'<p class="blader">{" | ".join(links)}</p>\n')
+    return _document(page, "".join(parts))
+
+
+def video(page: Page, view: VideoView) -> str:
+    v = view.video
+    parts = ['<article class="video">\n']
+    if v["published_raw"]:
+        parts.append(_publicerat(v["published_raw"]))
+    parts.append(f'<h1 class="rubrik">{esc(v["title"])}</h1>\n')
+    player = player_html(v, lambda url: rooted(url, page.root), attr)
+    parts.append(f'<div class="spelare">\n{player}\n</div>\n')
+    if v["duration_raw"]:
+        parts.append(f'<p class="langd">Längd: {esc(v["duration_raw"])}</p>\n')
+    if v["description"]:
+        parts.append(f'<div class="beskrivning">\n{_paragraphs(v["description"])}</div>\n')
+    if view.article_href:
+        parts.append(f'<p class="artikel"><a href="{attr(view.article_href)}">Läs artikeln</a></p>\n')
+    parts.append(f'<p class="tillbaka"><a href="{attr(view.list_href)}">Tillbaka</a></p>\n')
+    parts.append("</article>\n")
+    return _document(page, "".join(parts))
+
+
+def event_list(page: Page, listing: EventList) -> str:
+    parts = ["<h1>Kalender</h1>\n"]
+    for entry in listing.entries:
+        title = esc(entry.event["title"])
+        if entry.href:
+            title = f'<a href="{attr(entry.href)}">{title}</a>'
+        parts.append(
+            '<div class="kalpost">\n'
+            f'  <p class="datum">{esc(entry.date_line)}</p>\n'
+            f"  <h2>{title}</h2>\n" + (f'  <p class="text">{esc(entry.teaser)}</p>\n' if entry.teaser else "")
+            + "</div>\n"
+        )
+    pager = listing.pager
+    numbers = [
+        f"<strong>{n}</strong>" if n == pager.page else f'<a href="{attr(href)}">{n}</a>'
+        for n, href in enumerate(pager.hrefs, start=1)
+    ]
+    parts.append(f'<p class="sidor">Sida: {" ".join(numbers)}</p>\n')
+    return _document(page, "".join(parts))
+
+
+def event(page: Page, view: EventView) -> str:
+    e = view.event
+    parts = ['<article class="evenemang">\n']
+    parts += [f'<h2 class="manad">{esc(h)}</h2>\n' for h in view.headings]
+    parts.append(f'<h1 class="rubrik">{esc(e["title"])}</h1>\n')
+    parts.append('<div class="tid">\n' + "".join(f"  <p>{esc(line)}</p>\n" for line in view.lines) + "</div>\n")
+    if view.status_line:
+        parts.append(f'<p class="status"><strong>{esc(view.status_line)}</strong></p>\n')
+    if e["location"]:
+        parts.append(f'<p class="plats"><strong>Plats:</strong> {esc(e["location"])}</p>\n')
+    if e["organiser"]:
+        parts.append(f'<p class="arrangor"><strong>Arrangör:</strong> {esc(e["organiser"])}</p>\n')
+    if e["description"]:
+        parts.append(f'<div class="beskrivning">\n{_paragraphs(e["description"])}</div>\n')
+    parts.append(f'<p class="tillbaka"><a href="{attr(view.list_href)}">« Tillbaka till kalendern</a></p>\n')
+    parts.append("</article>\n")
+    return _document(page, "".join(parts))

@@ -1,0 +1,310 @@
+"""The feeds: iCalendar of the calendar, Atom of the newest articles and videos, and their Datasette routes."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime
+import sqlite3
+import xml.etree.ElementTree as ET
+from zoneinfo import ZoneInfo
+
+import feedparser
+import pytest
+from icalendar import Calendar
+
+from knytscrape.db import open_database
+from knytscrape.feeds import ATOM_NS, atom_feed, events_ics
+from knytscrape.publish import datasette_app
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+UTC = datetime.timezone.utc
+A = {"a": ATOM_NS}
+SCRIPT_TITLE = "Räksmörgås & <script>alert('ö')</script> på Ängen"
+
+EVENTS = [
+    {
+        "id": "summer", "url": "https://knytpunkt.se/kalender.php?id=1",
+        "title": "Midsommar på Ängen & <script>alert(1)</script>",
+        "starts_at": "2024-06-21T13:00:00+02:00", "ends_at": "2024-06-21T17:30:00+02:00", "all_day": 0,
+        "date_raw": "fredag 21 juni 2024 kl 13-17.30", "location": "Brunnsparken, Örebro",
+        "organiser": "Föreningen Å&Ä", "description": "Dans kring stången.\nTa med fika; kaffe finns.",
+        "status": "scheduled", "first_seen": "2024-05-02T10:00:00+02:00", "last_seen": "2024-06-01T08:15:00+02:00",
+    },
+    {
+        "id": "winter", "url": "https://knytpunkt.se/kalender.php?id=2", "title": "Luciakonsert i Olaus Petri",
+        "starts_at": "2024-12-13T18:00:00+01:00", "ends_at": None, "all_day": 0, "location": "Olaus Petri kyrka",
+        "organiser": None, "description": "Inställt på grund av sjukdom.", "status": "cancelled",
+        "first_seen": "2024-11-20T09:00:00+01:00", "last_seen": "2024-12-10T07:45:00+01:00",
+    },
+    {
+        "id": "festival", "url": "https://knytpunkt.se/kalender.php?id=3", "title": "Stadsfest",
+        "starts_at": "2024-08-09", "ends_at": "2024-08-11", "all_day": 1, "location": "Stortorget",
+        "organiser": "", "description": "", "status": "postponed",
+        "first_seen": "2024-07-01T12:00:00+02:00", "last_seen": "2024-07-15T12:00:00+02:00",
+    },
+    {
+        "id": "oneday", "url": "https://knytpunkt.se/kalender.php?id=4", "title": "Loppis",
+        "starts_at": "2024-03-30", "ends_at": None, "all_day": 1, "status": "removed",
+        "last_seen": "2024-03-01T12:00:00+01:00",
+    },
+    {
+        "id": "nodate", "url": "https://knytpunkt.se/kalender.php?id=5", "title": "Någon gång i vår",
+        "starts_at": None, "date_raw": "i vår", "status": "scheduled", "last_seen": "2024-03-01T12:00:00+01:00",
+    },
+    {
+        "id": "unreadable", "title": "Fel datum", "starts_at": "våren 2024", "status": "scheduled",
+        "last_seen": "2024-03-01T12:00:00+01:00",
+    },
+]
+
+ARTICLES = [
+    {"id": 101, "url": "https://knytpunkt.se/artiklar.php?id=101", "title": SCRIPT_TITLE, "published": "2024-06-20",
+     "lead": "Sommar & sol <b>i</b> Örebro.", "body": "Lång text."},
+    {"id": 102, "url": "https://knytpunkt.se/artiklar.php?id=102", "title": "Öl & bröd i vinter",
+     "published": "2024-01-15", "lead": "Kallt.", "body": ""},
+    {"id": 103, "url": "https://knytpunkt.se/artiklar.php?id=103", "title": "Utan datum", "published": None,
+     "lead": "", "body": ""},
+]
+
+VIDEOS = [
+    {"id": "yt-abc", "url": "https://knytpunkt.se/video.php?id=7", "title": "Video: Älvdans", "published": "2024-06-20",
+     "description": "Filmat vid ån.", "embed_url": "https://www.youtube.com/embed/abc", "provider": "youtube"},
+    {"id": "vm-1", "url": "https://knytpunkt.se/video.php?id=8", "title": "Vårens första dag",
+     "published": "2024-03-01", "description": "", "embed_url": "https://player.vimeo.com/video/1",
+     "provider": "vimeo"},
+]
+
+FEED_URL = "https://arkiv.example/-/feeds/latest.atom"
+
+
+# --- iCalendar -----------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def ics() -> bytes:
+    return events_ics(EVENTS)
+
+
+@pytest.fixture(scope="module")
+def vevents(ics) -> dict:
+    calendar = Calendar.from_ical(ics)
+    return {str(event["UID"]): event for event in calendar.walk("VEVENT")}
+
+
+def test_calendar_header(ics):
+    calendar = Calendar.from_ical(ics)
+    assert "knytscrape" in str(calendar["PRODID"])
+    assert str(calendar["VERSION"]) == "2.0"
+    assert str(calendar["X-WR-CALNAME"]) == "Knytpunkt – kalendern"
+    assert [str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE")] == ["Europe/Stockholm"]
+    assert b"\r\n" in ics and b"\n" not in ics.replace(b"\r\n", b"")
+    assert events_ics([], name="Annat namn").count(b"BEGIN:VEVENT") == 0
+    assert str(Calendar.from_ical(events_ics([], name="Annat namn"))["X-WR-CALNAME"]) == "Annat namn"
+
+
+def test_vtimezone_rules_match_the_tz_database(ics):
+    """The hand-written VTIMEZONE gives Stockholm's offsets, around every change of clocks 1996-2037."""
+    vtimezone = Calendar.from_ical(ics).walk("VTIMEZONE")[0]
+    tz = vtimezone.to_tz(lookup_tzid=False)
+    for year in range(1996, 2038):
+        for month, day in ((1, 15), (3, 24), (3, 31), (4, 1), (7, 1), (10, 24), (10, 31), (11, 1)):
+            for hour in (1, 4, 12):
+                local = datetime.datetime(year, month, day, hour)
+                assert local.replace(tzinfo=tz).utcoffset() == local.replace(tzinfo=STOCKHOLM).utcoffset(), local
+
+
+def test_events_without_a_readable_start_are_left_out(vevents):
+    assert set(vevents) == {f"event-{key}@knytpunkt.se" for key in ("summer", "winter", "festival", "oneday")}
+
+
+def test_summer_event_every_field(vevents):
+    event = vevents["event-summer@knytpunkt.se"]
+    start, end = event.decoded("DTSTART"), event.decoded("DTEND")
+    assert event["DTSTART"].params["TZID"] == "Europe/Stockholm" == event["DTEND"].params["TZID"]
+    assert start == datetime.datetime(2024, 6, 21, 13, 0, tzinfo=STOCKHOLM)
+    assert start.utcoffset() == datetime.timedelta(hours=2)
+    assert start.astimezone(UTC) == datetime.datetime(2024, 6, 21, 11, 0, tzinfo=UTC)
+    assert end == datetime.datetime(2024, 6, 21, 17, 30, tzinfo=STOCKHOLM)
+    assert str(event["SUMMARY"]) == "Midsommar på Ängen & <script>alert(1)</script>"
+    assert str(event["LOCATION"]) == "Brunnsparken, Örebro"
+    assert str(event["DESCRIPTION"]) == "Dans kring stången.\nTa med fika; kaffe finns.\n\nArrangör: Föreningen Å&Ä"
+    assert str(event["URL"]) == "https://knytpunkt.se/kalender.php?id=1"
+    assert str(event["STATUS"]) == "CONFIRMED"
+    assert event.decoded("DTSTAMP") == datetime.datetime(2024, 6, 1, 6, 15, tzinfo=UTC)
+
+
+def test_winter_event_every_field(vevents):
+    event = vevents["event-winter@knytpunkt.se"]
+    start = event.decoded("DTSTART")
+    assert event["DTSTART"].params["TZID"] == "Europe/Stockholm"
+    assert start == datetime.datetime(2024, 12, 13, 18, 0, tzinfo=STOCKHOLM)
+    assert start.utcoffset() == datetime.timedelta(hours=1)
+    assert start.astimezone(UTC) == datetime.datetime(2024, 12, 13, 17, 0, tzinfo=UTC)
+    assert "DTEND" not in event and "DURATION" not in event
+    assert str(event["SUMMARY"]) == "Luciakonsert i Olaus Petri"
+    assert str(event["LOCATION"]) == "Olaus Petri kyrka"
+    assert str(event["DESCRIPTION"]) == "Inställt på grund av sjukdom."
+    assert str(event["STATUS"]) == "CANCELLED"
+    assert event.decoded("DTSTAMP") == datetime.datetime(2024, 12, 10, 6, 45, tzinfo=UTC)
+
+
+def test_all_day_events_end_exclusive(ics, vevents):
+    festival = vevents["event-festival@knytpunkt.se"]
+    assert festival.decoded("DTSTART") == datetime.date(2024, 8, 9)
+    assert festival.decoded("DTEND") == datetime.date(2024, 8, 12)  # last day 11 August, exclusive end
+    assert not isinstance(festival.decoded("DTSTART"), datetime.datetime)
+    assert b"DTSTART;VALUE=DATE:20240809\r\n" in ics and b"DTEND;VALUE=DATE:20240812\r\n" in ics
+    assert str(festival["STATUS"]) == "TENTATIVE"
+    assert str(festival["SUMMARY"]) == "Stadsfest" and str(festival["LOCATION"]) == "Stortorget"
+    assert "DESCRIPTION" not in festival
+    oneday = vevents["event-oneday@knytpunkt.se"]
+    assert oneday.decoded("DTSTART") == datetime.date(2024, 3, 30)
+    assert oneday.decoded("DTEND") == datetime.date(2024, 3, 31)
+    assert "STATUS" not in oneday  # 'removed' says nothing sure about the event itself
+
+
+def test_ics_is_stable(ics):
+    assert events_ics(EVENTS) == ics
+    assert events_ics(list(reversed(EVENTS))) == ics
+    assert events_ics([dict(event) for event in EVENTS[:2]]).count(b"UID:event-summer@knytpunkt.se") == 1
+
+
+def test_ics_reads_naive_times_and_drops_bad_ends():
+    rows = [{"id": 9, "title": "X", "starts_at": "2024-01-10T19:00:00", "ends_at": "2024-01-10T18:00:00+01:00",
+             "last_seen": "2024-01-01T00:00:00+01:00"}]
+    event = Calendar.from_ical(events_ics(rows)).walk("VEVENT")[0]
+    assert event.decoded("DTSTART") == datetime.datetime(2024, 1, 10, 19, tzinfo=STOCKHOLM)
+    assert "DTEND" not in event  # an end before the start is not written
+
+
+# --- Atom ----------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def atom() -> bytes:
+    return atom_feed(ARTICLES, VIDEOS, feed_url=FEED_URL)
+
+
+def test_atom_with_elementtree(atom):
+    root = ET.fromstring(atom)
+    assert root.tag == f"{{{ATOM_NS}}}feed"
+    assert root.findtext("a:id", namespaces=A) == FEED_URL
+    assert root.find("a:link[@rel='self']", A).get("href") == FEED_URL
+    assert root.find("a:link[@rel='alternate']", A).get("href") == "https://knytpunkt.se/"
+    assert root.findtext("a:author/a:name", namespaces=A)
+    assert root.findtext("a:updated", namespaces=A) == "2024-06-20T00:00:00+02:00"
+    entries = root.findall("a:entry", A)
+    assert [e.findtext("a:id", namespaces=A) for e in entries] == [
+        "https://knytpunkt.se/artiklar.php?id=101",
+        "https://knytpunkt.se/video.php?id=7",
+        "https://knytpunkt.se/video.php?id=8",
+        "https://knytpunkt.se/artiklar.php?id=102",
+    ]
+    assert [e.findtext("a:title", namespaces=A) for e in entries] == [
+        SCRIPT_TITLE, "Video: Älvdans", "Vårens första dag", "Öl & bröd i vinter"]
+    assert [e.findtext("a:published", namespaces=A) for e in entries] == [
+        "2024-06-20T00:00:00+02:00", "2024-06-20T00:00:00+02:00", "2024-03-01T00:00:00+01:00",
+        "2024-01-15T00:00:00+01:00"]
+    assert [e.findtext("a:updated", namespaces=A) for e in entries] == [
+        e.findtext("a:published", namespaces=A) for e in entries]
+    assert [e.find("a:link", A).get("href") for e in entries] == [e.findtext("a:id", namespaces=A) for e in entries]
+    assert [e.findtext("a:summary", namespaces=A) for e in entries] == [
+        "Sommar & sol <b>i</b> Örebro.", "Filmat vid ån.", None, "Kallt."]
+    assert b"<script>" not in atom and b"&lt;script&gt;" in atom
+
+
+def test_atom_with_feedparser(atom):
+    parsed = feedparser.parse(atom)
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    assert parsed.version == "atom10"
+    assert parsed.feed.id == FEED_URL
+    assert [entry.id for entry in parsed.entries] == [
+        "https://knytpunkt.se/artiklar.php?id=101", "https://knytpunkt.se/video.php?id=7",
+        "https://knytpunkt.se/video.php?id=8", "https://knytpunkt.se/artiklar.php?id=102"]
+    assert parsed.entries[0].title == SCRIPT_TITLE
+    assert parsed.entries[3].title == "Öl & bröd i vinter"
+    assert parsed.entries[0].link == "https://knytpunkt.se/artiklar.php?id=101"
+    # feedparser gives UTC struct_times: midnight in Stockholm is 22:00 (summer) / 23:00 (winter) the day before.
+    assert tuple(parsed.entries[0].published_parsed[:5]) == (2024, 6, 19, 22, 0)
+    assert tuple(parsed.entries[3].updated_parsed[:5]) == (2024, 1, 14, 23, 0)
+
+
+def test_atom_limit_stability_and_fallbacks(atom):
+    assert atom_feed(list(reversed(ARTICLES)), list(reversed(VIDEOS)), feed_url=FEED_URL) == atom
+    two = ET.fromstring(atom_feed(ARTICLES, VIDEOS, feed_url=FEED_URL, limit=2))
+    assert [e.findtext("a:id", namespaces=A) for e in two.findall("a:entry", A)] == [
+        "https://knytpunkt.se/artiklar.php?id=101", "https://knytpunkt.se/video.php?id=7"]
+    # An article without url gets its canonical address; control characters are dropped.
+    rows = [{"id": 5, "url": None, "title": "Tab\tok, vt\x0b bort", "published": "2010-02-03"}]
+    entry = ET.fromstring(atom_feed(rows, [], feed_url=FEED_URL)).find("a:entry", A)
+    assert entry.findtext("a:id", namespaces=A) == "https://knytpunkt.se/artiklar.php?id=5"
+    assert entry.findtext("a:title", namespaces=A) == "Tab\tok, vt bort"
+
+
+def test_empty_atom_feed_is_valid():
+    parsed = feedparser.parse(atom_feed([], [], feed_url=FEED_URL))
+    assert not parsed.bozo and parsed.version == "atom10" and parsed.entries == []
+    root = ET.fromstring(atom_feed([], [], feed_url=FEED_URL))
+    assert root.findtext("a:updated", namespaces=A) and root.findtext("a:id", namespaces=A) == FEED_URL
+
+
+# --- Datasette routes ----------------------------------------------------------------------------------------
+
+
+def get(app, path):
+    return asyncio.run(app.client.get(path))
+
+
+@pytest.fixture()
+def published(tmp_path):
+    path = tmp_path / "knytpunkt.db"
+    db = open_database(path)
+    db["articles"].insert_all(ARTICLES)
+    db["videos"].insert_all(VIDEOS)
+    db["events"].insert_all(EVENTS, alter=True)
+    db.close()
+    return datasette_app(path)
+
+
+def test_events_route(published):
+    response = get(published, "/-/feeds/events.ics")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "text/calendar; charset=utf-8"
+    assert response.content == events_ics(EVENTS)
+    uids = [str(event["UID"]) for event in Calendar.from_ical(response.content).walk("VEVENT")]
+    assert uids == ["event-oneday@knytpunkt.se", "event-summer@knytpunkt.se", "event-festival@knytpunkt.se",
+                    "event-winter@knytpunkt.se"]
+
+
+def test_atom_route(published):
+    response = get(published, "/-/feeds/latest.atom")
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/atom+xml; charset=utf-8"
+    parsed = feedparser.parse(response.content)
+    assert not parsed.bozo
+    assert parsed.feed.id == "http://localhost/-/feeds/latest.atom"
+    assert [entry.title for entry in parsed.entries] == [
+        SCRIPT_TITLE, "Video: Älvdans", "Vårens första dag", "Öl & bröd i vinter"]
+
+
+def test_routes_on_empty_tables_and_on_a_database_without_them(tmp_path):
+    open_database(tmp_path / "knytpunkt.db").close()
+    other = tmp_path / "other.db"
+    connection = sqlite3.connect(other)
+    connection.execute("CREATE TABLE unrelated (x)")
+    connection.commit()
+    connection.close()
+    for app in (datasette_app(tmp_path / "knytpunkt.db"), datasette_app(other)):
+        ics = get(app, "/-/feeds/events.ics")
+        assert ics.status_code == 200 and Calendar.from_ical(ics.content).walk("VEVENT") == []
+        atom = get(app, "/-/feeds/latest.atom")
+        assert atom.status_code == 200
+        parsed = feedparser.parse(atom.content)
+        assert not parsed.bozo and parsed.version == "atom10" and parsed.entries == []
+
+
+def test_home_page_links_both_feeds(published):
+    response = get(published, "/")
+    assert response.status_code == 200
+    assert 'href="/-/feeds/latest.atom"' in response.text
+    assert 'href="/-/feeds/events.ics"' in response.text

@@ -148,6 +148,9 @@ class EventParser:
                 if label in DATE_LABELS and fields.date_text is None:
                     fields.date_text = value
                     fields.date_lines.append(line.text)
+                elif label in DATE_LABELS and fields.time_text is None:
+                    fields.time_text = value  # "När: lördag 18 maj kl 13" beside "Datum: 2024-05-18"
+                    fields.date_lines.append(line.text)
                 elif label in TIME_LABELS and fields.time_text is None:
                     fields.time_text = value
                     fields.date_lines.append(line.text)

@@ -18,8 +18,9 @@ def event_times(date_text: str | None, time_text: str | None, default_year: int 
     if not start.readable:
         return None, None, None
     if time_text and start.time is None:
-        timed_start, timed_end = parse_span(time_text, on_date=start.date)
-        if timed_start.readable:
+        # the time part may repeat the date, without its year: the date part's year is certain then
+        timed_start, timed_end = parse_span(time_text, on_date=start.date, default_year=start.date.year)
+        if timed_start.readable and timed_start.date == start.date:
             if end is not None and end.readable and timed_end is not None and timed_end.time is not None:
                 end = parse_moment(f"{end.iso} {timed_end.time.strftime('%H:%M')}")
             else:

@@ -1,0 +1,76 @@
+"""Event pages and every Swedish date and time form of the calendar; summer and winter offsets."""
+
+import pytest
+
+from knytscrape.parsers.event import EventParser, event_id
+from knytscrape.pipelines.dates import event_times
+
+URL = "http://127.0.0.1:8000/kalender.php?id=7"
+
+
+def event(content: str):
+    html = (
+        '<body><div>×</div><img alt="Logotyp Knytpunkt" src="l.png"><a href="kalender.php">Kalender</a>'
+        "<div>I Kalendern:</div><div>2025-12-06</div><div>Julmarknad</div><div>De senaste 5 videona.</div>"
+        f"<p>Du hitter fler videos under menyn Video.</p>{content}</body>"
+    )
+    return EventParser().parse(html, URL)
+
+
+def times(item):
+    return event_times(item.date_text, item.time_text, item.default_year)
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        ("<p>Datum: 2024-05-18</p><p>Tid: 13.00–17.00</p>",
+         ("2024-05-18T13:00:00+02:00", "2024-05-18T17:00:00+02:00", False)),
+        ("<p>Datum: 2024-12-18</p><p>Tid: kl. 18.30</p>", ("2024-12-18T18:30:00+01:00", None, False)),
+        ("<p>2024-08-09 – 2024-08-11</p>", ("2024-08-09", "2024-08-11", True)),
+        ("<p>18 maj 2024</p>", ("2024-05-18", None, True)),
+        ("<p>lördag 18 maj 2024 kl 13</p>", ("2024-05-18T13:00:00+02:00", None, False)),
+        ("<p>Datum: 2024-05-18</p><p>När: lördag 18 maj kl 13</p>", ("2024-05-18T13:00:00+02:00", None, False)),
+        ("<p>18/5</p>", (None, None, None)),
+        ("<p>Datum: 2024-10-27</p><p>Tid: 10.00-12.00</p>",
+         ("2024-10-27T10:00:00+01:00", "2024-10-27T12:00:00+01:00", False)),
+        ("<p>Datum: 2024-03-31</p><p>Tid: 10.00</p>", ("2024-03-31T10:00:00+02:00", None, False)),
+    ],
+)
+def test_date_and_time_forms(lines, expected):
+    item = event(f"<h2>Vårkonsert i parken</h2>{lines}<p>Musik för alla.</p>")
+    assert item is not None and item.title == "Vårkonsert i parken"
+    assert times(item) == expected
+
+
+def test_labels_status_and_description():
+    item = event(
+        "<h2>INSTÄLLT: Loppis på Järntorget</h2><p>Datum: 2024-05-18</p><p>Plats: Järntorget</p>"
+        "<p>Arrangör: Föreningen Gamla Stan</p><p>Loppisen är inställd på grund av regn.</p><p>Nästa år igen.</p>"
+    )
+    assert (item.status, item.location, item.organiser) == ("cancelled", "Järntorget", "Föreningen Gamla Stan")
+    assert item.description == "Loppisen är inställd på grund av regn.\n\nNästa år igen."
+
+
+def test_moved_event_keeps_the_previous_start():
+    item = event("<h2>Skördefest</h2><p>Datum: 2024-09-07</p><p>Framflyttat!</p><p>Nytt datum: 2024-09-14</p>")
+    assert item.status == "postponed"
+    assert times(item)[0] == "2024-09-14"
+    assert event_times(item.previous_date_raw, None, None)[0] == "2024-09-07"
+
+
+def test_postponed_without_new_date():
+    assert event("<h2>Konsert</h2><p>Datum: 2024-06-01</p><p>Uppskjutet till hösten.</p>").status == "postponed"
+
+
+def test_list_page_is_not_an_event():
+    html = "".join(
+        f'<p>2024-05-{d:02d}</p><p><a href="kalender.php?id={d}">Evenemang {d}</a></p>' for d in (3, 10, 17)
+    )
+    assert event(f"<h1>Kalender</h1>{html}<a href='kalender.php?sida=2'>Nästa sida »</a>") is None
+
+
+def test_ids():
+    assert event_id("http://127.0.0.1:1/kalender.php?id=7") == "event:7"
+    assert event_id("http://a/evenemang/2024/05/18/loppis/") == event_id("https://knytpunkt.se/evenemang/2024/05/18/loppis/")
+    assert event_id(None, "Julmarknad", "2025-12-06").startswith("sidebar:")

@@ -120,10 +120,15 @@ def run_serve(db_path: str, host: str, port: int) -> int:
 # -- mirror and demo ------------------------------------------------------------------------------
 
 
-def run_mirror(host: str, port: int, articles: int, layout: str | None, encoding: str | None) -> int:
+def run_mirror(host: str, port: int, articles: int, layout: str | None, encoding: str | None, scheme: str) -> int:
     from knytscrape.mirror.server import serve_forever
 
-    serve_forever(host, port, layout=layout, encoding=encoding, extra_articles=articles)
+    try:
+        serve_forever(host, port, layout=layout, encoding=encoding, extra_articles=articles, scheme=scheme)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
+    except OSError as error:
+        raise UsageError(f"cannot serve on {host}:{port}: {error.strerror or error}") from None
     return 0
 
 
@@ -164,6 +169,8 @@ def build_parser() -> argparse.ArgumentParser:
     mirror.add_argument("--articles", type=non_negative, default=0, help="add N generated articles")
     mirror.add_argument("--layout", default=None, help="serve every page in one markup layout")
     mirror.add_argument("--encoding", default=None, help="serve every page in one encoding")
+    mirror.add_argument("--scheme", default="a", choices=["a", "b"],
+                        help="URL scheme of the Video and Kalender sections (their real URLs are unknown)")
 
     serve = commands.add_parser("serve", help="publish the database with Datasette")
     serve.add_argument("--db", default=os.environ.get("KNYT_DB", DEFAULT_DB_PATH))
@@ -184,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "crawl":
             return run_crawl(args.base_url, args.db, dict(args.settings))
         if args.command == "mirror":
-            return run_mirror(args.host, args.port, args.articles, args.layout, args.encoding)
+            return run_mirror(args.host, args.port, args.articles, args.layout, args.encoding, args.scheme)
         if args.command == "serve":
             return run_serve(args.db, args.host, args.port)
         if args.command == "demo":

@@ -88,8 +88,15 @@ def is_decoration(image: Image) -> bool:
     return bool(lm.OVERLAY_IMAGE.search(image.src)) or bool(lm.LOGO_ALT.search(image.alt))
 
 
+SEPARATORS = re.compile(r"[|•·:»«/\\–-]+")
+
+
 def is_links_only(line: Line) -> bool:
-    return bool(line.links) and squash(line.text) == squash(" ".join(text for _, text in line.links))
+    """A line of nothing but links (and separators between them): a menu, a pager, a back link."""
+    if not line.links:
+        return False
+    text = squash(SEPARATORS.sub(" ", line.text))
+    return text == squash(SEPARATORS.sub(" ", " ".join(t for _, t in line.links)))
 
 
 class ArticleParser:

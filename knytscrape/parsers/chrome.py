@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from knytscrape.parsers import landmarks as lm
+from knytscrape.parsers.article import is_links_only
 from knytscrape.parsers.textflow import Embed, Line, Token
 
 SIDEBAR_DATE = re.compile(r"^(?P<date>\d{4}-\d{1,2}-\d{1,2})\s*(?P<rest>.*)$")
@@ -78,10 +79,17 @@ def _sidebar_end(flow: list[Token], start: int) -> int:
     return len(flow)
 
 
+def is_menu_line(line: Line) -> bool:
+    """A line of links, one of them to the Video or Kalender section by its label: the site menu."""
+    return is_links_only(line) and len(line.links) >= 2 and any(
+        lm.VIDEO_MENU.match(text.strip()) or lm.CALENDAR_MENU.match(text.strip()) for _, text in line.links
+    )
+
+
 def without_chrome(flow: list[Token]) -> list[Token]:
-    """The flow with the sidebars (and the players in them) taken out."""
+    """The flow with the sidebars (and the players in them) and the menu taken out."""
     flow = _split_run_on_headers(flow)
-    keep = [True] * len(flow)
+    keep = [not (isinstance(t, Line) and is_menu_line(t)) for t in flow]
     for start, end in chrome_spans(flow):
         for index in range(start, end):
             keep[index] = False

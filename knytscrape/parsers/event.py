@@ -18,14 +18,13 @@ from knytscrape.items import EventItem
 from knytscrape.parsers import landmarks as lm
 from knytscrape.parsers.article import is_content_end, is_links_only
 from knytscrape.parsers.chrome import SidebarEntry, without_chrome
+from knytscrape.parsers.labels import normalise_labelled_lines
 from knytscrape.parsers.textflow import Line, text_flow
 from knytscrape.urls import article_id, query_int
 
-LABELLED = re.compile(
-    r"^(?P<label>datum|dag|tid|klockan|när|plats|var|lokal|adress|arrangör|arrangörer|arrangeras av|"
-    r"nytt datum|ny tid|ny dag|tidigare datum|ursprungligt datum|status)\s*:\s*(?P<value>.*)$",
-    re.I,
-)
+LABELS = ["datum", "dag", "tid", "klockan", "när", "plats", "var", "lokal", "adress", "arrangör", "arrangörer",
+          "arrangeras av", "nytt datum", "ny tid", "ny dag", "tidigare datum", "ursprungligt datum", "status"]
+LABELLED = re.compile(rf"^(?P<label>{'|'.join(LABELS)})\s*:\s*(?P<value>.*)$", re.I)
 DATE_LABELS = {"datum", "dag", "när"}
 TIME_LABELS = {"tid", "klockan"}
 NEW_DATE_LABELS = {"nytt datum", "ny dag"}
@@ -81,6 +80,7 @@ class EventParser:
     def parse(self, html: str, url: str) -> EventItem | None:
         """The event on the page, or None for a list page or a page without an event."""
         content = [t for t in without_chrome(text_flow(html, url)) if isinstance(t, Line)]
+        content = normalise_labelled_lines(content, LABELS)
         if self.is_list(content):
             return None
         title_index = self._title_index(content)

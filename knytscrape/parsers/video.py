@@ -16,11 +16,13 @@ from knytscrape.items import VideoItem
 from knytscrape.parsers import landmarks as lm
 from knytscrape.parsers.article import is_content_end, is_links_only
 from knytscrape.parsers.chrome import without_chrome
+from knytscrape.parsers.labels import normalise_labelled_lines
 from knytscrape.parsers.textflow import Embed, Line, Token, text_flow
 from knytscrape.urls import article_id
 
 YOUTUBE_ID = re.compile(r"(?:youtube(?:-nocookie)?\.com/(?:embed/|v/|watch\?v=)|youtu\.be/)([\w-]{6,})", re.I)
 VIMEO_ID = re.compile(r"vimeo\.com/(?:video/)?(\d+)", re.I)
+LABELS = ["publicerat", "publicerad", "datum", "inlagd", "längd", "speltid"]
 DURATION_LINE = re.compile(r"^(?:Längd|Speltid|Tid)\s*:\s*(?P<raw>.+)$", re.I)
 CLOCK_DURATION = re.compile(r"^(?:(?P<h>\d+):)?(?P<m>\d{1,2}):(?P<s>\d{2})$")
 WORD_DURATION = re.compile(
@@ -95,9 +97,9 @@ class VideoParser:
             return None
         embed: Embed = content[player_index]
         provider, provider_id, embed_url = describe_player(embed)
-        lines = [t for t in content if isinstance(t, Line)]
-        before = [t for t in content[:player_index] if isinstance(t, Line)]
-        after = [t for t in content[player_index + 1:] if isinstance(t, Line)]
+        before = normalise_labelled_lines([t for t in content[:player_index] if isinstance(t, Line)], LABELS)
+        after = normalise_labelled_lines([t for t in content[player_index + 1:] if isinstance(t, Line)], LABELS)
+        lines = before + after
         title = self._parse_title(before, after)
         duration_raw = self._parse_duration_raw(lines)
         article_number = self._parse_article_id(lines)

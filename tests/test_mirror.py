@@ -3,7 +3,10 @@ encodings produce the promised bytes and headers, and the HTTP server works on 1
 
 from __future__ import annotations
 
+import math
 import re
+import subprocess
+import sys
 import urllib.error
 import urllib.request
 from collections import Counter, deque
@@ -17,9 +20,12 @@ import pytest
 from knytscrape.mirror import (
     ENCODINGS,
     LAYOUTS,
+    SCHEMES,
     MirrorServer,
     load_articles,
+    load_events,
     load_site_config,
+    load_videos,
     render,
 )
 
@@ -257,7 +263,7 @@ def test_load_articles_returns_a_copy():
 # -- the pages -----------------------------------------------------------------------------------------
 
 
-def crawl(extra_articles: int = 0):
+def crawl(extra_articles: int = 0, scheme: str = "a", layout: str | None = None):
     """Follow every link and image from / (mapping the site's other hosts back), as a crawler would."""
     seen: dict[str, int] = {}
     queue = deque(["/"])
@@ -265,7 +271,7 @@ def crawl(extra_articles: int = 0):
         target = queue.popleft()
         if target in seen:
             continue
-        response = render(target, extra_articles=extra_articles)
+        response = render(target, layout=layout, extra_articles=extra_articles, scheme=scheme)
         seen[target] = response.status
         if not response.headers["Content-Type"].startswith("text/html") or response.status != 200:
             continue
@@ -282,11 +288,13 @@ def crawl(extra_articles: int = 0):
     return seen
 
 
-def test_every_linked_page_renders(articles):
-    seen = crawl()
-    not_built_yet = {"/video.php", "/kalender.php"}
-    failures = {t: s for t, s in seen.items() if s != 200 and t not in not_built_yet}
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_every_linked_page_renders(articles, scheme):
+    seen = crawl(scheme=scheme)
+    failures = {t: s for t, s in seen.items() if s != 200}
     assert failures == {}
+    assert {v["paths"][scheme] for v in load_videos()} <= set(seen)
+    assert {e["paths"][scheme] for e in load_events() if e["has_page"]} <= set(seen)
     reached = {int(m.group(1)) for t in seen if (m := re.fullmatch(r"/artiklar\.php\?id=(\d+)", t))}
     assert reached == {a["id"] for a in articles if a["in_archive"]}  # orphans only by walking ids
     img_pages = [t for t in seen if "&img=" in t]
@@ -402,7 +410,7 @@ def test_archive_pages(articles):
     "target",
     ["/artiklar.php?id=120", "/artiklar.php?id=500", "/artiklar.php?id=1320", "/artiklar.php?id=99999",
      "/artiklar.php?id=abc", "/artiklar.php", "/art_ar.php?ar=2012&kat_id=9", "/art_ar.php?kat_id=1",
-     "/nope.php", "/bilder/2012/none.jpg", "/bilder/logo.gif", "/video.php"],
+     "/nope.php", "/bilder/2012/none.jpg", "/bilder/logo.gif", "/media/filmer/"],
 )  # fmt: skip
 def test_not_found(target):
     response = render(target)
@@ -555,3 +563,499 @@ def test_server_over_http():
         status, headers, body = fetch(mirror.base_url + "/artiklar.php?id=1322")
         assert status == 200 and headers["Content-Type"] == "text/html" and b"<TABLE" in body
         assert Counter(mirror.requests) == {"/artiklar.php?id=1322": 1}
+
+
+# -- the Video and Kalender sections -------------------------------------------------------------------
+
+CLOCK = date(2026, 11, 25)  # the machine clock of the project
+ISO_DAY = r"\d{4}-\d{2}-\d{2}"
+HM = r"(\d{1,2})\.(\d{2})"
+WEEKDAYS = ["måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag"]
+LIST_TEXTS = re.compile(r"^(?:\d+|« Föregående|Nästa sida »)$")
+
+
+@pytest.fixture(scope="module")
+def videos() -> list[dict]:
+    return load_videos()
+
+
+@pytest.fixture(scope="module")
+def events() -> list[dict]:
+    return load_events()
+
+
+def page_links(html: str, page_path: str) -> list[tuple[str, str]]:
+    """(request target on the mirror, normalised link text) of every on-site link of a page."""
+    out = []
+    for a in parsel.Selector(text=html).xpath("//a[@href]"):
+        href = a.attrib["href"]
+        if href.startswith(("javascript:", "#", "mailto:")):
+            continue
+        parts = urlsplit(urljoin("http://mirror" + page_path, href))
+        if parts.hostname not in SITE_HOSTS | {"mirror"}:
+            continue
+        out.append(
+            (parts.path + ("?" + parts.query if parts.query else ""), norm(" ".join(a.xpath(".//text()").getall())))
+        )
+    return out
+
+
+def content_text(html: str) -> str:
+    """The visible text after the chrome (the video sidebar ends it)."""
+    return visible_text(html).split("Du hitter fler videos under menyn Video.", 1)[1]
+
+
+def get(target: str, scheme: str, layout: str | None = None, encoding: str | None = None) -> str:
+    response = render(target, layout=layout, encoding=encoding, scheme=scheme)
+    assert response.status == 200, (target, scheme, layout, response.status)
+    return decode(response)
+
+
+def list_path(section: str, scheme: str) -> str:
+    return {("video", "a"): "/video.php", ("video", "b"): "/media/filmer/",
+            ("calendar", "a"): "/kalender.php", ("calendar", "b"): "/evenemang/"}[(section, scheme)]  # fmt: skip
+
+
+def expected_embed(video: dict) -> str:
+    return urljoin("http://mirror/", video["embed_url"])
+
+
+def resolve_player_url(url: str, page_path: str) -> str:
+    return "https:" + url if url.startswith("//") else urljoin("http://mirror" + page_path, url)
+
+
+def duration_seconds(raw: str) -> int:
+    if m := re.fullmatch(r"(\d+) min (\d+) s", raw):
+        return int(m.group(1)) * 60 + int(m.group(2))
+    total = 0
+    for part in raw.split(":"):
+        total = total * 60 + int(part)
+    return total
+
+
+def words_date(raw: str) -> str | None:
+    m = re.fullmatch(r"(\d{1,2}) ([a-zåäö]+) (\d{4})", raw)
+    return date(int(m.group(3)), MONTHS.index(m.group(2)) + 1, int(m.group(1))).isoformat() if m else None
+
+
+def at(day: str, hm: tuple[str, str] | None) -> str:
+    if hm is None:
+        return day
+    d = date.fromisoformat(day)
+    return datetime(d.year, d.month, d.day, int(hm[0]), int(hm[1]), tzinfo=TZ).isoformat()
+
+
+def expected_times(event: dict) -> tuple[str | None, str | None, str | None, str]:
+    """(starts_at, ends_at, previous_starts_at, form) read from the printed date lines, one rule per form."""
+    lines = event["date_text"]
+    day = start = end = previous = None
+    heading_year = None
+    form = None
+    for line in lines:
+        if m := re.fullmatch(rf"Datum: ({ISO_DAY})", line):
+            day, form = m.group(1), form or "Datum"
+        elif m := re.fullmatch(rf"Tid: {HM}[–-]{HM}", line):
+            start, end, form = m.group(1, 2), m.group(3, 4), "Datum+Tid"
+        elif m := re.fullmatch(rf"kl\. {HM}", line):
+            start, form = m.group(1, 2), "Datum+kl"
+        elif m := re.fullmatch(rf"({ISO_DAY}) – ({ISO_DAY})", line):
+            return m.group(1), m.group(2), None, "multi-day"
+        elif m := re.fullmatch(r"(\d{1,2}) ([a-zåäö]+) (\d{4})", line):
+            day, form = words_date(line), "words"
+        elif m := re.fullmatch(r"([A-ZÅÄÖ][a-zåäö]+) (\d{4})", line):
+            heading_year = (MONTHS.index(m.group(1).lower()) + 1, int(m.group(2)))
+        elif m := re.fullmatch(r"([a-zåäö]+) (\d{1,2}) ([a-zåäö]+) kl (\d{1,2})", line):
+            month = MONTHS.index(m.group(3)) + 1
+            assert heading_year and heading_year[0] == month, line  # the heading makes the year certain
+            d = date(heading_year[1], month, int(m.group(2)))
+            assert WEEKDAYS[d.weekday()] == m.group(1)
+            day, start, form = d.isoformat(), (m.group(4), "00"), "weekday+heading"
+        elif m := re.fullmatch(rf"\d{{1,2}}/\d{{1,2}} kl\. {HM}", line):
+            return None, None, None, "no year"
+        elif m := re.fullmatch(rf"Framflyttat! Nytt datum: ({ISO_DAY})", line):
+            previous, day, form = day, m.group(1), "moved"
+        elif re.fullmatch(ISO_DAY, line):
+            day, form = line, "sidebar"
+        else:
+            raise AssertionError(f"unknown date line {line!r}")
+    return at(day, start), at(day, end) if end else None, previous, form
+
+
+def test_video_truth(videos, articles):
+    by_title = {a["title"]: a for a in articles}
+    ids = [v["id"] for v in videos]
+    assert len(videos) >= 12 and ids == sorted(set(ids)) and len(set(range(1, ids[-1] + 1)) - set(ids)) >= 2
+    dated = [v for v in videos if v["published"]]
+    assert [v["published"] for v in dated] == sorted(v["published"] for v in dated)  # ids rise with the date
+    assert dated[0]["published"][:4] == "2008" and dated[-1]["published"][:4] == "2025"
+    for v in videos:
+        player = v["player"]
+        assert v["slug"] and re.fullmatch(r"[a-z0-9-]+", v["slug"])
+        raw = v["published_raw"]
+        if raw is None:
+            assert v["published"] is None
+        elif re.fullmatch(ISO_DAY, raw):
+            assert v["published"] == raw
+        else:
+            assert v["published"] == words_date(raw)
+        assert v["duration"] == (duration_seconds(v["duration_raw"]) if v["duration_raw"] else None)
+        src = player["src"]
+        assert v["embed_url"] == ("https:" + src if src.startswith("//") else src)
+        assert v["thumbnail_url_path"] == v["thumbnail"]
+        if player["kind"] in ("youtube", "vimeo"):
+            assert player["provider_id"] and player["provider_id"] in src
+        else:
+            assert player["provider_id"] is None and not re.match(r"(https?:)?//", src)
+        if v["article_id"] is not None and not v["article_link"]:
+            assert by_title[v["title"]]["id"] == v["article_id"]  # matched by title only
+        if v["article_link"]:
+            assert v["article_href"].endswith(f"artiklar.php?id={v['article_id']}")
+        if v["description"]:
+            assert "\n\n\n" not in v["description"] and v["description"] == v["description"].strip()
+    kinds = Counter((v["player"]["kind"], v["player"]["markup"]) for v in videos)
+    for pair in [("youtube", "iframe"), ("youtube", "object"), ("vimeo", "iframe"), ("file", "video"),
+                 ("flash", "object"), ("flash", "embed")]:  # fmt: skip
+        assert kinds[pair], pair
+    srcs = [v["player"]["src"] for v in videos if v["player"]["kind"] == "youtube"]
+    assert any(s.startswith("//") and "?" in s for s in srcs) and any(s.startswith("//") and "?" not in s for s in srcs)
+    assert any(s.startswith("https://") and "?" in s for s in srcs)
+    assert any(s.startswith("https://") and "?" not in s for s in srcs)
+    files = [v for v in videos if v["player"]["markup"] == "video"]
+    assert {v["player"]["source_element"] for v in files} == {True, False} and all(v["thumbnail"] for v in files)
+    flash = [v for v in videos if v["player"]["markup"] == "object" and v["player"]["kind"] == "flash"]
+    assert all(v["player"]["file"] for v in flash) and all(v["published"] < "2011" for v in flash)
+    assert any(v["thumbnail"] for v in flash) and any(not v["thumbnail"] for v in flash)
+    raws = [v["duration_raw"] for v in videos]
+    assert None in raws and any(re.fullmatch(r"\d+:\d{2}", r or "") for r in raws)
+    assert any(re.fullmatch(r"\d+ min \d+ s", r or "") for r in raws)
+    published = [v["published_raw"] for v in videos]
+    assert sum(bool(re.fullmatch(ISO_DAY, r or "")) for r in published) > len(videos) // 2
+    assert any(r and words_date(r) for r in published)
+    assert sum(v["article_id"] is None for v in videos) >= 2
+    assert any(v["article_link"] for v in videos)
+    assert any(v["article_id"] and not v["article_link"] for v in videos)
+    assert any(v["description"] is None for v in videos) and any("\n\n" in (v["description"] or "") for v in videos)
+    assert any(all(ch in v["title"] for ch in "åäö–") for v in videos)
+    sidebar = [v["title"] for v in load_site_config()["sidebar_videos"]]
+    assert sidebar == [v["title"] for v in reversed(videos)][:4]
+    assert all(by_title[t]["id"] == next(v["article_id"] for v in videos if v["title"] == t) for t in sidebar)
+    assert {(v["layout"], v["encoding"]) for v in videos} >= {("table", "latin1"), ("div", "utf8"), ("flat", "utf8")}
+
+
+def test_event_truth(events):
+    ids = [e["id"] for e in events]
+    assert len(events) >= 14 and ids == sorted(set(ids))
+    forms = set()
+    for e in events:
+        starts, ends, previous, form = expected_times(e)
+        forms.add(form)
+        assert (e["starts_at"], e["ends_at"], e["previous_starts_at"]) == (starts, ends, previous), e["id"]
+        assert e["all_day"] == (e["starts_at"] is not None and "T" not in e["starts_at"]) or form == "no year"
+        assert e["status"] in ("scheduled", "cancelled", "postponed")
+        if e["status"] != "scheduled" or e["previous_starts_at"]:
+            raw = e["status_raw"]
+            assert raw in e["title"] or raw in e["date_text"] or raw.startswith(("Inställt", "Uppskjutet"))
+        if e["in_sidebar"]:
+            assert e["sidebar_date"] == e["starts_at"][:10]
+        else:
+            assert e["sidebar_date"] is None
+        if not e["has_page"]:
+            assert e["in_sidebar"] and e["all_day"] and e["date_text"] == [e["sidebar_date"]]
+            assert e["location"] is e["organiser"] is e["description"] is None
+    assert forms == {"Datum", "Datum+Tid", "Datum+kl", "multi-day", "words", "weekday+heading", "no year", "moved",
+                     "sidebar"}  # fmt: skip
+    offsets = {e["starts_at"][-6:] for e in events if e["starts_at"] and "T" in e["starts_at"]}
+    assert offsets == {"+01:00", "+02:00"}
+    late_october = [
+        e for e in events if e["starts_at"] and e["starts_at"][5:10] >= "10-26" and e["starts_at"][5:7] == "10"
+    ]
+    assert late_october and all(e["starts_at"].endswith("+01:00") for e in late_october)
+    late_march = [e["starts_at"] for e in events if e["starts_at"] and e["starts_at"][5:10] >= "03-25"
+                  and e["starts_at"][5:7] == "03"]  # fmt: skip
+    assert {s[-6:] for s in late_march} == {"+01:00", "+02:00"}
+    assert any(" – " not in line and "–" in line for e in events for line in e["date_text"])  # Tid: 13.00–17.00
+    assert any(re.search(r"\d-\d", line) and line.startswith("Tid:") for e in events for line in e["date_text"])
+    statuses = Counter(e["status"] for e in events)
+    assert statuses["cancelled"] >= 2 and statuses["postponed"] >= 1
+    assert any(e["status"] == "cancelled" and e["title"].startswith("INSTÄLLT") for e in events)
+    assert any(e["status"] == "cancelled" and e["status_raw"] == "Inställt." for e in events)
+    assert any(e["previous_starts_at"] for e in events)
+    assert sum(not e["has_page"] for e in events) >= 2
+    assert any(e["location"] for e in events) and any(e["location"] is None and e["has_page"] for e in events)
+    assert any(e["organiser"] for e in events) and any(e["organiser"] is None and e["has_page"] for e in events)
+    starts = [date.fromisoformat(e["starts_at"][:10]) for e in events if e["starts_at"]]
+    assert any(d < CLOCK for d in starts) and any(d > CLOCK for d in starts)
+    assert sum(2024 <= d.year <= 2027 for d in starts) > len(starts) * 3 // 4
+    config = load_site_config()
+    sidebar = sorted((e for e in events if e["in_sidebar"]), key=lambda e: e["sidebar_date"])
+    assert config["calendar"] == [{"date": e["sidebar_date"], "title": e["title"]} for e in sidebar]
+
+
+def test_load_videos_and_events_return_copies():
+    first, events = load_videos(), load_events()
+    first[0]["title"] = events[0]["title"] = "changed"
+    assert load_videos()[0]["title"] != "changed" and load_events()[0]["title"] != "changed"
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_menu_links_point_to_the_list_pages(videos, events, scheme, layout):
+    targets = ["/", "/artiklar.php?id=119", "/om.php", list_path("video", scheme), list_path("calendar", scheme),
+               videos[0]["paths"][scheme], next(e for e in events if e["has_page"])["paths"][scheme]]  # fmt: skip
+    for target in targets:
+        links = page_links(get(target, scheme, layout), target)
+        assert [t for t, text in links if text == "Video"] == [list_path("video", scheme)], (target, layout)
+        assert [t for t, text in links if text == "Kalender"] == [list_path("calendar", scheme)], (target, layout)
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_sidebars_link_their_entries(videos, events, scheme, layout):
+    for target in ("/", list_path("video", scheme), videos[3]["paths"][scheme]):
+        html = get(target, scheme, layout)
+        text = visible_text(html)
+        sidebar = text[text.index("I Kalendern:") : text.index("Du hitter fler videos")]
+        links = page_links(html, target)
+        position = 0
+        for e in sorted((e for e in events if e["in_sidebar"]), key=lambda e: e["sidebar_date"]):
+            entry = f"{e['sidebar_date']} {e['title']}"
+            position = sidebar.index(entry, position)  # a date line, then the title, in date order
+            linked = [t for t, text in links if text == e["title"]]
+            assert linked == ([e["paths"][scheme]] if e["has_page"] else []), (e["title"], layout)
+        head = sidebar.index("De senaste 5 videona.")
+        titles = [v["title"] for v in reversed(videos)][:4]
+        assert [sidebar.index(t, head) for t in titles] == sorted(sidebar.index(t, head) for t in titles)
+        for v in videos[-4:]:
+            assert (v["paths"][scheme], v["title"]) in links
+
+
+def walk_list(section: str, scheme: str, layout: str | None) -> dict[str, str]:
+    """Every list page reached from the menu link by the pagination links: {target: html}."""
+    start = list_path(section, scheme)
+    pages, queue = {}, [start]
+    while queue:
+        target = queue.pop(0)
+        if target in pages:
+            continue
+        pages[target] = get(target, scheme, layout)
+        content = pages[target][pages[target].index("Du hitter fler videos") :]
+        queue += [t for t, text in page_links(content, target) if LIST_TEXTS.match(text)]
+    return pages
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_pagination_reaches_every_entry(videos, events, scheme, layout):
+    pages = walk_list("video", scheme, layout)
+    assert len(pages) == 3
+    found = {}
+    for target, html in pages.items():
+        content = html[html.index("Du hitter fler videos") :]
+        for t, text in page_links(content, target):
+            found.setdefault(text, set()).add(t)
+    for v in videos:
+        assert found[v["title"]] == {v["paths"][scheme]}, v["id"]
+    first = content_text(pages[list_path("video", scheme)])
+    newest = videos[-1]
+    assert first.index(newest["published_raw"]) < first.index(newest["title"]) < first.index(videos[-2]["title"])
+    assert "Nästa sida »" in first and "« Föregående" not in first
+
+    pages = walk_list("calendar", scheme, layout)
+    assert len(pages) == math.ceil(len(events) / 5)
+    texts = " ".join(content_text(html) for html in pages.values())
+    linked = {}
+    for target, html in pages.items():
+        for t, text in page_links(html[html.index("Du hitter fler videos") :], target):
+            linked[text] = t
+    for e in events:
+        day = e["starts_at"][:10] if e["starts_at"] else e["date_text"][0]
+        assert f"{day} {e['title']}" in texts, e["id"]
+        assert linked.get(e["title"]) == e["paths"][scheme], e["id"]
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_video_pages_show_the_truth(videos, scheme, layout):
+    for v in videos:
+        target = v["paths"][scheme]
+        html = get(target, scheme, layout)
+        text = content_text(html)
+        assert text.count(v["title"]) == 1
+        if v["published_raw"]:
+            assert f"Publicerat: {v['published_raw']}" in text
+            assert text.index("Publicerat:") < text.index(v["title"])
+        else:
+            assert "Publicerat:" not in text
+        assert (f"Längd: {v['duration_raw']}" in text) == bool(v["duration_raw"]) and ("Längd:" in text) == bool(
+            v["duration_raw"]
+        )
+        for paragraph in (v["description"] or "").split("\n\n"):
+            assert paragraph in text
+        links = page_links(html, target)
+        article = [t for t, label in links if label == "Läs artikeln"]
+        assert article == ([f"/artiklar.php?id={v['article_id']}"] if v["article_link"] else [])
+        assert [t for t, label in links if label == "Tillbaka"] == [list_path("video", scheme)]
+        sel = parsel.Selector(text=html)
+        markup = v["player"]["markup"]
+        element = sel.xpath(f"//{markup}")
+        assert len(element) >= 1, (v["id"], layout)
+        if markup == "iframe":
+            urls = element.xpath("@src").getall()
+        elif markup == "video":
+            urls = element.xpath("@src | source/@src").getall()
+            assert [resolve_player_url(u, target) for u in element.xpath("@poster").getall()] == [
+                urljoin("http://mirror/", v["thumbnail"])
+            ]
+        elif markup == "object":
+            urls = element.xpath("@data | param[@name='movie']/@value | .//embed/@src").getall()
+        else:
+            urls = element.xpath("@src").getall()
+        assert {resolve_player_url(u, target) for u in urls} == {expected_embed(v)}, (v["id"], layout, urls)
+        if v["player"]["file"]:
+            flashvars = element.xpath("param[@name='flashvars']/@value").get()
+            assert resolve_player_url(flashvars.split("file=")[1].split("&")[0], target) == urljoin(
+                "http://mirror/", v["player"]["file"]
+            )
+            if v["thumbnail"]:
+                assert "image=" + urlsplit(urljoin("http://mirror/", v["thumbnail"])).path in flashvars.replace(
+                    "image=bilder", "image=/bilder"
+                )
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_event_pages_show_the_truth(events, scheme, layout):
+    for e in events:
+        if not e["has_page"]:
+            assert e["paths"] == {"a": None, "b": None}
+            continue
+        target = e["paths"][scheme]
+        html = get(target, scheme, layout)
+        text = content_text(html)
+        assert text.count(e["title"]) == 1
+        position = 0
+        for line in e["date_text"]:
+            position = text.index(line, position)
+        headings = [line for line in e["date_text"] if re.fullmatch(r"[A-ZÅÄÖ][a-zåäö]+ \d{4}", line)]
+        for heading in headings:  # the month heading sits above the title
+            assert text.index(heading) < text.index(e["title"])
+        assert ("Plats:" in text) == bool(e["location"]) and ("Arrangör:" in text) == bool(e["organiser"])
+        if e["location"]:
+            assert f"Plats: {e['location']}" in text
+        if e["organiser"]:
+            assert f"Arrangör: {e['organiser']}" in text
+        if e["status_raw"]:
+            assert e["status_raw"] in text
+        if e["status"] == "scheduled" and not e["previous_starts_at"]:
+            assert not re.search(r"inställt|uppskjutet|framflyttat", text, re.I)
+        for paragraph in (e["description"] or "").split("\n\n"):
+            assert paragraph in text
+        assert [t for t, label in page_links(html, target) if "Tillbaka" in label] == [list_path("calendar", scheme)]
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_section_pages_in_every_layout_and_encoding(videos, events, scheme):
+    targets = [v["paths"][scheme] for v in videos[:3]] + [e["paths"][scheme] for e in events if e["has_page"]][:3]
+    targets += [list_path("video", scheme), list_path("calendar", scheme)]
+    title = next(v for v in videos if all(ch in v["title"] for ch in "åäö–"))
+    for layout in LAYOUTS:
+        for encoding in ENCODINGS:
+            for target in targets:
+                assert render(target, layout=layout, encoding=encoding, scheme=scheme).status == 200
+            body = render(title["paths"][scheme], layout=layout, encoding=encoding, scheme=scheme).body
+            assert title["title"].encode("utf-8" if encoding == "utf8" else "cp1252") in body
+    # each page's default variant
+    for v in videos:
+        response = render(v["paths"][scheme], scheme=scheme)
+        assert response.headers["Content-Type"] == {"utf8": "text/html; charset=utf-8",
+            "latin1": "text/html; charset=iso-8859-1", "cp1252-meta": "text/html", "nocharset": "text/html",
+            "wrong-header": "text/html; charset=utf-8"}[v["encoding"]]  # fmt: skip
+        assert (b"<TABLE" in response.body) == (v["layout"] == "table")
+
+
+def test_chrome_on_section_pages(videos, events):
+    order = ["×", "Start", "Arkiv", "Video", "Kalender", "Om Knytpunkt", "I Kalendern:", "De senaste 5 videona.",
+             "Du hitter fler videos under menyn Video."]  # fmt: skip
+    for scheme in SCHEMES:
+        for target in (list_path("video", scheme), videos[-1]["paths"][scheme], list_path("calendar", scheme),
+                       events[0]["paths"][scheme]):  # fmt: skip
+            for layout in LAYOUTS:
+                html = get(target, scheme, layout)
+                text = visible_text(html)
+                positions = [text.index(label) for label in order]
+                assert positions == sorted(positions), (target, layout)
+                sel = parsel.Selector(text=html)
+                logo = sel.xpath('//img[@alt="Logotyp Knytpunkt"]/@src').getall()
+                assert [resolve_player_url(src, target) for src in logo] == ["http://mirror/bilder/logo.png"]
+                assert "background-image:URL(bilder/black.png)" in html
+                assert ("/admin/", "Logga in") in page_links(html, target)
+
+
+def test_scheme_b_links_are_paths_only():
+    for target, html in walk_list("video", "b", None).items():
+        assert "?" not in target
+        for t, _ in page_links(html, target):
+            assert not re.search(r"(video|kalender)\.php", t)
+    html = get("/", "b")
+    assert "video.php" not in html and "kalender.php" not in html
+    assert html.replace("/media/filmer/", "").replace("/evenemang/", "") != html
+
+
+@pytest.mark.parametrize(
+    ("scheme", "target"),
+    [("a", "/video.php?id=5"), ("a", "/video.php?id=999"), ("a", "/video.php?id=abc"), ("a", "/video.php?id="),
+     ("a", "/video.php?sida=0"), ("a", "/video.php?sida=4"), ("a", "/video.php?sida=x"), ("a", "/kalender.php?id=10"),
+     ("a", "/kalender.php?id=12"), ("a", "/kalender.php?id=99"), ("a", "/kalender.php?sida=5"),
+     ("a", "/media/filmer/"), ("a", "/evenemang/"),
+     ("b", "/video.php"), ("b", "/video.php?id=1"), ("b", "/kalender.php"), ("b", "/kalender.php?id=1"),
+     ("b", "/media/filmer/5-x.html"), ("b", "/media/filmer/10-fel-slug.html"), ("b", "/media/filmer/999-x.html"),
+     ("b", "/media/filmer/sida-1/"), ("b", "/media/filmer/sida-4/"), ("b", "/media/filmer/10"),
+     ("b", "/evenemang/arkiv-1.html"), ("b", "/evenemang/arkiv-5.html"),
+     ("b", "/evenemang/2024/09/14/skordefest-i-wadkoping/"),
+     ("b", "/evenemang/2025/12/13/luciakonsert-i-nikolaikyrkan/"),
+     ("b", "/evenemang/odaterat/nope/"), ("b", "/evenemang/2024/05/18/varmarknad-pa-stortorget")],
+)  # fmt: skip
+def test_section_not_found(scheme, target):
+    response = render(target, scheme=scheme)
+    assert response.status == 404, (scheme, target)
+    assert b"Not Found" in response.body
+
+
+def test_scheme_b_redirects_the_bare_directory():
+    response = render("/media/filmer", scheme="b")
+    assert response.status == 301 and response.headers["Location"] == "/media/filmer/"
+    assert render("/evenemang", scheme="b").headers["Location"] == "/evenemang/"
+    with pytest.raises(ValueError):
+        render("/", scheme="c")
+    with pytest.raises(ValueError):
+        MirrorServer(scheme="c")
+
+
+def test_thumbnails_and_player_files_are_served(videos):
+    for v in videos:
+        if v["thumbnail"]:
+            response = render("/" + v["thumbnail"])
+            assert response.status == 200 and response.body.startswith(MAGIC["image/jpeg"])
+        for url in (v["player"]["src"], v["player"]["file"]):
+            if url and not re.match(r"(https?:)?//", url):
+                response = render("/" + url)
+                assert response.status == 200 and response.headers["Content-Type"].startswith(
+                    ("video/", "application/")
+                )
+    assert render("/video/2099/none.mp4").status == 404
+
+
+def test_server_and_cli_serve_scheme_b():
+    with MirrorServer(scheme="b") as mirror:
+        status, _, body = fetch(mirror.base_url + "/media/filmer/")
+        assert status == 200 and body == render("/media/filmer/", scheme="b").body
+        assert fetch(mirror.base_url + "/video.php")[0] == 404
+    command = [sys.executable, "-m", "knytscrape.mirror", "--port", "0", "--scheme", "b"]
+    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+    try:
+        line = process.stderr.readline()
+        base = re.search(r"http://127\.0\.0\.1:\d+", line).group()
+        assert fetch(base + "/evenemang/")[0] == 200 and fetch(base + "/kalender.php")[0] == 404
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -3,15 +3,24 @@ and encodings. It is the demo, the test fixture and the benchmark target; see do
 
 Public API::
 
-    render(path_with_query, layout=None, encoding=None, extra_articles=0) -> MirrorResponse
+    render(path_with_query, layout=None, encoding=None, extra_articles=0, scheme="a") -> MirrorResponse
     load_articles(extra_articles=0) -> list[dict]      # the truth
-    LAYOUTS, ENCODINGS
-    MirrorServer(host="127.0.0.1", port=0, layout=None, encoding=None, extra_articles=0)
-    serve_forever(host, port, layout, encoding, extra_articles)
+    load_videos() -> list[dict]; load_events() -> list[dict]
+    LAYOUTS, ENCODINGS, SCHEMES
+    MirrorServer(host="127.0.0.1", port=0, layout=None, encoding=None, extra_articles=0, verbose=False, scheme="a")
+    serve_forever(host, port, layout, encoding, extra_articles, verbose, scheme)
 """
 
 from knytscrape.mirror.app import MirrorResponse, render
-from knytscrape.mirror.model import ENCODINGS, LAYOUTS, load_articles, load_site_config
+from knytscrape.mirror.model import (
+    ENCODINGS,
+    LAYOUTS,
+    load_articles,
+    load_events,
+    load_site_config,
+    load_videos,
+)
+from knytscrape.mirror.schemes import SCHEMES
 from knytscrape.mirror.server import MirrorServer, serve_forever
 
 __all__ = [
@@ -19,8 +28,11 @@ __all__ = [
     "LAYOUTS",
     "MirrorResponse",
     "MirrorServer",
+    "SCHEMES",
     "load_articles",
+    "load_events",
     "load_site_config",
+    "load_videos",
     "render",
     "serve_forever",
 ]

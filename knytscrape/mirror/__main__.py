@@ -1,10 +1,11 @@
-"""``python -m knytscrape.mirror [--host H] [--port N] [--layout L] [--encoding E] [--articles N]``."""
+"""``python -m knytscrape.mirror [--host H] [--port N] [--layout L] [--encoding E] [--articles N] [--scheme S]``."""
 
 from __future__ import annotations
 
 import argparse
 
 from knytscrape.mirror.model import ENCODINGS, LAYOUTS
+from knytscrape.mirror.schemes import SCHEMES
 from knytscrape.mirror.server import serve_forever
 
 
@@ -16,8 +17,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--encoding", choices=ENCODINGS, help="force every page into one encoding")
     parser.add_argument("--articles", type=int, default=0, help="add N generated articles")
     parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
+    parser.add_argument(
+        "--scheme", choices=SCHEMES, default="a", help="URL scheme of the Video and Kalender sections (default a)"
+    )
     args = parser.parse_args(argv)
-    serve_forever(args.host, args.port, args.layout, args.encoding, args.articles, args.verbose)
+    serve_forever(args.host, args.port, args.layout, args.encoding, args.articles, args.verbose, args.scheme)
 
 
 if __name__ == "__main__":

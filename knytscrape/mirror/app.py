@@ -10,7 +10,7 @@ import html
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlsplit
 
-from knytscrape.mirror import encodings, images
+from knytscrape.mirror import encodings, images, media, schemes, sections
 from knytscrape.mirror.model import ABOUT_VARIANT, ENCODINGS, HOME_VARIANT, LAYOUTS, archive_variant, get_site
 from knytscrape.mirror.templates import RENDERERS
 from knytscrape.mirror.templates.common import Page
@@ -35,26 +35,29 @@ def render(
     layout: str | None = None,
     encoding: str | None = None,
     extra_articles: int = 0,
+    scheme: str = "a",
 ) -> MirrorResponse:
     """Answer one GET request of the mirror.
 
     ``path_with_query`` is the request target (``/artiklar.php?id=512&img=2``; a full URL is accepted
     too, its host is ignored). ``layout`` / ``encoding`` force every page into one markup variant /
     one encoding; None keeps each page's default. ``extra_articles`` adds that many synthetic articles.
+    ``scheme`` ("a" or "b") picks the URL scheme of the Video and Kalender sections.
     """
     if layout is not None and layout not in LAYOUTS:
         raise ValueError(f"unknown layout {layout!r}; expected one of {LAYOUTS}")
     if encoding is not None and encoding not in ENCODINGS:
         raise ValueError(f"unknown encoding {encoding!r}; expected one of {ENCODINGS}")
-    status, headers, body = _render_cached(path_with_query, layout, encoding, int(extra_articles))
+    schemes.check(scheme)
+    status, headers, body = _render_cached(path_with_query, layout, encoding, int(extra_articles), scheme)
     return MirrorResponse(status=status, headers=dict(headers), body=body)
 
 
 @functools.lru_cache(maxsize=4096)
 def _render_cached(
-    target: str, layout: str | None, encoding: str | None, extra_articles: int
+    target: str, layout: str | None, encoding: str | None, extra_articles: int, scheme: str = "a"
 ) -> tuple[int, tuple[tuple[str, str], ...], bytes]:
-    status, headers, body = _route(target, layout, encoding, extra_articles)
+    status, headers, body = _route(target, layout, encoding, extra_articles, scheme)
     headers = {**headers, "Content-Length": str(len(body))}
     return status, tuple(headers.items()), body
 
@@ -67,7 +70,9 @@ def _first_int(query: dict[str, list[str]], name: str) -> int | None:
     return int(value) if value.isdigit() else None
 
 
-def _route(target: str, layout: str | None, encoding: str | None, extra: int) -> tuple[int, dict, bytes]:
+def _route(
+    target: str, layout: str | None, encoding: str | None, extra: int, scheme: str = "a"
+) -> tuple[int, dict, bytes]:
     parts = urlsplit(target)
     path = parts.path or "/"
     if not path.startswith("/"):
@@ -75,12 +80,14 @@ def _route(target: str, layout: str | None, encoding: str | None, extra: int) ->
     query = parse_qs(parts.query, keep_blank_values=True)
     site = get_site(extra)
 
-    def page(variant: tuple[str, str], doc_title: str) -> Page:
+    def page(variant: tuple[str, str], doc_title: str, deep: bool = False) -> Page:
+        """``deep``: the page sits below the root, so its relative links are written root-relative."""
         return Page(
-            chrome=site.chrome,
+            chrome=site.chrome_for(scheme, rooted=deep),
             layout=layout or variant[0],
             encoding=encoding or variant[1],
             doc_title=doc_title,
+            root="/" if deep else "",
         )
 
     def html_response(p: Page, text: str, status: int = 200) -> tuple[int, dict, bytes]:
@@ -113,6 +120,10 @@ def _route(target: str, layout: str | None, encoding: str | None, extra: int) ->
         p = page(ABOUT_VARIANT, f"Knytpunkt – {about['title']}")
         return html_response(p, RENDERERS[p.layout].about(p, about))
 
+    route = schemes.match(scheme, path, query)
+    if route is not None:
+        return _section(route, site, scheme, page, html_response, path)
+
     if path == "/robots.txt":
         return 200, {"Content-Type": "text/plain"}, ROBOTS_TXT.encode("ascii")
 
@@ -122,7 +133,53 @@ def _route(target: str, layout: str | None, encoding: str | None, extra: int) ->
     if path.startswith("/bilder/") and path[1:] in site.images:
         return 200, {"Content-Type": images.content_type(path)}, images.image_bytes(path[1:])
 
+    if path[1:] in site.media:
+        return 200, {"Content-Type": media.content_type(path)}, media.media_bytes(path[1:])
+
     return _not_found(path)
+
+
+def _section(route: schemes.Route, site, scheme: str, page, html_response, path: str) -> tuple[int, dict, bytes]:
+    """The Video and Kalender pages of ``scheme``: lists, one video, one event (404 for unknown ones)."""
+    deep = scheme == "b"
+    if route.kind == "redirect":
+        return _redirect(route.key)
+    if route.kind == "video_list":
+        listing = site.video_list(scheme, route.page)
+        if listing is None:
+            return _not_found(path)
+        title = "Knytpunkt – Video" + (f" – sida {route.page}" if route.page > 1 else "")
+        p = page(sections.VIDEO_LIST_VARIANT, title, deep)
+        return html_response(p, RENDERERS[p.layout].video_list(p, listing))
+    if route.kind == "event_list":
+        listing = site.event_list(scheme, route.page)
+        if listing is None:
+            return _not_found(path)
+        title = "Knytpunkt – Kalender" + (f" – sida {route.page}" if route.page > 1 else "")
+        p = page(sections.EVENT_LIST_VARIANT, title, deep)
+        return html_response(p, RENDERERS[p.layout].event_list(p, listing))
+    if route.kind == "video":
+        video = site.find_video(route.key)
+        if video is None:
+            return _not_found(path)
+        p = page((video["layout"], video["encoding"]), f"Knytpunkt – Video – {video['title']}", deep)
+        return html_response(p, RENDERERS[p.layout].video(p, site.video_view(scheme, video)))
+    event = site.find_event(route.key)
+    if event is None:
+        return _not_found(path)
+    p = page((event["layout"], event["encoding"]), f"Knytpunkt – Kalender – {event['title']}", deep)
+    return html_response(p, RENDERERS[p.layout].event(p, site.event_view(scheme, event)))
+
+
+def _redirect(location: str) -> tuple[int, dict, bytes]:
+    text = (
+        '<!DOCTYPE HTML PUBLIC "-//IETF//DTD HTML 2.0//EN">\n'
+        "<html><head>\n<title>301 Moved Permanently</title>\n</head><body>\n"
+        f'<h1>Moved Permanently</h1>\n<p>The document has moved <a href="{html.escape(location)}">here</a>.</p>\n'
+        "</body></html>\n"
+    )
+    headers = {"Location": location, "Content-Type": "text/html; charset=iso-8859-1"}
+    return 301, headers, text.encode("ascii")
 
 
 def _error(status: int, reason: str, message: str) -> tuple[int, dict, bytes]:

@@ -9,7 +9,8 @@ through the menu and sidebar links by their text, never by a guessed path.
 | one video         | ``video.php?id=N``        | ``/media/filmer/N-slug.html``                |
 | calendar list     | ``kalender.php``          | ``/evenemang/``                              |
 | calendar page N   | ``kalender.php?sida=N``   | ``/evenemang/arkiv-N.html``                  |
-| one event         | ``kalender.php?id=N``     | ``/evenemang/YYYY/MM/DD/slug/`` (``url_date``), ``/evenemang/odaterat/slug/`` without one |
+| one event         | ``kalender.php?id=N``     | ``/evenemang/YYYY/MM/DD/slug/`` (the ``url_date``)   |
+|                   |                           | ``/evenemang/odaterat/slug/`` (no ``url_date``)      |
 
 Scheme "a" links are page-relative (the pages sit at the root); scheme "b" links are root-relative,
 and every scheme "b" section page writes all of its own relative links root-relative too (its chrome

@@ -12,6 +12,7 @@ import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from knytscrape.mirror import schemes
 from knytscrape.mirror.app import render
 from knytscrape.mirror.model import ENCODINGS, LAYOUTS, get_site
 
@@ -25,7 +26,7 @@ class _Handler(BaseHTTPRequestHandler):
     def _answer(self, with_body: bool) -> None:
         mirror = self.server.mirror
         mirror._record(self.path)
-        response = render(self.path, mirror.layout, mirror.encoding, mirror.extra_articles)
+        response = render(self.path, mirror.layout, mirror.encoding, mirror.extra_articles, mirror.scheme)
         self.send_response(response.status)
         for name, value in response.headers.items():
             self.send_header(name, value)
@@ -73,11 +74,13 @@ class MirrorServer:
         encoding: str | None = None,
         extra_articles: int = 0,
         verbose: bool = False,
+        scheme: str = "a",
     ):
         if layout is not None and layout not in LAYOUTS:
             raise ValueError(f"unknown layout {layout!r}; expected one of {LAYOUTS}")
         if encoding is not None and encoding not in ENCODINGS:
             raise ValueError(f"unknown encoding {encoding!r}; expected one of {ENCODINGS}")
+        self.scheme = schemes.check(scheme)  # the URL scheme of the Video and Kalender sections
         self.layout = layout
         self.encoding = encoding
         self.extra_articles = extra_articles
@@ -127,9 +130,10 @@ def serve_forever(
     encoding: str | None = None,
     extra_articles: int = 0,
     verbose: bool = False,
+    scheme: str = "a",
 ) -> None:
     """Serve the mirror in the foreground until Ctrl-C (for the CLI)."""
-    mirror = MirrorServer(host, port, layout, encoding, extra_articles, verbose)
+    mirror = MirrorServer(host, port, layout, encoding, extra_articles, verbose, scheme)
     print(f"Knytpunkt mirror on {mirror.base_url}/ (Ctrl-C to stop)", file=sys.stderr, flush=True)
 
     def interrupt(signum, frame):

@@ -296,7 +296,8 @@ def event_list(page: Page, listing: EventList) -> str:
         parts.append(
             '<div class="kalpost">\n'
             f'  <p class="datum">{esc(entry.date_line)}</p>\n'
-            f"  <h2>{title}</h2>\n" + (f'  <p class="text">{esc(entry.teaser)}</p>\n' if entry.teaser else "")
+            f"  <h2>{title}</h2>\n"
+            + (f'  <p class="text">{esc(entry.teaser)}</p>\n' if entry.teaser else "")
             + "</div>\n"
         )
     pager = listing.pager

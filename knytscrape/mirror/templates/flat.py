@@ -19,7 +19,8 @@ from __future__ import annotations
 
 from knytscrape.mirror import encodings
 from knytscrape.mirror.model import LOGO_SRC, OVERLAY_STYLE, ArchiveEntry, ArticleView
-from knytscrape.mirror.templates.common import Page, attr, esc, lines, loosen
+from knytscrape.mirror.sections import EventList, EventView, VideoList, VideoView
+from knytscrape.mirror.templates.common import Page, attr, esc, lines, loosen, player_html
 
 
 def link(url: str) -> str:
@@ -73,7 +74,8 @@ def _chrome(page: Page) -> str:
             title = f'<a href="{link(video["href"])}">{title}</a>'
         videos += f"{title}<br>\n"
     return (
-        f'<center><a href="/index.php"><img alt="Logotyp Knytpunkt" src="{LOGO_SRC}" border="0"></a></center>\n'
+        '<center><a href="/index.php">'
+        f'<img alt="Logotyp Knytpunkt" src="{page.root}{LOGO_SRC}" border="0"></a></center>\n'
         f"<center><b>\n{menu}\n</b></center>\n"
         f"<center><small>\n{years}\n</small></center>\n"
         '<div class="sido">\n'
@@ -214,3 +216,84 @@ def article(page: Page, view: ArticleView) -> str:
     parts.append(f'<a href="/index.php">{esc(page.chrome.labels["back"])}</a><br>\n<br>\n')
     parts.append(_comments(page, art))
     return _document(page, "".join(parts), view)
+
+
+# -- the Video and Kalender sections ----------------------------------------------------------------------
+
+
+def _text(text: str) -> str:
+    return "".join(f"{esc(p)}<br>\n<br>\n" for p in text.split("\n\n"))
+
+
+def video_list(page: Page, listing: VideoList) -> str:
+    pager = listing.pager
+    parts = [f"<h3>Video</h3>\nSida {pager.page} av {pager.pages}<br>\n<br>\n"]
+    for entry in listing.entries:
+        video = entry.video
+        if entry.thumb:
+            parts.append(f'<a href="{link(entry.href)}"><img src="{link(entry.thumb)}" align="left" border="0"></a>')
+        if video["published_raw"]:
+            parts.append(_publicerat(video["published_raw"]))
+        parts.append(f'<a href="{link(entry.href)}"><b>{esc(video["title"])}</b></a><br>\n')
+        if entry.teaser:
+            parts.append(f"{esc(entry.teaser)}<br>\n")
+        parts.append("<hr>\n")
+    if pager.prev_href:
+        parts.append(f'<a href="{link(pager.prev_href)}">« Föregående</a>\n')
+    if pager.next_href:
+        parts.append(f'<a href="{link(pager.next_href)}">Nästa sida »</a>\n')
+    return _document(page, "".join(parts))
+
+
+def video(page: Page, view: VideoView) -> str:
+    v = view.video
+    parts = []
+    if v["published_raw"]:
+        parts += [_publicerat(v["published_raw"]), "<br>\n"]
+    parts.append(f"<h3>{esc(v['title'])}</h3>\n")
+    if v["duration_raw"]:
+        parts.append(f"Längd: {esc(v['duration_raw'])}<br>\n")
+    parts.append("<center>" + player_html(v, lambda url: link(url), attr) + "</center>\n")
+    if v["description"]:
+        parts.append(_text(v["description"]))
+    if view.article_href:
+        parts.append(f'<a href="{link(view.article_href)}">Läs artikeln</a><br>\n')
+    parts.append(f'<a href="{link(view.list_href)}">Tillbaka</a><br>\n<br>\n')
+    return _document(page, "".join(parts))
+
+
+def event_list(page: Page, listing: EventList) -> str:
+    parts = ["<h3>Kalender</h3>\n"]
+    for entry in listing.entries:
+        title = esc(entry.event["title"])
+        if entry.href:
+            title = f'<a href="{link(entry.href)}">{title}</a>'
+        parts.append(f"<b>{esc(entry.date_line)}</b><br>\n{title}<br>\n")
+        if entry.teaser:
+            parts.append(f"{esc(entry.teaser)}<br>\n")
+        parts.append("<br>\n")
+    pager = listing.pager
+    numbers = [
+        f"<b>{n}</b>" if n == pager.page else f'<a href="{link(url)}">{n}</a>'
+        for n, url in enumerate(pager.hrefs, start=1)
+    ]
+    parts.append("Sida: " + " - ".join(numbers) + "<br>\n")
+    return _document(page, "".join(parts))
+
+
+def event(page: Page, view: EventView) -> str:
+    e = view.event
+    parts = [f"<b>{esc(h)}</b><br>\n" for h in view.headings]
+    parts.append(f"<h3>{esc(e['title'])}</h3>\n")
+    parts += [f"{esc(line)}<br>\n" for line in view.lines]
+    if view.status_line:
+        parts.append(f'<span style="color:red">{esc(view.status_line)}</span><br>\n')
+    if e["location"]:
+        parts.append(f"Plats: {esc(e['location'])}<br>\n")
+    if e["organiser"]:
+        parts.append(f"Arrangör: {esc(e['organiser'])}<br>\n")
+    parts.append("<br>\n")
+    if e["description"]:
+        parts.append(_text(e["description"]))
+    parts.append(f'<a href="{link(view.list_href)}">« Tillbaka till kalendern</a><br>\n<br>\n')
+    return _document(page, "".join(parts))

@@ -16,7 +16,8 @@ from html.entities import codepoint2name
 
 from knytscrape.mirror import encodings
 from knytscrape.mirror.model import LOGO_SRC, OVERLAY_STYLE, ArchiveEntry, ArticleView
-from knytscrape.mirror.templates.common import Page, esc, lines, loosen
+from knytscrape.mirror.sections import EventList, EventView, VideoList, VideoView, rooted
+from knytscrape.mirror.templates.common import Page, esc, lines, loosen, player_html
 
 DOCTYPE = '<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01 Transitional//EN" "http://www.w3.org/TR/html4/loose.dtd">'
 FONT = '<font face="Verdana, Arial, Helvetica, sans-serif" size="2">'
@@ -72,8 +73,8 @@ def _chrome_top(page: Page) -> str:
         years.append(f"<b>{year}</b>&nbsp;{links}")
     return (
         '<TABLE width="960" border="0" cellspacing="0" cellpadding="0" align="center">\n'
-        '<TR><TD colspan="2"><a href="index.php">'
-        f'<IMG SRC="{LOGO_SRC}" alt="Logotyp Knytpunkt" border="0" width="160" height="40"></a></TD></TR>\n'
+        f'<TR><TD colspan="2"><a href="{page.root}index.php">'
+        f'<IMG SRC="{page.root}{LOGO_SRC}" alt="Logotyp Knytpunkt" border="0" width="160" height="40"></a></TD></TR>\n'
         '<TR><TD colspan="2" bgcolor="#2B3A4A" height="24">'
         '<font face="Verdana, Arial, Helvetica, sans-serif" size="2" color="#FFFFFF">&nbsp;'
         f"{menu}</font></TD></TR>\n"
@@ -258,3 +259,101 @@ def article(page: Page, view: ArticleView) -> str:
         + _comments(page, art)
     )
     return _document(page, content, view)
+
+
+# -- the Video and Kalender sections ----------------------------------------------------------------------
+
+TITLE_FONT = '<font face="Georgia, Times" size="5">'
+TEXT_FONT = '<font face="Georgia, Times" size="3">'
+
+
+def _table(rows: list[str]) -> str:
+    return '<TABLE width="100%" border="0" cellpadding="6" cellspacing="0">\n' + "".join(rows) + "</TABLE>\n"
+
+
+def _text(text: str) -> str:
+    """Paragraphs separated by <br><br>, in ONE cell."""
+    return "<br><br>\n".join(_br(p) for p in text.split("\n\n"))
+
+
+def video_list(page: Page, listing: VideoList) -> str:
+    pager = listing.pager
+    rows = [f"<TR><TD>{TITLE_FONT}Video</font>&nbsp;{SMALL}(sida {pager.page} av {pager.pages})</font></TD></TR>\n"]
+    for entry in listing.entries:
+        video = entry.video
+        cell = []
+        if entry.thumb:
+            image = f'<IMG SRC="{href(entry.thumb)}" align="left" border="0" hspace="4">'
+            cell.append(f'<a href="{href(entry.href)}">{image}</a>')
+        if video["published_raw"]:
+            cell.append(_publicerat(video["published_raw"]) + "<br>\n")
+        cell.append(f'<a href="{href(entry.href)}"><b>{esc(video["title"])}</b></a><br>\n')
+        if entry.teaser:
+            cell.append(f"{FONT}{ent(entry.teaser)}</font>")
+        rows.append("<TR><TD>" + "".join(cell) + "</TD></TR>\n")
+        rows.append('<TR><TD><hr size="1" noshade></TD></TR>\n')
+    links = []
+    if pager.prev_href:
+        links.append(f'<a href="{href(pager.prev_href)}">&laquo; F&ouml;reg&aring;ende</a>')
+    if pager.next_href:
+        links.append(f'<a href="{href(pager.next_href)}">N&auml;sta sida &raquo;</a>')
+    rows.append(f'<TR><TD align="center">{FONT}{" &nbsp; ".join(links)}</font></TD></TR>\n')
+    return _document(page, _table(rows))
+
+
+def video(page: Page, view: VideoView) -> str:
+    v = view.video
+    rows = []
+    if v["published_raw"]:
+        rows.append(f"<TR><TD>{_publicerat(v['published_raw'])}</TD></TR>\n")
+    rows.append(f"<TR><TD>{TITLE_FONT}<b>{esc(v['title'])}</b></font></TD></TR>\n")
+    player = player_html(v, lambda url: rooted(url, page.root), href, upper=True)
+    rows.append(f'<TR><TD align="center">\n{player}\n</TD></TR>\n')
+    if v["duration_raw"]:
+        rows.append(f"<TR><TD>{SMALL}{ent('Längd:')} {esc(v['duration_raw'])}</font></TD></TR>\n")
+    if v["description"]:
+        rows.append(f"<TR><TD>{TEXT_FONT}\n{_text(v['description'])}\n</font></TD></TR>\n")
+    links = []
+    if view.article_href:
+        links.append(f'<a href="{href(view.article_href)}">{ent("Läs artikeln")}</a>')
+    links.append(f'<a href="{href(view.list_href)}">Tillbaka</a>')
+    rows.append(f"<TR><TD>{FONT}{' | '.join(links)}</font></TD></TR>\n")
+    return _document(page, _table(rows))
+
+
+def event_list(page: Page, listing: EventList) -> str:
+    rows = [f"<TR><TD>{TITLE_FONT}Kalender</font></TD></TR>\n"]
+    for entry in listing.entries:
+        title = f"<b>{esc(entry.event['title'])}</b>"
+        if entry.href:
+            title = f'<a href="{href(entry.href)}">{title}</a>'
+        teaser = f"<br>\n{FONT}{ent(entry.teaser)}</font>" if entry.teaser else ""
+        rows.append(f"<TR><TD>{SMALL}{esc(entry.date_line)}</font><br>\n{title}{teaser}</TD></TR>\n")
+    pager = listing.pager
+    numbers = [
+        f"<b>[{n}]</b>" if n == pager.page else f'<a href="{href(url)}">{n}</a>'
+        for n, url in enumerate(pager.hrefs, start=1)
+    ]
+    rows.append(f'<TR><TD align="center">{FONT}Sida:&nbsp;{"&nbsp;".join(numbers)}</font></TD></TR>\n')
+    return _document(page, _table(rows))
+
+
+def event(page: Page, view: EventView) -> str:
+    e = view.event
+    rows = [f"<TR><TD>{FONT}<b>{ent(h)}</b></font></TD></TR>\n" for h in view.headings]
+    rows.append(f"<TR><TD>{TITLE_FONT}<b>{esc(e['title'])}</b></font></TD></TR>\n")
+    rows.append(f"<TR><TD>{FONT}" + "<br>\n".join(ent(line) for line in view.lines) + "</font></TD></TR>\n")
+    if view.status_line:
+        rows.append(f'<TR><TD>{FONT}<font color="#CC0000"><b>{ent(view.status_line)}</b></font></font></TD></TR>\n')
+    facts = []
+    if e["location"]:
+        facts.append(f"<b>Plats:</b> {ent(e['location'])}")
+    if e["organiser"]:
+        facts.append(f"<b>{ent('Arrangör:')}</b> {ent(e['organiser'])}")
+    if facts:
+        rows.append(f"<TR><TD>{FONT}" + "<br>\n".join(facts) + "</font></TD></TR>\n")
+    if e["description"]:
+        rows.append(f"<TR><TD>{TEXT_FONT}\n{_text(e['description'])}\n</font></TD></TR>\n")
+    back = f'<a href="{href(view.list_href)}">&laquo; Tillbaka till kalendern</a>'
+    rows.append(f"<TR><TD>{FONT}{back}</font></TD></TR>\n")
+    return _document(page, _table(rows))

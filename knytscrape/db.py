@@ -93,6 +93,7 @@ TABLES: dict[str, dict] = {
             "duration_raw": str,
             "article_id": int,
             "article_match": str,
+            "linked_article_id": int,
             "first_seen": str,
             "last_seen": str,
         },
@@ -173,21 +174,27 @@ def normalised_title(title: str | None) -> str:
 
 
 def link_videos_to_articles(db: sqlite_utils.Database) -> int:
-    """Give videos without an explicit article link the article whose title equals theirs (the site
-    prints a video's title as its companion article's title). Returns how many were linked."""
+    """Set each video's article_id: the article its page links to (linked_article_id) when that article
+    is stored, else the article whose title equals the video's (the site prints a video's title as its
+    companion article's title). Run after every spider, as the three spiders run side by side and an
+    article may be stored after its video. Returns how many videos have an article."""
     if not db["videos"].exists() or not db["articles"].exists():
         return 0
+    stored = {row[0] for row in db.execute("SELECT id FROM articles")}
     by_title: dict[str, int] = {}
     for article_id, title in db.execute("SELECT id, title FROM articles ORDER BY id"):
         by_title.setdefault(normalised_title(title), article_id)
     linked = 0
     with db.atomic():
-        rows = db.execute("SELECT id, title FROM videos WHERE article_match IS NULL OR article_match = 'title'")
-        for video_id, title in rows.fetchall():
-            article_id = by_title.get(normalised_title(title))
-            db.execute(
-                "UPDATE videos SET article_id = ?, article_match = ? WHERE id = ?",
-                [article_id, "title" if article_id is not None else None, video_id],
-            )
+        rows = db.execute("SELECT id, title, linked_article_id, article_id, article_match FROM videos").fetchall()
+        for video_id, title, link, current, current_match in rows:
+            if link is not None and link in stored:
+                article_id, match = link, "link"
+            else:
+                article_id = by_title.get(normalised_title(title))
+                match = "title" if article_id is not None else None
+            if (article_id, match) != (current, current_match):
+                db.execute("UPDATE videos SET article_id = ?, article_match = ? WHERE id = ?",
+                           [article_id, match, video_id])
             linked += article_id is not None
     return linked

@@ -44,3 +44,35 @@ def comment_rows(article: dict) -> list[dict]:
         }
         for position, comment in enumerate(article["comments"] or [], start=1)
     ]
+
+
+def video_row(video: dict, base_url: str) -> dict:
+    from urllib.parse import urljoin
+
+    return {
+        "title": video["title"],
+        "published": video["published"],
+        "description": video["description"],
+        "embed_url": urljoin(base_url + "/", video["embed_url"]),
+        "provider": video["player"]["kind"],
+        "provider_id": video["player"]["provider_id"],
+        "thumbnail_url": urljoin(base_url + "/", video["thumbnail"]) if video["thumbnail"] else None,
+        "duration": video["duration"],
+        "article_id": video["article_id"],
+    }
+
+
+def event_row(event: dict, base_url: str, scheme: str) -> dict:
+    path = event["paths"][scheme]
+    return {
+        "title": event["title"],
+        "url": base_url + path if path else None,
+        "starts_at": event["starts_at"],
+        "ends_at": event["ends_at"],
+        "all_day": None if event["all_day"] is None else int(event["all_day"]),
+        "location": event["location"],
+        "organiser": event["organiser"],
+        "description": event["description"],
+        "status": event["status"],
+        "previous_starts_at": event["previous_starts_at"],
+    }

@@ -76,7 +76,7 @@ def is_content_end(line: Line) -> bool:
     return (
         line.in_form
         or bool(lm.BACK.match(line.text))
-        or (line.text.startswith("Tillbaka") and is_links_only(line))  # "Tillbaka  Nästa artikel »"
+        or (is_links_only(line) and any(BACK_WORD.search(text) for _, text in line.links))  # "Läs mer | Tillbaka"
         or bool(lm.COMMENTS_HEADER.match(line.text))
         or bool(lm.COMMENT_FORM.match(line.text))
         or lm.is_chrome(line.text)
@@ -88,6 +88,7 @@ def is_decoration(image: Image) -> bool:
     return bool(lm.OVERLAY_IMAGE.search(image.src)) or bool(lm.LOGO_ALT.search(image.alt))
 
 
+BACK_WORD = re.compile(r"\bTillbaka\b", re.IGNORECASE)
 SEPARATORS = re.compile(r"[|•·:»«/\\–-]+")
 
 

@@ -15,6 +15,8 @@ from knytscrape.parsers.article import is_links_only
 from knytscrape.parsers.textflow import Embed, Line, Token
 
 SIDEBAR_DATE = re.compile(r"^(?P<date>\d{4}-\d{1,2}-\d{1,2})\s*(?P<rest>.*)$")
+# A line whose text is at least this share link text, with three links or more, is navigation.
+NAVIGATION_LINK_SHARE = 0.6
 # How far the video sidebar reaches when its closing line is missing.
 VIDEO_SIDEBAR_MAX_LINES = 6
 
@@ -86,10 +88,18 @@ def is_menu_line(line: Line) -> bool:
     )
 
 
+def is_navigation_line(line: Line) -> bool:
+    """A line that is mostly links, three or more: a menu or the archive's year list."""
+    if len(line.links) < 3:
+        return False
+    linked = sum(len(text) for _, text in line.links)
+    return linked >= NAVIGATION_LINK_SHARE * len(line.text)
+
+
 def without_chrome(flow: list[Token]) -> list[Token]:
-    """The flow with the sidebars (and the players in them) and the menu taken out."""
+    """The flow with the sidebars (and the players in them), the menu and other link rows taken out."""
     flow = _split_run_on_headers(flow)
-    keep = [not (isinstance(t, Line) and is_menu_line(t)) for t in flow]
+    keep = [not (isinstance(t, Line) and (is_menu_line(t) or is_navigation_line(t))) for t in flow]
     for start, end in chrome_spans(flow):
         for index in range(start, end):
             keep[index] = False

@@ -39,9 +39,15 @@ DATE_IN_TEXT = re.compile(
     re.I,
 )
 YEAR_IN_DATE = re.compile(rf"\b((?:19|20)\d{{2}})-\d{{1,2}}-\d{{1,2}}|\d{{1,2}}\s+{MONTH}\s+((?:19|20)\d{{2}})", re.I)
+TIME_LINE = re.compile(r"^(?:kl\.?|klockan)\s*\d{1,2}(?:[.:]\d{2})?(?:\s*[-–]\s*\d{1,2}(?:[.:]\d{2})?)?$", re.I)
+MONTH_HEADING = re.compile(rf"^{MONTH}\s+(?:19|20)\d{{2}}$", re.I)
 CANCELLED = re.compile(r"\b(?:inställ(?:t|d|da|es)|avlyst|avbokat|avbokad)\b", re.I)
 POSTPONED = re.compile(r"\b(?:uppskjut(?:et|en|na|s)|framflytta(?:t|d|de|s)|flyttat|flyttas|nytt datum|ny tid)\b", re.I)
 SECTION_LABELS = re.compile(r"^(?:Kalender|Kalendern|Kalendarium|Evenemang|På gång)[.:]?$", re.I)
+# A line that announces the status ("Uppskjutet. Nytt datum meddelas senare."), not description.
+STATUS_LINE = re.compile(
+    r"^[\W_]*(?:inställt|inställd|uppskjutet|uppskjuten|framflyttat|framflyttad|avlyst|nytt datum)\b", re.I
+)
 STATUS_ONLY = re.compile(r"^[\W_]*(?:inställt|inställd|uppskjutet|uppskjuten|framflyttat|avlyst)[\W_]*$", re.I)
 
 
@@ -74,6 +80,7 @@ class _Fields:
     previous: str | None = None
     location: str | None = None
     organiser: str | None = None
+    month_heading: str | None = None  # "Maj 2025" above the title: makes the year of "17 maj" certain
 
 
 class EventParser:
@@ -169,6 +176,11 @@ class EventParser:
                     fields.organiser = value
             elif unlabelled_date is None and is_date_line(line.text):
                 unlabelled_date = line.text
+            elif fields.time_text is None and TIME_LINE.match(line.text):
+                fields.time_text = line.text  # "kl. 18.30" under "Datum: …"
+                fields.date_lines.append(line.text)
+            elif MONTH_HEADING.match(line.text):
+                fields.month_heading = line.text
         if fields.date_text is None and unlabelled_date is not None:
             fields.date_text = unlabelled_date
             fields.date_lines.insert(0, unlabelled_date)
@@ -187,7 +199,10 @@ class EventParser:
         """The one year that the event's own date lines name, if exactly one: then a year-less date
         on the same page ("lördag 18 maj kl 13") is certain to be in it."""
         years = set()
-        for text in fields.date_lines:
+        for text in [*fields.date_lines, fields.month_heading or ""]:
+            heading = MONTH_HEADING.match(text)
+            if heading:
+                years.add(int(text.split()[-1]))
             for match in YEAR_IN_DATE.finditer(text):
                 years.add(int(match.group(1) or match.group(2)))
         return years.pop() if len(years) == 1 else None
@@ -199,8 +214,9 @@ class EventParser:
             if line.in_form or is_content_end(line):
                 break
             text = line.text
-            if (LABELLED.match(text) or is_date_line(text) or is_links_only(line) or STATUS_ONLY.match(text)
-                    or SECTION_LABELS.match(text) or lm.PUBLISHED.match(text)):
+            if (LABELLED.match(text) or is_date_line(text) or is_links_only(line) or STATUS_LINE.match(text)
+                    or SECTION_LABELS.match(text) or lm.PUBLISHED.match(text) or TIME_LINE.match(text)
+                    or MONTH_HEADING.match(text)):
                 previous_block = None
                 continue
             if previous_block is not None and line.block == previous_block:

@@ -11,6 +11,8 @@ import re
 
 from knytscrape.parsers.textflow import Line
 
+MIN_MIDLINE_LABEL = 5  # "datum", "plats", "nytt datum", "längd" ...
+
 
 def label_pattern(labels: list[str]) -> tuple[re.Pattern, re.Pattern]:
     """(a label alone on its line, a label anywhere in a line) for these label words."""
@@ -38,11 +40,15 @@ def normalise_labelled_lines(lines: list[Line], labels: list[str]) -> list[Line]
         merged.append(line)
     result: list[Line] = []
     for line in merged:
-        starts = [m.start() for m in inside.finditer(line.text)]
-        if len(starts) <= 1 or (starts and starts[0] != 0):
+        matches = list(inside.finditer(line.text))
+        if matches and matches[0].start() != 0:
+            # mid-line, only long labels split a line: "var:" or "tid:" may be ordinary words there
+            matches = [m for m in matches if len(m.group(0).rstrip(": ")) >= MIN_MIDLINE_LABEL]
+        starts = [m.start() for m in matches]
+        if not starts or starts == [0]:
             result.append(line)
             continue
-        bounds = [*starts, len(line.text)]
+        bounds = [0, *starts, len(line.text)] if starts[0] != 0 else [*starts, len(line.text)]
         for start, end in zip(bounds, bounds[1:], strict=False):
             part = line.text[start:end].strip(" |•·,;")
             if part:

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import re
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 from knytscrape.items import VideoItem
 from knytscrape.parsers import landmarks as lm
 from knytscrape.parsers.article import is_content_end, is_links_only
 from knytscrape.parsers.chrome import without_chrome
 from knytscrape.parsers.labels import normalise_labelled_lines
-from knytscrape.parsers.textflow import Embed, Line, Token, text_flow
+from knytscrape.parsers.textflow import Embed, Line, text_flow
 from knytscrape.urls import article_id
 
 YOUTUBE_ID = re.compile(r"(?:youtube(?:-nocookie)?\.com/(?:embed/|v/|watch\?v=)|youtu\.be/)([\w-]{6,})", re.I)
@@ -80,11 +80,13 @@ def _flashvars_file(flashvars: str) -> str | None:
     return None
 
 
-def video_id(provider: str | None, provider_id: str | None, embed_url: str | None, page_url: str) -> str:
-    """Stable id: the provider's own id, else a hash of the player's path (independent of host and scheme)."""
+def video_id(provider: str | None, provider_id: str | None, media_url: str | None, page_url: str) -> str:
+    """Stable id: the provider's own id, else a hash of the media file's path (independent of host and URL
+    scheme). ``media_url`` is the video file itself where the page names it: one Flash player (.swf)
+    may play many files."""
     if provider in ("youtube", "vimeo") and provider_id:
         return f"{provider}:{provider_id}"
-    basis = urlsplit(embed_url or page_url)
+    basis = urlsplit(media_url or page_url)
     return "file:" + hashlib.sha1(f"{basis.path}?{basis.query}".encode()).hexdigest()[:16]
 
 
@@ -104,7 +106,7 @@ class VideoParser:
         duration_raw = self._parse_duration_raw(lines)
         article_number = self._parse_article_id(lines)
         return VideoItem(
-            id=video_id(provider, provider_id, embed_url, url),
+            id=video_id(provider, provider_id, self._media_file(embed, url) or embed_url, url),
             url=url,
             title=title,
             published_raw=self._parse_published_raw(lines),
@@ -112,7 +114,7 @@ class VideoParser:
             embed_url=embed_url,
             provider=provider,
             provider_id=provider_id,
-            thumbnail_url=self._parse_thumbnail(embed, content, player_index),
+            thumbnail_url=self._parse_thumbnail(embed, url),
             duration_raw=duration_raw,
             duration=parse_duration(duration_raw),
             article_id=article_number,
@@ -184,8 +186,17 @@ class VideoParser:
                     return article_id(href)
         return None
 
-    def _parse_thumbnail(self, embed: Embed, content: list[Token], player_index: int) -> str | None:
-        """The player's poster frame, else an image right before the player that links nowhere else."""
+    @staticmethod
+    def _media_file(embed: Embed, page_url: str) -> str | None:
+        """The file a Flash player plays (flashvars ``file=``), absolute."""
+        file = _flashvars_file(embed.params.get("flashvars") or embed.attributes.get("flashvars") or "")
+        return urljoin(page_url, file) if file else None
+
+    def _parse_thumbnail(self, embed: Embed, page_url: str) -> str | None:
+        """The player's poster frame or the Flash player's ``image=``; no other image is assumed to be one."""
         if embed.attributes.get("poster"):
             return embed.attributes["poster"]
+        flashvars = parse_qs(embed.params.get("flashvars") or embed.attributes.get("flashvars") or "")
+        if flashvars.get("image"):  # old Flash players take their still image from flashvars
+            return urljoin(page_url, flashvars["image"][0])  # Flash resolves it against the page
         return None

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 from knytscrape.dates import parse_date, parse_moment, parse_span
 from knytscrape.items import ArticleItem, EventItem, VideoItem
+
+TIME_IN_TEXT = re.compile(r"(?:\bkl\.?|\bklockan)\s*\d{1,2}|\b\d{1,2}[.:]\d{2}\b", re.IGNORECASE)
 
 
 def event_times(date_text: str | None, time_text: str | None, default_year: int | None):
@@ -16,7 +20,8 @@ def event_times(date_text: str | None, time_text: str | None, default_year: int 
         return None, None, None
     start, end = parse_span(date_text, default_year=default_year)
     if not start.readable:
-        return None, None, None
+        timed = any(TIME_IN_TEXT.search(text) for text in (date_text, time_text) if text)
+        return None, None, (False if timed else None)  # a printed time says "not all day" even so
     if time_text and start.time is None:
         # the time part may repeat the date, without its year: the date part's year is certain then
         timed_start, timed_end = parse_span(time_text, on_date=start.date, default_year=start.date.year)

@@ -75,7 +75,8 @@ class StoragePipeline:
         with self.db.atomic():
             values = row(record, table)
             if isinstance(record, VideoItem):
-                values["article_match"] = "link" if record.article_link else None
+                # the linked article may not be stored yet: link_videos_to_articles resolves it at the end
+                values["linked_article_id"] = values.pop("article_id")
             if isinstance(record, EventItem):
                 values["all_day"] = None if record.all_day is None else int(record.all_day)
             self._upsert(table, values, seen)

@@ -1,0 +1,56 @@
+"""End to end: the Video and Kalender sections, found by their menu labels and sidebars under two quite
+different URL schemes, crawled with Scrapy's real engine; every video and event checked field by field."""
+
+from __future__ import annotations
+
+import pytest
+import sqlite_utils
+
+from knytscrape.mirror import MirrorServer, load_events, load_videos
+from tests.conftest import crawl
+from tests.expected import event_row, video_row
+
+
+@pytest.fixture(scope="module", params=["a", "b"])
+def crawled_scheme(request, tmp_path_factory):
+    with MirrorServer(scheme=request.param) as server:
+        db_path = tmp_path_factory.mktemp(f"scheme-{request.param}") / "knytpunkt.db"
+        result = crawl(server.base_url, db_path)
+        assert result.returncode == 0, result.stdout + result.stderr
+        yield request.param, server.base_url, sqlite_utils.Database(db_path), list(server.requests)
+
+
+def by_title(rows):
+    return {row["title"]: row for row in rows}
+
+
+def test_every_video_field_by_field(crawled_scheme):
+    _, base_url, db, _ = crawled_scheme
+    columns = list(video_row(load_videos()[0], base_url))
+    stored = by_title(dict(r) for r in db.query(f"SELECT {', '.join(columns)} FROM videos"))
+    expected = by_title(video_row(v, base_url) for v in load_videos())
+    assert stored == expected
+
+
+def test_every_event_field_by_field(crawled_scheme):
+    scheme, base_url, db, _ = crawled_scheme
+    columns = list(event_row(load_events()[0], base_url, scheme))
+    stored = by_title(dict(r) for r in db.query(f"SELECT {', '.join(columns)} FROM events"))
+    expected = by_title(event_row(e, base_url, scheme) for e in load_events())
+    assert stored == expected
+
+
+def test_sections_found_without_guessing_paths(crawled_scheme):
+    """Only pages the site links to were asked for: no probe of a guessed section path."""
+    scheme, _, _, requests = crawled_scheme
+    other = "/media/filmer/" if scheme == "a" else "video.php"
+    assert not any(other in path for path in requests)
+
+
+def test_videos_linked_to_articles(crawled_scheme):
+    _, _, db, _ = crawled_scheme
+    matches = {row["title"]: row["article_match"] for row in db.query("SELECT title, article_match FROM videos")}
+    by_link = {v["title"] for v in load_videos() if v["article_id"] and v["article_link"]}
+    by_title_only = {v["title"] for v in load_videos() if v["article_id"] and not v["article_link"]}
+    assert {t for t, m in matches.items() if m == "link"} == by_link
+    assert {t for t, m in matches.items() if m == "title"} == by_title_only

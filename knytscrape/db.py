@@ -96,6 +96,7 @@ TABLES: dict[str, dict] = {
             "linked_article_id": int,
             "first_seen": str,
             "last_seen": str,
+            "removed_at": str,
         },
         "foreign_keys": [("article_id", "articles", "id")],
         "indexes": [["published"], ["article_id"]],
@@ -198,3 +199,21 @@ def link_videos_to_articles(db: sqlite_utils.Database) -> int:
                            [article_id, match, video_id])
             linked += article_id is not None
     return linked
+
+
+# What each spider sees whole on every run: rows it did not see again have vanished from the site.
+SPIDER_TABLES = {"videos": ("videos",), "calendar": ("events",)}
+
+
+def mark_vanished(db: sqlite_utils.Database, spider: str, crawl_started: str, when: str) -> int:
+    """Mark rows of ``spider``'s tables that this crawl did not see as removed (``removed_at``), never
+    deleting them. A row seen again later is unmarked by storage. Returns how many were marked."""
+    marked = 0
+    with db.atomic():
+        for table in SPIDER_TABLES.get(spider, ()):
+            cursor = db.execute(
+                f"UPDATE [{table}] SET removed_at = ? WHERE removed_at IS NULL AND julianday(last_seen) < julianday(?)",
+                [when, crawl_started],
+            )
+            marked += cursor.rowcount
+    return marked

@@ -22,6 +22,10 @@ def crawl_health(spider: str, stats: dict) -> list[str]:
     for section in ("video", "calendar"):
         if stats.get(f"knyt/{section}/menu_link_missing"):
             problems.append(f"{spider}: the front page has no menu link to the {section} section any more")
+    for section in ("video", "calendar"):
+        if stats.get(f"knyt/pages/{section}") and not stats.get("item_scraped_count"):
+            problems.append(f"{spider}: the {section} section was crawled but nothing in it could be read: "
+                            "its page template may have changed")
     if spider == "articles" and pages and not stats.get("knyt/pages/article"):
         problems.append("articles: no article could be read on any page: the page template may have changed")
     for field, least in COVERAGE_THRESHOLDS.items():

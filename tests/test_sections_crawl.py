@@ -54,3 +54,54 @@ def test_videos_linked_to_articles(crawled_scheme):
     by_title_only = {v["title"] for v in load_videos() if v["article_id"] and not v["article_link"]}
     assert {t for t, m in matches.items() if m == "link"} == by_link
     assert {t for t, m in matches.items() if m == "title"} == by_title_only
+
+
+def test_ics_feed_of_the_crawled_calendar_parses_back(crawled_scheme):
+    """The published calendar, read back with a real iCalendar library, equals the mirror's truth."""
+    import asyncio
+    import datetime
+
+    import icalendar
+
+    from knytscrape.feeds import EVENT_STATUS
+    from knytscrape.publish import datasette_app
+
+    _, _, db, _ = crawled_scheme
+    app = datasette_app(db.conn.execute("PRAGMA database_list").fetchone()[2])
+    response = asyncio.run(app.client.get("/-/feeds/events.ics"))
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/calendar")
+    calendar = icalendar.Calendar.from_ical(response.content)
+    got = {str(e["SUMMARY"]): e for e in calendar.walk("VEVENT")}
+    truth = {e["title"]: e for e in load_events() if e["starts_at"]}
+    assert set(got) == set(truth)
+    for title, event in truth.items():
+        component = got[title]
+        start = component["DTSTART"].dt
+        if event["all_day"]:
+            assert start == datetime.date.fromisoformat(event["starts_at"])
+        else:
+            assert start.isoformat() == event["starts_at"]  # the Stockholm offset of that day
+        assert str(component["STATUS"]) == EVENT_STATUS[event["status"]]
+        assert str(component.get("LOCATION") or "") == (event["location"] or "")
+    uids = [str(e["UID"]) for e in calendar.walk("VEVENT")]
+    again = icalendar.Calendar.from_ical(asyncio.run(app.client.get("/-/feeds/events.ics")).content)
+    assert uids == [str(e["UID"]) for e in again.walk("VEVENT")] and len(set(uids)) == len(uids)
+
+
+def test_atom_feed_lists_newest_articles_and_videos(crawled_scheme):
+    import asyncio
+
+    import feedparser
+
+    from knytscrape.publish import datasette_app
+
+    _, _, db, _ = crawled_scheme
+    app = datasette_app(db.conn.execute("PRAGMA database_list").fetchone()[2])
+    response = asyncio.run(app.client.get("/-/feeds/latest.atom"))
+    assert response.status_code == 200
+    feed = feedparser.parse(response.content)
+    assert not feed.bozo
+    titles = [entry.title for entry in feed.entries]
+    newest_video = max(load_videos(), key=lambda v: v["published"] or "")
+    assert newest_video["title"] in titles
+    assert "Debatt: Rädda träden i Stadsparken." in titles  # the newest article of the mirror

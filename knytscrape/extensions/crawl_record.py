@@ -1,4 +1,8 @@
-"""One ``crawls`` row per spider run: when, how it ended, pages, items, errors and all stats."""
+"""One ``crawls`` row per spider run: when, how it ended, pages, items, errors and all stats.
+
+At the end of a clean run (finished, items found, no errors) the rows of the spider's sections that
+the run did not see again are marked removed (db.mark_vanished): kept, never deleted.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ import json
 from scrapy import signals
 
 from knytscrape.clock import now_iso
-from knytscrape.db import open_database
+from knytscrape.db import mark_vanished, open_database
 
 
 class CrawlRecord:
@@ -15,6 +19,7 @@ class CrawlRecord:
         self.crawler = crawler
         self.db_path = crawler.settings.get("KNYT_DB")
         self.crawl_id: int | None = None
+        self.started: str | None = None
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -27,8 +32,9 @@ class CrawlRecord:
         db = open_database(self.db_path)
         with db.atomic():
             table = db["crawls"]
+            self.started = now_iso()
             table.insert({"spider": spider.name, "base_url": getattr(spider, "base_url", None),
-                          "started": now_iso(), "status": "running"}, pk="id")
+                          "started": self.started, "status": "running"}, pk="id")
             self.crawl_id = table.last_pk
         db.close()
 
@@ -37,6 +43,10 @@ class CrawlRecord:
         errors = sum(v for k, v in stats.items() if k in ("log_count/ERROR", "spider_exceptions/count")
                      or k.startswith("downloader/exception_type_count/"))
         db = open_database(self.db_path)
+        if reason == "finished" and errors == 0 and stats.get("item_scraped_count", 0) > 0:
+            marked = mark_vanished(db, spider.name, self.started, now_iso())
+            self.crawler.stats.set_value("knyt/vanished/marked_removed", marked)
+            stats = self.crawler.stats.get_stats()
         with db.atomic():
             db["crawls"].update(self.crawl_id, {
                 "finished": now_iso(),

@@ -66,6 +66,8 @@ class StoragePipeline:
 
     def _upsert(self, table: str, record: dict, seen: str) -> None:
         pk = TABLES[table]["pk"]
+        if "removed_at" in TABLES[table]["columns"]:
+            record = {**record, "removed_at": None}  # seen again: back on the site
         self.db[table].upsert({**record, "last_seen": seen}, pk=pk)
         self.db.execute(f"UPDATE [{table}] SET first_seen = ? WHERE [{pk}] = ? AND first_seen IS NULL",
                         [seen, record[pk]])

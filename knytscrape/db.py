@@ -120,6 +120,7 @@ TABLES: dict[str, dict] = {
             "status": str,
             "first_seen": str,
             "last_seen": str,
+            "removed_at": str,
         },
         "indexes": [["starts_at"], ["status"]],
         "fts": ["title", "location", "description"],

@@ -15,6 +15,13 @@ def test_every_table_and_column_is_described():
     assert missing == []
 
 
+def test_no_description_of_a_column_that_does_not_exist():
+    tables = metadata_for("data/knytpunkt.db")["databases"][METADATA_DB_NAME]["tables"]
+    stale = [f"{t}.{c}" for t, spec in tables.items() for c in spec.get("columns", {})
+             if c not in TABLES.get(t, {}).get("columns", {})]
+    assert stale == []
+
+
 def test_metadata_follows_the_database_file_name():
     metadata = metadata_for("/tmp/somewhere/other-name.db")
     assert "other-name" in metadata["databases"] and METADATA_DB_NAME not in metadata["databases"]

@@ -11,3 +11,8 @@ STOCKHOLM = ZoneInfo("Europe/Stockholm")
 def now_iso() -> str:
     """Now in Stockholm, ISO 8601 with offset, to the second."""
     return datetime.now(STOCKHOLM).isoformat(timespec="seconds")
+
+
+def today():
+    """Today's date in Stockholm."""
+    return datetime.now(STOCKHOLM).date()

@@ -26,7 +26,8 @@ def crawl_health(spider: str, stats: dict) -> list[str]:
         if stats.get(f"knyt/pages/{section}") and not stats.get("item_scraped_count"):
             problems.append(f"{spider}: the {section} section was crawled but nothing in it could be read: "
                             "its page template may have changed")
-    if spider == "articles" and pages and not stats.get("knyt/pages/article"):
+    read = stats.get("knyt/pages/article", 0) + stats.get("knyt/articles/unchanged_page", 0)
+    if spider == "articles" and pages and not read:
         problems.append("articles: no article could be read on any page: the page template may have changed")
     for field, least in COVERAGE_THRESHOLDS.items():
         share = stats.get(f"knyt/coverage/{field}")

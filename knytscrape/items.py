@@ -57,6 +57,8 @@ class ArticleItem:
     comment_count: int | None = None  # comments stored, set by the comments pipeline
     comment_count_listed: int | None = None  # "Kommentarer [ N ]" in the yearly archive, when seen
     gallery_positions: list[int] = field(default_factory=list)  # K of the &img=K links on the page
+    page: PageInfo | None = None  # validators of the article page, stored with the article
+    content_hash: str | None = None  # set by storage: a hash of everything the article shows
     first_seen: str | None = None  # set by storage
     last_seen: str | None = None
 
@@ -98,3 +100,28 @@ class EventItem:
     ends_at: str | None = None
     all_day: bool | None = None
     previous_starts_at: str | None = None
+
+
+@dataclass
+class PageInfo:
+    """What the site answered for a page: stored with the records read from it, in one transaction."""
+
+    url_key: str  # path and query, the same on every host
+    etag: str | None
+    last_modified: str | None
+    body_hash: str
+
+
+@dataclass
+class SeenItem:
+    """A stored article the site still shows unchanged (304 Not Modified, or the same body)."""
+
+    article_id: int
+    page: PageInfo | None = None
+
+
+@dataclass
+class GoneItem:
+    """A stored article whose page the site no longer serves (404 / 410)."""
+
+    article_id: int

@@ -20,6 +20,13 @@ KNYT_ID_PROBE_MISSES = 30
 KNYT_ID_FLOOR = 1
 # Store articles in transactions of this many (one article's rows are always in one transaction).
 KNYT_DB_BATCH = 50
+# Incremental crawls (the default once the database holds articles): articles published within this
+# many days are fetched again (conditionally) for new comments and edits. KNYT_FULL=1 (or
+# `knytscrape crawl --full`) fetches everything.
+KNYT_RECHECK_DAYS = 60
+KNYT_FULL = False
+# Incremental crawls probe this many ids above the newest known one (the front page lists new ones too).
+KNYT_ID_PROBE_MISSES_INCREMENTAL = 5
 # How many links away from a section's entry page (Video, Kalender) the section crawl may go.
 KNYT_SECTION_DEPTH = 6
 
@@ -49,6 +56,7 @@ EXTENSIONS = {
 }
 
 DOWNLOADER_MIDDLEWARES = {
+    "knytscrape.middlewares.conditional.ConditionalRequestsMiddleware": 560,
     # after HttpCompressionMiddleware (590) so that it sees decompressed bytes
     "knytscrape.middlewares.encoding.LegacyEncodingMiddleware": 600,
 }

@@ -7,11 +7,13 @@ the run did not see again are marked removed (db.mark_vanished): kept, never del
 from __future__ import annotations
 
 import json
+import time
 
 from scrapy import signals
 
 from knytscrape.clock import now_iso
 from knytscrape.db import mark_vanished, open_database
+from knytscrape.health import crawl_health
 
 
 class CrawlRecord:
@@ -20,6 +22,8 @@ class CrawlRecord:
         self.db_path = crawler.settings.get("KNYT_DB")
         self.crawl_id: int | None = None
         self.started: str | None = None
+        self.clock = time.monotonic
+        self.started_clock = 0.0
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -33,6 +37,7 @@ class CrawlRecord:
         with db.atomic():
             table = db["crawls"]
             self.started = now_iso()
+            self.started_clock = self.clock()
             table.insert({"spider": spider.name, "base_url": getattr(spider, "base_url", None),
                           "started": self.started, "status": "running"}, pk="id")
             self.crawl_id = table.last_pk
@@ -47,10 +52,18 @@ class CrawlRecord:
             marked = mark_vanished(db, spider.name, self.started, now_iso())
             self.crawler.stats.set_value("knyt/vanished/marked_removed", marked)
             stats = self.crawler.stats.get_stats()
+        problems = crawl_health(spider.name, stats)
+        finished = now_iso()
         with db.atomic():
             db["crawls"].update(self.crawl_id, {
-                "finished": now_iso(),
+                "finished": finished,
                 "status": reason,
+                "mode": stats.get("knyt/mode", "full"),
+                "duration_s": round(self.clock() - self.started_clock, 1),
+                "items_new": stats.get("knyt/items/new", 0),
+                "items_changed": stats.get("knyt/items/changed", 0),
+                "items_unchanged": stats.get("knyt/items/unchanged", 0),
+                "problems": "\n".join(problems) or None,
                 "pages": stats.get("response_received_count", 0),
                 "items": stats.get("item_scraped_count", 0),
                 "errors": errors,

@@ -1,9 +1,11 @@
-"""Storage: every record into SQLite, idempotently.
+"""Storage: every record into SQLite, idempotently, keeping history.
 
-Rows are upserted on the site's own keys, so crawling twice gives the same rows. An article and its
-images and comments are always written in one transaction; several records share a transaction
-(KNYT_DB_BATCH) because a commit per item made crawls 2.5x slower. first_seen is set once, last_seen
-on every crawl that sees the row.
+Rows are upserted on the site's own keys, so crawling twice gives the same rows. An article, its
+images, its comments, its revisions and its page's validators are always written in one transaction;
+several records share a transaction (KNYT_DB_BATCH) because a commit per item made crawls 2.5x slower.
+first_seen is set once, last_seen on every crawl that sees the row. An article whose content hash is
+unchanged is only marked seen; a changed one gets revision rows (knytscrape.revisions); images and
+comments that vanished from it, and articles whose page is gone, get removed_at: nothing is deleted.
 """
 
 from __future__ import annotations
@@ -12,9 +14,11 @@ import dataclasses
 
 from knytscrape.clock import now_iso
 from knytscrape.db import TABLES, link_videos_to_articles, open_database
-from knytscrape.items import ArticleItem, EventItem, VideoItem
+from knytscrape.items import ArticleItem, EventItem, GoneItem, PageInfo, SeenItem, VideoItem
+from knytscrape.revisions import article_changes, content_hash
 
 TABLE_OF = {ArticleItem: "articles", VideoItem: "videos", EventItem: "events"}
+HANDLED = (*TABLE_OF, SeenItem, GoneItem)
 
 
 def row(record, table: str) -> dict:
@@ -48,7 +52,7 @@ class StoragePipeline:
             self.db.close()
 
     def process_item(self, item):
-        if type(item) in TABLE_OF:
+        if isinstance(item, HANDLED):
             self.pending.append(item)
             if len(self.pending) >= self.batch_size:
                 self.flush()
@@ -73,17 +77,89 @@ class StoragePipeline:
                         [seen, record[pk]])
 
     def _write(self, record, seen: str) -> None:
-        table = TABLE_OF[type(record)]
         with self.db.atomic():
-            values = row(record, table)
-            if isinstance(record, VideoItem):
-                # the linked article may not be stored yet: link_videos_to_articles resolves it at the end
-                values["linked_article_id"] = values.pop("article_id")
-            if isinstance(record, EventItem):
-                values["all_day"] = None if record.all_day is None else int(record.all_day)
-            self._upsert(table, values, seen)
             if isinstance(record, ArticleItem):
-                for image in record.images:
-                    self._upsert("images", row(image, "images"), seen)
-                for comment in record.comments:
-                    self._upsert("comments", row(comment, "comments"), seen)
+                self._write_article(record, seen)
+            elif isinstance(record, SeenItem):
+                self._touch_article(record.article_id, seen)
+                self.stats.inc_value("knyt/items/unchanged")
+            elif isinstance(record, GoneItem):
+                self._mark_gone(record.article_id, seen)
+            else:
+                table = TABLE_OF[type(record)]
+                values = row(record, table)
+                if isinstance(record, VideoItem):
+                    # the linked article may not be stored yet: link_videos_to_articles resolves it at the end
+                    values["linked_article_id"] = values.pop("article_id")
+                if isinstance(record, EventItem):
+                    values["all_day"] = None if record.all_day is None else int(record.all_day)
+                stored = next(iter(self.db.query(f"SELECT * FROM [{table}] WHERE id = ?", [values["id"]])), None)
+                if stored is None:
+                    self.stats.inc_value("knyt/items/new")
+                elif all(stored.get(k) == v for k, v in values.items()) and stored.get("removed_at") is None:
+                    self.stats.inc_value("knyt/items/unchanged")
+                else:
+                    self.stats.inc_value("knyt/items/changed")
+                self._upsert(table, values, seen)
+
+    def _write_page(self, page: PageInfo | None, seen: str) -> None:
+        if page is not None:
+            self.db["pages"].upsert({"url_key": page.url_key, "etag": page.etag, "last_modified": page.last_modified,
+                                     "body_hash": page.body_hash, "fetched": seen}, pk="url_key")
+
+    def _active(self, table: str, article_id: int) -> list[dict]:
+        return list(self.db.query(f"SELECT * FROM [{table}] WHERE article_id = ? AND removed_at IS NULL",
+                                  [article_id]))
+
+    def _write_article(self, article: ArticleItem, seen: str) -> None:
+        values = row(article, "articles")
+        images = [row(image, "images") for image in article.images]
+        comments = [row(comment, "comments") for comment in article.comments]
+        values["content_hash"] = content_hash(values, images, comments)
+        stored = next(iter(self.db.query("SELECT * FROM articles WHERE id = ?", [article.id])), None)
+        if stored and stored["content_hash"] == values["content_hash"] and stored["removed_at"] is None:
+            self._touch_article(article.id, seen)
+            self._write_page(article.page, seen)
+            self.stats.inc_value("knyt/items/unchanged")
+            return
+        if stored:
+            changes = article_changes(stored, values, self._active("images", article.id), images,
+                                      self._active("comments", article.id), comments)
+            if stored["removed_at"] is not None:
+                changes.append({"table_name": "articles", "record_id": str(article.id), "article_id": article.id,
+                                "field": "removed_at", "change": "restored", "old": stored["removed_at"],
+                                "new": None, "diff": None})
+            if changes:
+                self.db["revisions"].insert_all([{**change, "seen": seen} for change in changes], pk="id")
+            self.stats.inc_value("knyt/items/changed")
+            self.stats.inc_value("knyt/revisions", len(changes))
+        else:
+            self.stats.inc_value("knyt/items/new")
+        self._upsert("articles", values, seen)
+        for image in images:
+            self._upsert("images", image, seen)
+        for comment in comments:
+            self._upsert("comments", comment, seen)
+        for table, kept in (("images", images), ("comments", comments)):
+            ids = [r["id"] for r in kept]
+            self.db.execute(
+                f"UPDATE [{table}] SET removed_at = ? WHERE article_id = ? AND removed_at IS NULL "
+                f"AND id NOT IN ({', '.join('?' * len(ids))})",
+                [seen, article.id, *ids],
+            )
+        self._write_page(article.page, seen)
+
+    def _touch_article(self, article_id: int, seen: str) -> None:
+        self.db.execute("UPDATE articles SET last_seen = ? WHERE id = ?", [seen, article_id])
+        for table in ("images", "comments"):
+            self.db.execute(f"UPDATE [{table}] SET last_seen = ? WHERE article_id = ? AND removed_at IS NULL",
+                            [seen, article_id])
+
+    def _mark_gone(self, article_id: int, seen: str) -> None:
+        cursor = self.db.execute("UPDATE articles SET removed_at = ? WHERE id = ? AND removed_at IS NULL",
+                                 [seen, article_id])
+        if cursor.rowcount:
+            self.db["revisions"].insert({"table_name": "articles", "record_id": str(article_id),
+                                         "article_id": article_id, "field": "removed_at", "change": "removed",
+                                         "old": None, "new": seen, "diff": None, "seen": seen}, pk="id")
+            self.stats.inc_value("knyt/items/removed")

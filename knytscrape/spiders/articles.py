@@ -1,9 +1,15 @@
 """The ``articles`` spider: every article, its gallery views and comments.
 
-Three ways in, so that no single failing page loses what is behind it:
+A full crawl (the first one, or KNYT_FULL) has three ways in, so that no single failing page loses
+what is behind it:
 1. the front page and every yearly archive (``art_ar.php``) linked from the site;
 2. every article id from KNYT_ID_FLOOR up to the highest id seen anywhere (the site has gaps);
 3. probing above the highest id found until KNYT_ID_PROBE_MISSES ids in a row are missing.
+
+An incremental crawl (the default once the database holds articles) asks only for the front page,
+articles it links that are not stored yet, ids above the newest known one (KNYT_ID_PROBE_MISSES_INCREMENTAL
+misses in a row end the probe), and the articles of the last KNYT_RECHECK_DAYS again, conditionally:
+a 304 or an identical body means "unchanged" and nothing is parsed or rewritten.
 
 An article's gallery views (``&img=1..N``, N from the gallery line and the thumbnails) are fetched one
 after the other and the article is handed to the pipelines whole, with all its images.
@@ -11,12 +17,17 @@ after the other and the article is handed to the pipelines whole, with all its i
 
 from __future__ import annotations
 
+import hashlib
+
 import scrapy
 
+from knytscrape.clock import today
+from knytscrape.items import GoneItem, PageInfo, SeenItem
 from knytscrape.parsers.archive import parse_archive
 from knytscrape.parsers.article import ArticleParser
 from knytscrape.parsers.gallery import page_fingerprint, parse_gallery_view
 from knytscrape.spiders.base import KnytSpider
+from knytscrape.state import ArchiveState, load_state, url_key
 from knytscrape.urls import article_id, gallery_position, page_name
 
 LIST_PRIORITY = 20  # lists first: they reveal the highest id
@@ -24,6 +35,7 @@ ARTICLE_PRIORITY = 10
 WALK_PRIORITY = 0
 GALLERY_PRIORITY = 30  # finish started articles before starting new ones
 MISSING_STATUSES = [404, 410]
+ARTICLE_STATUSES = [*MISSING_STATUSES, 304]
 
 
 class ArticlesSpider(KnytSpider):
@@ -37,15 +49,38 @@ class ArticlesSpider(KnytSpider):
         self.highest_found = 0  # highest id that answered with an article
         self.walked_up_to = 0
         self.listed_comment_counts: dict[int, int] = {}
+        self.archive = ArchiveState()  # what the database already holds (read in start())
+        self.incremental = False
 
     @property
     def probe_misses(self) -> int:
+        if self.incremental:
+            return self.settings.getint("KNYT_ID_PROBE_MISSES_INCREMENTAL", 5)
         return self.settings.getint("KNYT_ID_PROBE_MISSES", 30)
 
+    def load_archive_state(self) -> ArchiveState:
+        if self.settings.getbool("KNYT_FULL"):
+            return ArchiveState()
+        return load_state(self.settings.get("KNYT_DB"), self.settings.getint("KNYT_RECHECK_DAYS", 60), today())
+
     async def start(self):
+        self.archive = self.load_archive_state()
+        self.incremental = not self.archive.empty
+        self.crawler.stats.set_value("knyt/mode", "incremental" if self.incremental else "full")
+        self.logger.info("%s crawl: %d articles known, newest id %d, %d to recheck",
+                         "Incremental" if self.incremental else "Full", len(self.archive.known_ids),
+                         self.archive.highest_id, len(self.archive.recheck_ids))
         yield scrapy.Request(self.site_url("/"), callback=self.parse_list, priority=LIST_PRIORITY,
                              errback=self.list_failed)
-        self.walked_up_to = self.settings.getint("KNYT_ID_FLOOR", 1) - 1
+        if self.incremental:
+            self.highest_found = self.highest_known = self.archive.highest_id
+            self.walked_up_to = self.archive.highest_id
+            for number in self.archive.recheck_ids:
+                request = self.article_request(number, reason="recheck")
+                if request is not None:
+                    yield request
+        else:
+            self.walked_up_to = self.settings.getint("KNYT_ID_FLOOR", 1) - 1
         for request in self.walk():
             yield request
 
@@ -55,14 +90,18 @@ class ArticlesSpider(KnytSpider):
         if number in self.requested_ids:
             return None
         self.requested_ids.add(number)
-        self.crawler.stats.inc_value(f"knyt/requests/article/{reason}")
-        return scrapy.Request(
-            self.site_url(f"artiklar.php?id={number}"),
-            callback=self.parse_article,
-            priority=priority,
-            meta={"handle_httpstatus_list": MISSING_STATUSES},
-            cb_kwargs={"number": number},
-        )
+        url = self.site_url(f"artiklar.php?id={number}")
+        meta = {"handle_httpstatus_list": ARTICLE_STATUSES}
+        if number in self.archive.known_ids:
+            meta["knyt_validators"] = self.archive.validators.get(url_key(url))
+            reason = "recheck" if reason != "walk" else "walk"
+        elif self.incremental and reason == "walk":
+            reason = "probe"
+        elif self.incremental:
+            reason = "new"
+        self.crawler.stats.inc_value(f"knyt/requests/{reason}")
+        return scrapy.Request(url, callback=self.parse_article, priority=priority, meta=meta,
+                              cb_kwargs={"number": number})
 
     def walk(self):
         """Requests for every id not yet asked for, up to the probe frontier."""
@@ -79,6 +118,7 @@ class ArticlesSpider(KnytSpider):
     def parse_list(self, response):
         """The front page, a yearly archive, or any page listing articles."""
         self.crawler.stats.inc_value("knyt/pages/list")
+        self.crawler.stats.inc_value("knyt/requests/list")
         for entry in parse_archive(response.text, response.url):
             if entry.comment_count is not None:
                 self.listed_comment_counts[entry.article_id] = entry.comment_count
@@ -90,7 +130,7 @@ class ArticlesSpider(KnytSpider):
                 request = self.article_request(number)
                 if request is not None:
                     yield request
-            elif name == "art_ar.php":
+            elif name == "art_ar.php" and not self.incremental:  # the archives change only with new articles
                 yield scrapy.Request(url, callback=self.parse_list, priority=LIST_PRIORITY,
                                      errback=self.list_failed)
         yield from self.walk()
@@ -103,13 +143,25 @@ class ArticlesSpider(KnytSpider):
     # -- articles ---------------------------------------------------------------------------------
 
     def parse_article(self, response, number: int):
+        key = url_key(response.url)
+        stored = self.archive.validators.get(key)
+        body_hash = hashlib.sha1(response.body).hexdigest() if response.status == 200 else None
+        if response.status == 304 or (stored and body_hash == stored[2]):
+            self.crawler.stats.inc_value("knyt/articles/unchanged_page")
+            self.highest_found = max(self.highest_found, number)
+            yield SeenItem(number)
+            yield from self.walk()
+            return
         item = None
         if response.status not in MISSING_STATUSES:
             item = self.parser.parse(response.text, response.url)
         if item is None:
             self.crawler.stats.inc_value("knyt/articles/missing_id")
+            if number in self.archive.known_ids:
+                yield GoneItem(number)  # stored, and the site no longer has it
             yield from self.walk()
             return
+        item.page = PageInfo(key, self._header(response, "ETag"), self._header(response, "Last-Modified"), body_hash)
         self.crawler.stats.inc_value("knyt/pages/article")
         self.highest_found = max(self.highest_found, number)
         self.know(number)
@@ -133,6 +185,7 @@ class ArticlesSpider(KnytSpider):
             cb_kwargs={"context": context},
             dont_filter=True,
         )
+        # (gallery views are fetched again only when their article's page changed)
 
     def parse_gallery(self, response, context: dict):
         self.crawler.stats.inc_value("knyt/pages/gallery")
@@ -155,6 +208,11 @@ class ArticlesSpider(KnytSpider):
         if context["positions"]:
             return self.gallery_request(context)
         return self.finish(context["item"])
+
+    @staticmethod
+    def _header(response, name: str) -> str | None:
+        value = response.headers.get(name)
+        return value.decode("latin-1") if value else None
 
     def finish(self, item):
         item.comment_count_listed = self.listed_comment_counts.get(item.id)

@@ -1,0 +1,76 @@
+"""What changed between the stored version of an article and the one just read: revision rows.
+
+Pure functions: storage calls them inside the article's transaction. Each change is one row: the
+table and record, the field, the kind of change (edited, added, removed), the old and new values and
+a readable line diff for long text.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+
+ARTICLE_FIELDS = ("title", "published_raw", "lead", "body", "credit", "image_count", "lead_image_url")
+IMAGE_FIELDS = ("url", "caption", "credit")
+
+
+def content_hash(article: dict, images: list[dict], comments: list[dict]) -> str:
+    """A hash of everything the article shows: equal hashes mean nothing to store."""
+    payload = {
+        "article": {k: article.get(k) for k in ARTICLE_FIELDS},
+        "images": [{k: i.get(k) for k in ("position", *IMAGE_FIELDS)} for i in images],
+        "comments": [{k: c.get(k) for k in ("id", "author", "posted_raw", "text")} for c in comments],
+    }
+    return hashlib.sha1(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def text_diff(old, new) -> str | None:
+    if not isinstance(old, str) or not isinstance(new, str) or ("\n" not in old and "\n" not in new):
+        return None
+    lines = difflib.unified_diff(old.splitlines(), new.splitlines(), "före", "efter", lineterm="", n=1)
+    return "\n".join(lines)
+
+
+def _row(table, record_id, article_id, field, change, old, new) -> dict:
+    return {
+        "table_name": table,
+        "record_id": str(record_id),
+        "article_id": article_id,
+        "field": field,
+        "change": change,
+        "old": None if old is None else str(old),
+        "new": None if new is None else str(new),
+        "diff": text_diff(old, new),
+    }
+
+
+def article_changes(old: dict, new: dict, old_images: list[dict], new_images: list[dict],
+                    old_comments: list[dict], new_comments: list[dict]) -> list[dict]:
+    """Revision rows for one article (without ``seen``, which storage sets)."""
+    article_id = new["id"]
+    rows = [
+        _row("articles", article_id, article_id, field, "edited", old.get(field), new.get(field))
+        for field in ARTICLE_FIELDS
+        if old.get(field) != new.get(field)
+    ]
+    before = {i["id"]: i for i in old_images}
+    after = {i["id"]: i for i in new_images}
+    for image_id, image in after.items():
+        if image_id not in before:
+            rows.append(_row("images", image_id, article_id, "url", "added", None, image.get("url")))
+            continue
+        rows += [
+            _row("images", image_id, article_id, field, "edited", before[image_id].get(field), image.get(field))
+            for field in IMAGE_FIELDS
+            if before[image_id].get(field) != image.get(field)
+        ]
+    rows += [_row("images", i, article_id, "url", "removed", before[i].get("url"), None)
+             for i in before if i not in after]
+    seen_before = {c["id"]: c for c in old_comments}
+    seen_after = {c["id"]: c for c in new_comments}
+    rows += [_row("comments", c, article_id, "text", "added", None, seen_after[c]["text"])
+             for c in seen_after if c not in seen_before]
+    rows += [_row("comments", c, article_id, "text", "removed", seen_before[c]["text"], None)
+             for c in seen_before if c not in seen_after]
+    return rows

@@ -1,0 +1,57 @@
+"""What an incremental crawl needs to know of the archive before it starts (read once, at spider open).
+
+A crawl is incremental when the database already holds articles and KNYT_FULL is off: then it asks
+for the front page, new ids above the newest known one, and the articles published within
+KNYT_RECHECK_DAYS again (with conditional requests); everything else is known and left alone.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from knytscrape.db import open_database
+
+
+def url_key(url: str) -> str:
+    """A page's identity on the site: its path and query, whatever the host."""
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+@dataclass
+class ArchiveState:
+    known_ids: set[int] = field(default_factory=set)
+    highest_id: int = 0
+    recheck_ids: list[int] = field(default_factory=list)
+    validators: dict[str, tuple[str | None, str | None, str]] = field(default_factory=dict)
+
+    @property
+    def empty(self) -> bool:
+        return not self.known_ids
+
+
+def load_state(db_path: str, recheck_days: int, today: datetime.date) -> ArchiveState:
+    db = open_database(db_path)
+    try:
+        state = ArchiveState()
+        since = (today - datetime.timedelta(days=recheck_days)).isoformat()
+        for number, published, removed in db.execute("SELECT id, published, removed_at FROM articles"):
+            state.known_ids.add(number)
+            state.highest_id = max(state.highest_id, number)
+            if removed is None and (published is None or published >= since):
+                state.recheck_ids.append(number)
+        # the newest few are always rechecked, whatever their date: comments come in after publication
+        newest = sorted((n for n in state.known_ids), reverse=True)[:RECHECK_NEWEST]
+        state.recheck_ids = sorted(set(state.recheck_ids) | set(newest))
+        for key, etag, last_modified, body_hash in db.execute(
+            "SELECT url_key, etag, last_modified, body_hash FROM pages"
+        ):
+            state.validators[key] = (etag, last_modified, body_hash)
+        return state
+    finally:
+        db.close()
+
+
+RECHECK_NEWEST = 5

@@ -23,6 +23,9 @@ LOCAL_SETTINGS = {
 }
 
 
+LOCKED = 3  # exit status when another crawl holds the database
+
+
 class UsageError(Exception):
     """A bad argument: reported in one line, exit status 2."""
 
@@ -64,16 +67,25 @@ def non_negative(text: str) -> int:
 # -- crawl ----------------------------------------------------------------------------------------
 
 
-def run_crawl(base_url: str, db_path: str, settings: dict[str, str], spiders=SPIDERS) -> int:
+def run_crawl(base_url: str, db_path: str, settings: dict[str, str], spiders=SPIDERS, full: bool = False) -> int:
     """Run the spiders in this process; returns the exit status (0 only when healthy)."""
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "knytscrape.settings")
     from scrapy.crawler import CrawlerProcess
     from scrapy.utils.project import get_project_settings
 
+    from knytscrape import lock
+
+    try:
+        lock.acquire(db_path)
+    except lock.CrawlLocked as error:
+        print(f"knytscrape: {error}", file=sys.stderr)
+        return LOCKED
     project_settings = get_project_settings()
     for name, value in settings.items():
         project_settings.set(name, value, priority="cmdline")
     project_settings.set("KNYT_DB", db_path, priority="cmdline")
+    if full:
+        project_settings.set("KNYT_FULL", True, priority="cmdline")
     process = CrawlerProcess(project_settings)
     crawlers = []
     for name in spiders:
@@ -160,6 +172,8 @@ def build_parser() -> argparse.ArgumentParser:
     crawl.add_argument("--base-url", type=valid_base_url, default=DEFAULT_BASE_URL,
                        help=f"the copy of the site to crawl (default {DEFAULT_BASE_URL})")
     crawl.add_argument("--db", default=os.environ.get("KNYT_DB", DEFAULT_DB_PATH), help="SQLite file to write")
+    crawl.add_argument("--full", action="store_true",
+                       help="fetch every article again instead of only new and recent ones")
     crawl.add_argument("-s", dest="settings", action="append", type=parse_setting, default=[],
                        metavar="NAME=VALUE", help="any Scrapy setting, as with `scrapy crawl -s`")
 
@@ -189,7 +203,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         if args.command == "crawl":
-            return run_crawl(args.base_url, args.db, dict(args.settings))
+            return run_crawl(args.base_url, args.db, dict(args.settings), full=args.full)
         if args.command == "mirror":
             return run_mirror(args.host, args.port, args.articles, args.layout, args.encoding, args.scheme)
         if args.command == "serve":

@@ -9,6 +9,8 @@ MAX_ERROR_SHARE = 0.1
 
 
 def crawl_health(spider: str, stats: dict) -> list[str]:
+    if stats.get("knyt/locked"):
+        return [f"{spider}: {stats['knyt/locked']}"]
     problems = []
     reason = stats.get("finish_reason")
     if reason != "finished":

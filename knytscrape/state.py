@@ -26,13 +26,17 @@ class ArchiveState:
     highest_id: int = 0
     recheck_ids: list[int] = field(default_factory=list)
     validators: dict[str, tuple[str | None, str | None, str]] = field(default_factory=dict)
+    # A full crawl that was stopped before it finished is resumed: the ids it already stored are done.
+    resuming_since: str | None = None
+    done_ids: set[int] = field(default_factory=set)
 
     @property
     def empty(self) -> bool:
         return not self.known_ids
 
 
-def load_state(db_path: str, recheck_days: int, today: datetime.date) -> ArchiveState:
+def load_state(db_path: str, recheck_days: int, today: datetime.date,
+               current_crawl_id: int | None = None) -> ArchiveState:
     db = open_database(db_path)
     try:
         state = ArchiveState()
@@ -45,6 +49,19 @@ def load_state(db_path: str, recheck_days: int, today: datetime.date) -> Archive
         # the newest few are always rechecked, whatever their date: comments come in after publication
         newest = sorted((n for n in state.known_ids), reverse=True)[:RECHECK_NEWEST]
         state.recheck_ids = sorted(set(state.recheck_ids) | set(newest))
+        # the unfinished full runs at the end of the history, each resumed by the next: from the first one
+        for started, status, mode in db.execute(
+            "SELECT started, status, mode FROM crawls WHERE spider = 'articles' AND id != ? ORDER BY id DESC",
+            [current_crawl_id or -1],
+        ):
+            if status == "finished" or mode != "full":
+                break
+            state.resuming_since = started
+        if state.resuming_since:
+            state.done_ids = {
+                row[0] for row in db.execute(
+                    "SELECT id FROM articles WHERE julianday(last_seen) >= julianday(?)", [state.resuming_since])
+            }
         for key, etag, last_modified, body_hash in db.execute(
             "SELECT url_key, etag, last_modified, body_hash FROM pages"
         ):

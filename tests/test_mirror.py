@@ -3,10 +3,13 @@ encodings produce the promised bytes and headers, and the HTTP server works on 1
 
 from __future__ import annotations
 
+import email.utils
+import hashlib
 import math
 import re
 import subprocess
 import sys
+import threading
 import urllib.error
 import urllib.request
 from collections import Counter, deque
@@ -26,6 +29,8 @@ from knytscrape.mirror import (
     load_events,
     load_site_config,
     load_videos,
+    make_comment,
+    mutations,
     render,
 )
 
@@ -263,15 +268,19 @@ def test_load_articles_returns_a_copy():
 # -- the pages -----------------------------------------------------------------------------------------
 
 
-def crawl(extra_articles: int = 0, scheme: str = "a", layout: str | None = None):
-    """Follow every link and image from / (mapping the site's other hosts back), as a crawler would."""
+def crawl(extra_articles: int = 0, scheme: str = "a", layout: str | None = None, server: MirrorServer | None = None):
+    """Follow every link and image from / (mapping the site's other hosts back), as a crawler would.
+    With ``server``: its current site (``server.render``), the other arguments are ignored."""
     seen: dict[str, int] = {}
     queue = deque(["/"])
     while queue:
         target = queue.popleft()
         if target in seen:
             continue
-        response = render(target, layout=layout, extra_articles=extra_articles, scheme=scheme)
+        if server is not None:
+            response = server.render(target)
+        else:
+            response = render(target, layout=layout, extra_articles=extra_articles, scheme=scheme)
         seen[target] = response.status
         if not response.headers["Content-Type"].startswith("text/html") or response.status != 200:
             continue
@@ -1059,3 +1068,437 @@ def test_server_and_cli_serve_scheme_b():
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+# -- changing the site between crawls ------------------------------------------------------------------
+
+
+@pytest.fixture
+def changing():
+    """A fresh server (scheme "a") for one test that changes its site."""
+    with MirrorServer() as server:
+        yield server
+
+
+def served(server: MirrorServer, target: str) -> str:
+    response = server.render(target)
+    assert response.status == 200, (target, response.status)
+    return decode(response)
+
+
+def status_of(server: MirrorServer, target: str) -> int:
+    return server.render(target).status
+
+
+def home_ids(server: MirrorServer) -> list[int]:
+    return [int(i) for i in re.findall(r'artiklar\.php\?id=(\d+)"', served(server, "/"))]
+
+
+def last_modified(server: MirrorServer, target: str) -> datetime:
+    return email.utils.parsedate_to_datetime(server.render(target).headers["Last-Modified"])
+
+
+def by_key(records: list[dict]) -> dict[int, dict]:
+    return {r["id"]: r for r in records}
+
+
+def test_a_new_server_serves_the_content_files(changing):
+    changing.remove_article(1321)
+    changing.remove_event(13)
+    with MirrorServer(extra_articles=3) as fresh:
+        assert fresh.generation == 0
+        assert fresh.truth() == {"articles": load_articles(3), "videos": load_videos(), "events": load_events()}
+        for target in ("/", "/artiklar.php?id=1321", "/kalender.php?id=13", "/video.php", "/om.php"):
+            assert fresh.render(target).body == render(target, extra_articles=3).body
+    assert changing.generation == 2
+    assert render("/artiklar.php?id=1321").status == 200 and 1321 in by_key(load_articles())
+    assert MirrorServer().truth()["events"] == load_events()
+
+
+def test_truth_is_a_copy_and_mutate_gets_one(changing):
+    truth = changing.truth()
+    truth["articles"][0]["title"] = "changed"
+    assert changing.truth()["articles"][0]["title"] != "changed"
+    kept = {}
+
+    def edit(t):
+        kept["article"] = by_key(t["articles"])[1321]
+        kept["article"]["title"] = "Ny rubrik."
+        return "done"
+
+    assert changing.mutate(edit) == "done"
+    kept["article"]["title"] = "Ändrad efteråt."  # a reference kept by fn does not reach the served site
+    assert by_key(changing.truth()["articles"])[1321]["title"] == "Ny rubrik."
+    assert "Ny rubrik." in served(changing, "/artiklar.php?id=1321")
+
+
+CREDIT_2025 = "© 2025 Johan Gullberg - knytpunkt.com"
+
+
+def test_new_article(changing):
+    before = home_ids(changing)
+    stored = changing.add_article(
+        {
+            "id": 1330,
+            "category": 2,
+            "published_raw": "2025-11-01",
+            "title": "Nytt konstverk invigt vid Svartån.",
+            "lead": "Skulpturen föreställer en häger.",
+            "lead_image": "bilder/2025/1330_0.jpg",
+            "credit": CREDIT_2025,
+            "body": ["Konstnären var på plats.", "Verket kostade 400 000 kronor."],
+            "images": [
+                {"src": "bilder/2025/1330_1.jpg", "caption": "Hägern i brons.", "credit": CREDIT_2025},
+                {"src": "bilder/2025/1330_2.jpg", "caption": "Invigningen.", "credit": CREDIT_2025},
+            ],
+            "comments": [make_comment("Anna", "Fin!", datetime(2025, 11, 1, 18, 5))],
+        }
+    )  # fmt: skip
+    truth = by_key(changing.truth()["articles"])
+    assert truth[1330] == stored
+    assert stored["published"] == "2025-11-01" and stored["gallery_line"] == "2 Klickbara bilder."
+    assert (
+        stored["image_count"] == 2
+        and stored["in_archive"]
+        and (stored["layout"], stored["encoding"]) == ("div", "utf8")
+    )
+    assert stored["comments"][0]["posted"] == "2025-11-01T18:05:00+01:00" == expected_posted(stored["comments"][0])
+    assert home_ids(changing) == [1330] + before[:9]  # the newest first; the tenth drops off
+    archive = served(changing, "/art_ar.php?ar=2025&kat_id=2")
+    assert 0 < archive.index("id=1330") < archive.index("id=1311")
+    assert "Kommentarer [ 1 ]" in visible_text(archive)
+    for layout in LAYOUTS:
+        with MirrorServer(layout=layout) as server:
+            server.add_article(stored)
+            text = content_text(served(server, "/artiklar.php?id=1330"))
+            assert text.count(stored["title"]) == 2 and "2 Klickbara bilder." in text and "Anna" in text
+            assert all(p in text for p in stored["body"])
+            box = lightbox_html(served(server, "/artiklar.php?id=1330&img=2"))
+            assert [u.lstrip("/") for u in parsel.Selector(text=box).xpath("//img/@src").getall()] == [
+                "bilder/2025/1330_2.jpg"
+            ]
+    seen = crawl(server=changing)
+    assert {t: s for t, s in seen.items() if s != 200} == {}
+    assert {"/artiklar.php?id=1330", "/artiklar.php?id=1330&img=2", "/bilder/thumbs/2025/1330_1.jpg"} <= set(seen)
+    assert status_of(changing, "/bilder/2025/1330_0.jpg") == 200
+    with pytest.raises(ValueError, match="already"):
+        changing.add_article(stored)
+    with pytest.raises(ValueError, match="needs"):
+        changing.add_article({"id": 1331, "title": "Utan ingress."})
+
+
+def test_edited_article(changing):
+    old = by_key(changing.truth()["articles"])[986]
+    about = last_modified(changing, "/om.php")
+    credit = "© 2017 Johan Gullberg - knytpunkt.com"
+    images = [{"src": f"bilder/2017/986_ny{k}.jpg", "caption": f"Ny bild {k}.", "credit": credit} for k in (1, 2, 3)]
+    edited = changing.update_article(
+        986,
+        title="Tusentals i Kulturnatten, rättad.",
+        lead="En ny ingress.",
+        body=["Första stycket är nytt.", "Andra stycket med."],
+        credit=credit,
+        images=images,
+        gallery_line="3 Klickbara bilder.",
+        image_count=3,
+    )
+    assert by_key(changing.truth()["articles"])[986] == edited and edited["comments"] == old["comments"]
+    text = content_text(served(changing, "/artiklar.php?id=986"))
+    assert text.count("Tusentals i Kulturnatten, rättad.") == 2 and old["title"] not in text
+    assert "En ny ingress." in text and old["lead"] not in text
+    assert "Första stycket är nytt." in text and not any(p in text for p in old["body"])
+    assert "3 Klickbara bilder." in text and old["gallery_line"] not in text and old["credit"] not in text
+    box = lightbox_html(served(changing, "/artiklar.php?id=986&img=3"))
+    assert "bilder/2017/986_ny3.jpg" in box and "Ny bild 3." in visible_text(box)
+    assert "<img" not in lightbox_html(served(changing, "/artiklar.php?id=986&img=4")).lower()
+    assert (
+        status_of(changing, "/bilder/2017/986_ny2.jpg") == status_of(changing, "/bilder/thumbs/2017/986_ny2.jpg") == 200
+    )
+    assert status_of(changing, "/bilder/2017/986_5.jpg") == 404
+    archive = visible_text(served(changing, "/art_ar.php?ar=2017&kat_id=4"))
+    assert "© 2017 Johan Gullberg - knytpunkt.com Tusentals i Kulturnatten, rättad." in archive
+    assert old["title"] not in archive
+    # the chrome did not change: other pages keep their date, the article's is later
+    assert last_modified(changing, "/om.php") == about < last_modified(changing, "/artiklar.php?id=986")
+    with pytest.raises(ValueError, match="unknown article field"):
+        changing.update_article(986, titel="Stavfel")
+    with pytest.raises(KeyError):
+        changing.update_article(987, title="Finns inte")
+
+
+def test_comments_added_and_removed(changing):
+    added = changing.add_comment(1302, {"author": "Sven", "text": "Första!\n\nOch andra stycket.",
+                                        "posted": "2025-05-17T20:15", "style": "skrivet_av"})  # fmt: skip
+    assert added["posted_raw"] == "17 maj 2025 kl. 20.15" and added["posted"] == expected_posted(added)
+    removed = changing.remove_comment(1321, 0)
+    assert removed["text"] == "Rör inte lindarna!"
+    truth = by_key(changing.truth()["articles"])
+    assert truth[1302]["comments"] == [added] and len(truth[1321]["comments"]) == 3
+    text = content_text(served(changing, "/artiklar.php?id=1302"))
+    assert "Kommentarer:" in text and "Skrivet av: Sven" in text and "Och andra stycket." in text
+    assert "Rör inte lindarna!" not in served(changing, "/artiklar.php?id=1321")
+    assert "Kommentarer [ 1 ]" in visible_text(served(changing, "/art_ar.php?ar=2025&kat_id=4"))
+    assert "Kommentarer [ 3 ]" in visible_text(served(changing, "/art_ar.php?ar=2025&kat_id=3"))
+    last = changing.remove_comment(1302, -1)
+    assert last == added and by_key(changing.truth()["articles"])[1302]["comments"] == []
+    assert "Kommentarer:" in served(changing, "/artiklar.php?id=1302")  # the section and the form stay
+    with pytest.raises(IndexError):
+        changing.remove_comment(1311, 0)  # no comment section
+
+
+def test_removed_article(changing):
+    before = home_ids(changing)
+    removed = changing.remove_article(1293)
+    assert removed["id"] == 1293 and 1293 not in by_key(changing.truth()["articles"])
+    for target in ("/artiklar.php?id=1293", "/artiklar.php?id=1293&img=1"):
+        assert status_of(changing, target) == 404
+    older = next(a["id"] for a in reversed(load_articles()) if a["in_archive"] and a["id"] not in before)
+    assert home_ids(changing) == [i for i in before if i != 1293] + [older]
+    assert "Inga artiklar." in visible_text(served(changing, "/art_ar.php?ar=2025&kat_id=1"))
+    assert "art_ar.php?ar=2025&amp;kat_id=1" not in served(changing, "/om.php")  # its archive left the chrome
+    seen = crawl(server=changing)
+    assert {t: s for t, s in seen.items() if s != 200} == {}
+    reached = {int(m.group(1)) for t in seen if (m := re.fullmatch(r"/artiklar\.php\?id=(\d+)", t))}
+    assert reached == {a["id"] for a in changing.truth()["articles"] if a["in_archive"]}
+    with pytest.raises(KeyError):
+        changing.remove_article(1293)
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_moved_event(scheme):
+    with MirrorServer(scheme=scheme) as server:
+        before = by_key(server.truth()["events"])[13]
+        moved = server.update_event(
+            13,
+            date_text=["Datum: 2026-01-21", "Framflyttat! Nytt datum: 2027-01-13"],
+            starts_at="2027-01-13",
+            all_day=True,
+            previous_starts_at="2026-01-21",
+            status="postponed",
+            status_raw="Framflyttat! Nytt datum: 2027-01-13",
+        )
+        assert moved["sidebar_date"] == "2027-01-13"  # follows starts_at
+        assert moved["paths"] == before["paths"]  # the URL keeps the old date
+        assert expected_times(moved)[:3] == (moved["starts_at"], moved["ends_at"], moved["previous_starts_at"])
+        text = content_text(served(server, moved["paths"][scheme]))
+        assert "Framflyttat! Nytt datum: 2027-01-13" in text
+        html = served(server, "/")
+        sidebar = visible_text(html)[: visible_text(html).index("De senaste 5 videona.")]
+        assert "2027-01-13 Kommunfullmäktige sammanträder" in sidebar and "2026-01-21" not in sidebar
+        assert sidebar.index("2026-12-12") < sidebar.index("2027-01-13")  # date order
+        calendar = " ".join(content_text(served(server, t)) for t in walk_server_list(server, "calendar", scheme))
+        assert "2027-01-13 Kommunfullmäktige sammanträder" in calendar
+        assert by_key(server.truth()["events"])[13] == moved
+
+
+def walk_server_list(server: MirrorServer, section: str, scheme: str) -> list[str]:
+    """The list pages reached from the list's first page by its pagination links."""
+    pages, queue = [], [list_path(section, scheme)]
+    while queue:
+        target = queue.pop(0)
+        if target in pages:
+            continue
+        pages.append(target)
+        html = served(server, target)
+        queue += [
+            t for t, text in page_links(html[html.index("Du hitter fler videos") :], target) if LIST_TEXTS.match(text)
+        ]
+    return pages
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_removed_events(scheme):
+    with MirrorServer(scheme=scheme) as server:
+        removed = server.remove_event(17)
+        assert status_of(server, removed["paths"][scheme]) == 404
+        assert 17 not in by_key(server.truth()["events"])
+        for target in ("/", list_path("video", scheme)):
+            assert removed["title"] not in visible_text(served(server, target))
+        lists = walk_server_list(server, "calendar", scheme)
+        assert len(lists) == 4 and all(removed["title"] not in served(server, t) for t in lists)
+        server.mutate(lambda truth: [mutations.remove_event(truth, i) for i in (18, 19, 20, 21)])
+        assert server.generation == 2
+        events = server.truth()["events"]
+        assert len(events) == 15 and len(walk_server_list(server, "calendar", scheme)) == 3
+        last = {"a": "/kalender.php?sida=", "b": "/evenemang/arkiv-"}[scheme]
+        suffix = "" if scheme == "a" else ".html"
+        assert status_of(server, f"{last}3{suffix}") == 200 and status_of(server, f"{last}4{suffix}") == 404
+        sidebar = visible_text(served(server, "/")).split("I Kalendern:", 1)[1].split("De senaste 5 videona.")[0]
+        assert norm(sidebar) == " ".join(f"{e['sidebar_date']} {e['title']}" for e in events if e["in_sidebar"])
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_new_and_removed_videos(scheme):
+    with MirrorServer(scheme=scheme) as server:
+        title = by_key(server.truth()["articles"])[1321]["title"]
+        new = server.add_video(
+            {
+                "id": 19,
+                "slug": "lindarna-i-stadsparken",
+                "title": title,
+                "published_raw": "2025-10-12",
+                "description": "Ett reportage om lindarna.",
+                "player": {"kind": "file", "markup": "video", "src": "video/2025/lindarna.mp4"},
+                "thumbnail": "bilder/video/19.jpg",
+                "duration_raw": "1:30",
+                "duration": 90,
+                "article_id": 1321,
+                "article_link": True,
+                "article_href": "artiklar.php?id=1321",
+            }
+        )
+        assert new["paths"] == {"a": "/video.php?id=19", "b": "/media/filmer/19-lindarna-i-stadsparken.html"}
+        assert new["published"] == "2025-10-12" and new["embed_url"] == "video/2025/lindarna.mp4"
+        assert (new["layout"], new["encoding"]) == ("div", "utf8")
+        text = content_text(served(server, new["paths"][scheme]))
+        assert "Publicerat: 2025-10-12" in text and "Längd: 1:30" in text and "Läs artikeln" in text
+        for path in ("/bilder/video/19.jpg", "/video/2025/lindarna.mp4"):
+            assert status_of(server, path) == 200
+        videos = server.truth()["videos"]
+        links = page_links(served(server, "/"), "/")
+        video_pages = {v["paths"][scheme] for v in videos}
+        sidebar = [t for t, _ in links if t in video_pages]
+        assert sidebar == [v["paths"][scheme] for v in reversed(videos[-4:])]  # 19 pushed 15 out
+        assert len(walk_server_list(server, "video", scheme)) == 4  # 16 videos
+        removed = server.remove_video(17)
+        assert status_of(server, removed["paths"][scheme]) == 404
+        assert (
+            status_of(server, "/" + removed["thumbnail"]) == 404
+            and status_of(server, "/" + removed["player"]["src"]) == 404
+        )
+        assert [t for t, _ in page_links(served(server, "/"), "/") if t in video_pages] == [
+            by_key(videos)[i]["paths"][scheme] for i in (19, 18, 16, 15)
+        ]
+        pages = walk_server_list(server, "video", scheme)
+        assert len(pages) == 3 and all(f">{removed['title']}<" not in served(server, t) for t in pages)
+        assert [v["id"] for v in server.truth()["videos"]][-4:] == [15, 16, 18, 19]
+
+
+def test_bad_mutations_change_nothing(changing):
+    body = changing.render("/").body
+
+    def broken(truth):
+        truth["articles"].pop()
+        raise RuntimeError("halfway")
+
+    with pytest.raises(RuntimeError):
+        changing.mutate(broken)
+    for edit in (
+        lambda t: t["articles"].append(dict(t["articles"][0])),  # a duplicate id
+        lambda t: t["videos"][0].update(slug="Med mellanslag"),
+        lambda t: t["events"][0].pop("date_text"),
+        lambda t: t["articles"][0].update(category=9),
+        lambda t: t["articles"][-1]["comments"].append({"author": "x"}),
+        lambda t: t.pop("events"),
+        lambda t: mutations.add_video(  # a Flash <object> without flashvars cannot be written
+            t, {"id": 19, "slug": "x", "title": "X", "player": {"kind": "flash", "markup": "object", "src": "f.swf"}}
+        ),
+    ):
+        with pytest.raises(ValueError):
+            changing.mutate(edit)
+    assert changing.generation == 0 and changing.render("/").body == body
+    assert changing.truth() == {"articles": load_articles(), "videos": load_videos(), "events": load_events()}
+
+
+def test_make_comment_styles():
+    when = datetime(2017, 10, 29, 14, 32)
+    assert make_comment("A", "t", when)["posted_raw"] == "2017-10-29 14:32"
+    assert make_comment("A", "t", when, "skrivet_av")["posted_raw"] == "29 oktober 2017 kl. 14.32"
+    assert make_comment("A", "t", when, "pipe") == {"author": "A", "posted_raw": "29/10 2017", "posted": "2017-10-29",
+                                                    "text": "t", "style": "pipe"}  # fmt: skip
+    for style in ("skrev", "skrivet_av", "pipe"):
+        comment = make_comment("A", "t", when, style)
+        assert comment["posted"] == expected_posted(comment)
+    with pytest.raises(ValueError):
+        make_comment("A", "t", date(2017, 10, 29), "skrev")
+
+
+def fetch_with(url: str, method: str = "GET", **headers: str) -> tuple[int, dict, bytes]:
+    request = urllib.request.Request(url, method=method, headers={k.replace("_", "-"): v for k, v in headers.items()})
+    try:
+        with urllib.request.urlopen(request, timeout=5) as r:
+            return r.status, dict(r.headers), r.read()
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), error.read()
+
+
+def test_etag_last_modified_and_304(changing):
+    base = changing.base_url
+    status, headers, body = fetch_with(base + "/artiklar.php?id=986")
+    assert status == 200 and body == render("/artiklar.php?id=986").body
+    etag, modified = headers["ETag"], headers["Last-Modified"]
+    assert etag == '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    assert email.utils.parsedate_to_datetime(modified) == datetime(2025, 11, 16, tzinfo=ZoneInfo("UTC"))
+    assert fetch_with(base + "/artiklar.php?id=986")[1]["ETag"] == etag  # stable
+    assert fetch_with(base + "/bilder/logo.png")[1]["ETag"]  # every 200 answer
+    later = "Wed, 25 Nov 2026 10:00:00 GMT"
+    matching = [{"If-None-Match": etag}, {"If-None-Match": f'"x", W/{etag}'}, {"If-None-Match": "*"},
+                {"If-Modified-Since": modified}, {"If-Modified-Since": later}]  # fmt: skip
+    for headers_sent in matching:
+        status, headers, body = fetch_with(base + "/artiklar.php?id=986", **headers_sent)
+        assert (status, body, headers["ETag"], headers["Last-Modified"]) == (304, b"", etag, modified), headers_sent
+        assert "Content-Type" not in headers
+    earlier = "Sat, 15 Nov 2025 23:59:59 GMT"
+    other = [{"If-None-Match": '"other"'}, {"If-Modified-Since": earlier}, {"If-Modified-Since": "not a date"},
+             {"If-None-Match": '"other"', "If-Modified-Since": modified}]  # If-None-Match decides  # fmt: skip
+    for headers_sent in other:
+        assert fetch_with(base + "/artiklar.php?id=986", **headers_sent)[0] == 200, headers_sent
+    assert fetch_with(base + "/artiklar.php?id=986", "HEAD", If_None_Match=etag)[0] == 304
+    status, headers, _ = fetch_with(base + "/artiklar.php?id=120", If_None_Match="*")
+    assert status == 404 and "ETag" not in headers and "Last-Modified" not in headers
+    # the site changes: the changed page answers 200 with new validators, the others still 304
+    changing.add_comment(986, make_comment("Ny läsare", "Hej!", datetime(2025, 11, 20, 9, 0)))
+    status, headers, body = fetch_with(base + "/artiklar.php?id=986", If_None_Match=etag)
+    assert status == 200 and "Ny läsare" in body.decode() and headers["ETag"] != etag
+    assert fetch_with(base + "/artiklar.php?id=986", If_Modified_Since=modified)[0] == 200
+    changed = headers["Last-Modified"]
+    assert email.utils.parsedate_to_datetime(changed) > email.utils.parsedate_to_datetime(modified)
+    assert fetch_with(base + "/artiklar.php?id=986", If_Modified_Since=changed)[0] == 304
+    assert fetch_with(base + "/om.php", If_Modified_Since=modified)[0] == 304
+    assert fetch_with(base + "/art_ar.php?ar=2017&kat_id=4", If_Modified_Since=modified)[0] == 200  # the count
+    # a later change elsewhere keeps the article's date; a change back still dates from the change
+    changing.update_article(1321, title="Annan rubrik.")
+    assert fetch_with(base + "/artiklar.php?id=986", If_Modified_Since=changed)[0] == 304
+    changing.update_article(1321, title=load_articles()[-1]["title"])
+    assert last_modified(changing, "/artiklar.php?id=1321") > last_modified(changing, "/artiklar.php?id=986")
+    assert changing.requests[:2] == ["/artiklar.php?id=986", "/artiklar.php?id=986"]
+    log = changing.request_log
+    assert log[0] == ("GET", "/artiklar.php?id=986", 200, False)
+    assert ("GET", "/artiklar.php?id=986", 304, True) in log and ("HEAD", "/artiklar.php?id=986", 304, True) in log
+    assert ("GET", "/artiklar.php?id=120", 404, True) in log
+    assert [r.path for r in log] == changing.requests and log[0].method == "GET"
+
+
+def test_server_without_conditional_requests():
+    with MirrorServer(conditional=False) as server:
+        status, headers, body = fetch_with(server.base_url + "/", If_None_Match="*",
+                                           If_Modified_Since="Wed, 25 Nov 2026 10:00:00 GMT")  # fmt: skip
+        assert status == 200 and body == render("/").body
+        assert "ETag" not in headers and "Last-Modified" not in headers
+        assert server.request_log == [("GET", "/", 200, True)]
+        assert fetch_with(server.base_url + "/", "POST")[0] == 405
+        assert server.request_log[-1] == ("POST", "/", 405, False)
+
+
+def test_changes_while_requests_run(changing):
+    """Every answer is one whole generation of the page, old or new, never a mix."""
+    titles = {f"Rubrik nummer {i}." for i in range(15)}
+    errors = []
+
+    def reader():
+        for _ in range(40):
+            status, headers, body = fetch_with(changing.base_url + "/artiklar.php?id=1321")
+            text = body.decode("utf-8")
+            shown = {t for t in titles | {load_articles()[-1]["title"]} if t in text}
+            if status != 200 or len(shown) != 1 or int(headers["Content-Length"]) != len(body):
+                errors.append((status, shown))
+
+    threads = [threading.Thread(target=reader) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for i in range(15):
+        changing.update_article(1321, title=f"Rubrik nummer {i}.")
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert "Rubrik nummer 14." in served(changing, "/artiklar.php?id=1321")

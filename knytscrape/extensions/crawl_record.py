@@ -11,6 +11,7 @@ import time
 
 from scrapy import signals
 
+from knytscrape import lock
 from knytscrape.clock import now_iso
 from knytscrape.db import mark_vanished, open_database
 from knytscrape.health import crawl_health
@@ -33,17 +34,29 @@ class CrawlRecord:
         return extension
 
     def spider_opened(self, spider):
+        try:
+            lock.acquire(self.db_path)
+        except lock.CrawlLocked as error:
+            spider.logger.error(str(error))
+            self.crawler.stats.set_value("knyt/locked", str(error))  # the spider then asks for nothing
+            return
         db = open_database(self.db_path)
         with db.atomic():
             table = db["crawls"]
+            # we hold the lock: a run still marked running was stopped before it could say so
+            db.execute("UPDATE crawls SET status = 'interrupted' WHERE status = 'running' AND spider = ?",
+                       [spider.name])
             self.started = now_iso()
             self.started_clock = self.clock()
             table.insert({"spider": spider.name, "base_url": getattr(spider, "base_url", None),
                           "started": self.started, "status": "running"}, pk="id")
             self.crawl_id = table.last_pk
+            spider.crawl_id = self.crawl_id
         db.close()
 
     def spider_closed(self, spider, reason):
+        if self.crawl_id is None:
+            return  # never started: the database belongs to another crawl
         stats = self.crawler.stats.get_stats()
         errors = sum(v for k, v in stats.items() if k in ("log_count/ERROR", "spider_exceptions/count")
                      or k.startswith("downloader/exception_type_count/"))

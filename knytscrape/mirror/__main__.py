@@ -1,4 +1,5 @@
-"""``python -m knytscrape.mirror [--host H] [--port N] [--layout L] [--encoding E] [--articles N] [--scheme S]``."""
+"""``python -m knytscrape.mirror [--host H] [--port N] [--layout L] [--encoding E] [--articles N] [--scheme S]
+[--no-conditional]``."""
 
 from __future__ import annotations
 
@@ -20,8 +21,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--scheme", choices=SCHEMES, default="a", help="URL scheme of the Video and Kalender sections (default a)"
     )
+    parser.add_argument(
+        "--no-conditional",
+        dest="conditional",
+        action="store_false",
+        help="no ETag / Last-Modified headers and no 304 answers (a server without conditional requests)",
+    )
     args = parser.parse_args(argv)
-    serve_forever(args.host, args.port, args.layout, args.encoding, args.articles, args.verbose, args.scheme)
+    serve_forever(
+        args.host, args.port, args.layout, args.encoding, args.articles, args.verbose, args.scheme, args.conditional
+    )
 
 
 if __name__ == "__main__":

@@ -11,7 +11,15 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlsplit
 
 from knytscrape.mirror import encodings, images, media, schemes, sections
-from knytscrape.mirror.model import ABOUT_VARIANT, ENCODINGS, HOME_VARIANT, LAYOUTS, archive_variant, get_site
+from knytscrape.mirror.model import (
+    ABOUT_VARIANT,
+    ENCODINGS,
+    HOME_VARIANT,
+    LAYOUTS,
+    Site,
+    archive_variant,
+    get_site,
+)
 from knytscrape.mirror.templates import RENDERERS
 from knytscrape.mirror.templates.common import Page
 
@@ -57,9 +65,18 @@ def render(
 def _render_cached(
     target: str, layout: str | None, encoding: str | None, extra_articles: int, scheme: str = "a"
 ) -> tuple[int, tuple[tuple[str, str], ...], bytes]:
-    status, headers, body = _route(target, layout, encoding, extra_articles, scheme)
+    status, headers, body = _route(target, layout, encoding, get_site(extra_articles), scheme)
     headers = {**headers, "Content-Length": str(len(body))}
     return status, tuple(headers.items()), body
+
+
+def render_site(
+    site: Site, path_with_query: str, layout: str | None = None, encoding: str | None = None, scheme: str = "a"
+) -> MirrorResponse:
+    """:func:`render` for a given site model (a changed one, see ``mutations``): not cached, the caller
+    caches (a :class:`knytscrape.mirror.history.SiteState` does)."""
+    status, headers, body = _route(path_with_query, layout, encoding, site, scheme)
+    return MirrorResponse(status=status, headers={**headers, "Content-Length": str(len(body))}, body=body)
 
 
 def _first_int(query: dict[str, list[str]], name: str) -> int | None:
@@ -71,14 +88,13 @@ def _first_int(query: dict[str, list[str]], name: str) -> int | None:
 
 
 def _route(
-    target: str, layout: str | None, encoding: str | None, extra: int, scheme: str = "a"
+    target: str, layout: str | None, encoding: str | None, site: Site, scheme: str = "a"
 ) -> tuple[int, dict, bytes]:
     parts = urlsplit(target)
     path = parts.path or "/"
     if not path.startswith("/"):
         path = "/" + path
     query = parse_qs(parts.query, keep_blank_values=True)
-    site = get_site(extra)
 
     def page(variant: tuple[str, str], doc_title: str, deep: bool = False) -> Page:
         """``deep``: the page sits below the root, so its relative links are written root-relative."""

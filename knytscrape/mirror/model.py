@@ -146,9 +146,22 @@ class Site:
     """All articles (content file + synthetic ones) and the indexes built from them."""
 
     def __init__(self, extra_articles: int = 0):
-        self.config = json.loads((CONTENT_DIR / "site.json").read_text(encoding="utf-8"))
+        config = json.loads((CONTENT_DIR / "site.json").read_text(encoding="utf-8"))
         content = json.loads((CONTENT_DIR / "articles.json").read_text(encoding="utf-8"))
         articles = content + synthetic.generate(content, extra_articles)
+        self._build(config, articles, _load("videos.json"), _load("events.json"))
+
+    @classmethod
+    def from_truth(cls, config: dict, articles: list[dict], videos: list[dict], events: list[dict]) -> Site:
+        """A site built from given records (a changed copy of the truth; see ``mutations``) instead of
+        the content files. The records are used as they are (not copied); derived keys (``paths``) are
+        ignored, a missing ``layout`` / ``encoding`` is resolved as for the content files."""
+        site = cls.__new__(cls)
+        site._build(config, articles, videos, events)
+        return site
+
+    def _build(self, config: dict, articles: list[dict], videos: list[dict], events: list[dict]) -> None:
+        self.config = config
         for article in articles:
             article["layout"], article["encoding"] = default_variant(article)
         self.articles: list[dict] = sorted(articles, key=lambda a: a["id"])
@@ -162,19 +175,30 @@ class Site:
                 self.archive.setdefault(key, []).append(article)
         self.years = sorted({year for year, _ in self.archive}, reverse=True)
 
-        self.videos: list[dict] = sorted(_load("videos.json"), key=lambda v: v["id"])
+        self.videos: list[dict] = sorted(videos, key=lambda v: v["id"])
         self.videos_by_id: dict[int, dict] = {v["id"]: v for v in self.videos}
-        self.events: list[dict] = sorted(_load("events.json"), key=lambda e: e["id"])
+        self.events: list[dict] = sorted(events, key=lambda e: e["id"])
         self.events_by_id: dict[int, dict] = {e["id"]: e for e in self.events}
         for video in self.videos:
+            video.pop("paths", None)
             video["layout"], video["encoding"] = sections.video_variant(video)
         for event in self.events:
+            event.pop("paths", None)
             event["layout"], event["encoding"] = sections.event_variant(event)
 
         self._chromes: dict[tuple[str, bool], Chrome] = {}
         self.chrome = self.chrome_for("a")
         self.images = self._images()
         self.media = self._media()
+
+    def truth(self) -> dict[str, list[dict]]:
+        """``{"articles", "videos", "events"}``: deep copies in the shapes of :func:`load_articles`,
+        :func:`load_videos` and :func:`load_events` (``paths`` included)."""
+        return {
+            "articles": copy.deepcopy(self.articles),
+            "videos": [_with_video_paths(v) for v in copy.deepcopy(self.videos)],
+            "events": [_with_event_paths(e) for e in copy.deepcopy(self.events)],
+        }
 
     # -- indexes -------------------------------------------------------------------------------------
 
@@ -401,26 +425,28 @@ def load_articles(extra_articles: int = 0) -> list[dict]:
     return copy.deepcopy(get_site(extra_articles).articles)
 
 
+def _with_video_paths(video: dict) -> dict:
+    video["paths"] = {s: schemes.path_of(schemes.video_href(s, video)) for s in schemes.SCHEMES}
+    return video
+
+
+def _with_event_paths(event: dict) -> dict:
+    hrefs = {s: schemes.event_href(s, event) for s in schemes.SCHEMES}
+    event["paths"] = {s: schemes.path_of(h) if h else None for s, h in hrefs.items()}
+    return event
+
+
 def load_videos() -> list[dict]:
     """The truth of the Video section: every video of ``content/videos.json``, by id, with its resolved
     default ``layout`` / ``encoding`` and its page in each scheme (``paths``). A deep copy."""
-    site = get_site(0)
-    videos = copy.deepcopy(site.videos)
-    for video in videos:
-        video["paths"] = {s: schemes.path_of(schemes.video_href(s, video)) for s in schemes.SCHEMES}
-    return videos
+    return [_with_video_paths(v) for v in copy.deepcopy(get_site(0).videos)]
 
 
 def load_events() -> list[dict]:
     """The truth of the Kalender section: every event of ``content/events.json``, by id, with its
     resolved default ``layout`` / ``encoding`` and its page in each scheme (``paths``, None for an
     event without a page). A deep copy."""
-    site = get_site(0)
-    events = copy.deepcopy(site.events)
-    for event in events:
-        hrefs = {s: schemes.event_href(s, event) for s in schemes.SCHEMES}
-        event["paths"] = {s: schemes.path_of(h) if h else None for s, h in hrefs.items()}
-    return events
+    return [_with_event_paths(e) for e in copy.deepcopy(get_site(0).events)]
 
 
 def load_site_config() -> dict:

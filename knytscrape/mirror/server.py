@@ -3,6 +3,11 @@
 with MirrorServer() as mirror:
     fetch(mirror.base_url + "/index.php")
     assert "/index.php" in mirror.requests
+    mirror.remove_article(986)              # the site changes for every following request
+    mirror.truth()["articles"]              # ... and so does the truth
+
+Every 200 answer carries ``ETag`` and ``Last-Modified`` and a conditional GET/HEAD that matches gets
+304 (``conditional=False`` turns that off). See docs/mirror.md, "Changing the site between crawls".
 """
 
 from __future__ import annotations
@@ -10,11 +15,27 @@ from __future__ import annotations
 import signal
 import sys
 import threading
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import NamedTuple, TypeVar
 
-from knytscrape.mirror import schemes
-from knytscrape.mirror.app import render
-from knytscrape.mirror.model import ENCODINGS, LAYOUTS, get_site
+from knytscrape.mirror import mutations, schemes
+from knytscrape.mirror.app import MirrorResponse
+from knytscrape.mirror.history import SiteHistory, http_date, not_modified
+from knytscrape.mirror.model import ENCODINGS, LAYOUTS
+
+T = TypeVar("T")
+CONDITIONAL_HEADERS = ("If-None-Match", "If-Modified-Since")
+
+
+class RequestRecord(NamedTuple):
+    """One request as the server saw it: ``conditional`` is true when it carried If-None-Match or
+    If-Modified-Since (whether or not it got 304)."""
+
+    method: str
+    path: str
+    status: int
+    conditional: bool
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -25,13 +46,14 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _answer(self, with_body: bool) -> None:
         mirror = self.server.mirror
-        mirror._record(self.path)
-        response = render(self.path, mirror.layout, mirror.encoding, mirror.extra_articles, mirror.scheme)
+        conditional = any(name in self.headers for name in CONDITIONAL_HEADERS)
+        response = mirror._respond(self.path, self.headers)
+        mirror._record(self.command, self.path, response.status, conditional)
         self.send_response(response.status)
         for name, value in response.headers.items():
             self.send_header(name, value)
         self.end_headers()
-        if with_body:
+        if with_body and response.status != 304:
             self.wfile.write(response.body)
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
@@ -44,7 +66,7 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         if length:
             self.rfile.read(length)
-        self.server.mirror._record(self.path)
+        self.server.mirror._record("POST", self.path, 405, any(name in self.headers for name in CONDITIONAL_HEADERS))
         body = b"Method Not Allowed\n"
         self.send_response(405)
         self.send_header("Allow", "GET, HEAD")
@@ -64,7 +86,11 @@ class _Server(ThreadingHTTPServer):
 
 
 class MirrorServer:
-    """The mirror served from a daemon thread; use as a context manager or call start()/stop()."""
+    """The mirror served from a daemon thread; use as a context manager or call start()/stop().
+
+    The site can be changed while it runs (:meth:`mutate` and the helpers below); every request
+    answered after the call sees the change, and :meth:`truth` returns the changed truth.
+    """
 
     def __init__(
         self,
@@ -75,6 +101,7 @@ class MirrorServer:
         extra_articles: int = 0,
         verbose: bool = False,
         scheme: str = "a",
+        conditional: bool = True,
     ):
         if layout is not None and layout not in LAYOUTS:
             raise ValueError(f"unknown layout {layout!r}; expected one of {LAYOUTS}")
@@ -85,10 +112,12 @@ class MirrorServer:
         self.encoding = encoding
         self.extra_articles = extra_articles
         self.verbose = verbose
+        self.conditional = conditional  # ETag / Last-Modified / 304; False models a server without them
         self.requests: list[str] = []  # request targets (path + query), in the order served
+        self.request_log: list[RequestRecord] = []  # (method, path, status, conditional), in the same order
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
-        get_site(extra_articles)  # build the model before the first request
+        self._history = SiteHistory(extra_articles, layout, encoding, self.scheme)  # builds the model now
         self._httpd = _Server((host, port), _Handler)
         self._httpd.mirror = self
         self.host, self.port = self._httpd.server_address[:2]
@@ -97,9 +126,94 @@ class MirrorServer:
     def base_url(self) -> str:
         return f"http://{self.host}:{self.port}"
 
-    def _record(self, path: str) -> None:
+    def _record(self, method: str, path: str, status: int, conditional: bool) -> None:
         with self._lock:
             self.requests.append(path)
+            self.request_log.append(RequestRecord(method, path, status, conditional))
+
+    def _respond(self, target: str, request_headers=None) -> MirrorResponse:
+        """The answer to a GET of ``target`` with ``request_headers``: 200 answers get the validators,
+        a matching conditional request gets 304 (both only when ``conditional``)."""
+        response, etag, last_modified = self._history.respond(target)
+        if etag is None or not self.conditional:
+            return response
+        validators = {"ETag": etag, "Last-Modified": http_date(last_modified)}
+        if request_headers is not None and not_modified(request_headers, etag, last_modified):
+            return MirrorResponse(status=304, headers=validators, body=b"")
+        return MirrorResponse(status=200, headers={**response.headers, **validators}, body=response.body)
+
+    # -- the site and its changes -------------------------------------------------------------------------
+
+    def render(self, target: str) -> MirrorResponse:
+        """What a plain GET of ``target`` gets now (headers included), without HTTP."""
+        return self._respond(target)
+
+    @property
+    def generation(self) -> int:
+        """How many changes the site has had (0: the content files)."""
+        return self._history.generation
+
+    def truth(self) -> dict[str, list[dict]]:
+        """The current truth, a deep copy: ``{"articles", "videos", "events"}`` in the shapes of
+        ``load_articles(extra_articles)``, ``load_videos()`` and ``load_events()`` (``paths`` included)."""
+        return self._history.truth()
+
+    def mutate(self, fn: Callable[[dict[str, list[dict]]], T]) -> T:
+        """Change the site: ``fn`` gets a deep copy of :meth:`truth` and edits it in place (the functions
+        of ``knytscrape.mirror.mutations`` help). Every following request sees the result. Returns what
+        ``fn`` returns; if ``fn`` raises, or the result cannot be served (ValueError), nothing changes."""
+        return self._history.mutate(fn)
+
+    def _record_of(self, kind: str, record_id: int) -> dict:
+        return next(r for r in self.truth()[kind] if r["id"] == record_id)
+
+    def add_article(self, article: dict) -> dict:
+        """Add an article (``id``, ``title``, ``lead``, ``published_raw``; see ``mutations.new_article``);
+        returns it as the truth has it."""
+        return self._record_of("articles", self.mutate(lambda t: mutations.add_article(t, article)))
+
+    def update_article(self, article_id: int, **fields) -> dict:
+        """Replace fields of an article (``title=...``, ``body=[...]``, ``images=[...]``); returns it."""
+        self.mutate(lambda t: mutations.update_article(t, article_id, **fields))
+        return self._record_of("articles", article_id)
+
+    def remove_article(self, article_id: int) -> dict:
+        """Take an article off the site (404, gone from the lists); returns it."""
+        return self.mutate(lambda t: mutations.remove_article(t, article_id))
+
+    def add_comment(self, article_id: int, comment: dict, index: int | None = None) -> dict:
+        """Add a comment (a full one, or ``{author, text, posted[, style]}``); returns it."""
+        return self.mutate(lambda t: mutations.add_comment(t, article_id, comment, index))
+
+    def remove_comment(self, article_id: int, index: int) -> dict:
+        """Delete comment ``index`` of an article; returns it."""
+        return self.mutate(lambda t: mutations.remove_comment(t, article_id, index))
+
+    def add_video(self, video: dict) -> dict:
+        """Add a video (see ``mutations.new_video``); returns it with its ``paths``."""
+        return self._record_of("videos", self.mutate(lambda t: mutations.add_video(t, video)))
+
+    def update_video(self, video_id: int, **fields) -> dict:
+        self.mutate(lambda t: mutations.update_video(t, video_id, **fields))
+        return self._record_of("videos", video_id)
+
+    def remove_video(self, video_id: int) -> dict:
+        return self.mutate(lambda t: mutations.remove_video(t, video_id))
+
+    def add_event(self, event: dict) -> dict:
+        """Add an event (see ``mutations.new_event``); returns it with its ``paths``."""
+        return self._record_of("events", self.mutate(lambda t: mutations.add_event(t, event)))
+
+    def update_event(self, event_id: int, **fields) -> dict:
+        """Replace fields of an event (move it: ``date_text``, ``starts_at``, ...); returns it."""
+        self.mutate(lambda t: mutations.update_event(t, event_id, **fields))
+        return self._record_of("events", event_id)
+
+    def remove_event(self, event_id: int) -> dict:
+        """Take an event off the site (the list, the sidebar; its page 404); returns it."""
+        return self.mutate(lambda t: mutations.remove_event(t, event_id))
+
+    # -- running ------------------------------------------------------------------------------------------
 
     def start(self) -> MirrorServer:
         if self._thread is None:
@@ -131,9 +245,10 @@ def serve_forever(
     extra_articles: int = 0,
     verbose: bool = False,
     scheme: str = "a",
+    conditional: bool = True,
 ) -> None:
     """Serve the mirror in the foreground until Ctrl-C (for the CLI)."""
-    mirror = MirrorServer(host, port, layout, encoding, extra_articles, verbose, scheme)
+    mirror = MirrorServer(host, port, layout, encoding, extra_articles, verbose, scheme, conditional)
     print(f"Knytpunkt mirror on {mirror.base_url}/ (Ctrl-C to stop)", file=sys.stderr, flush=True)
 
     def interrupt(signum, frame):

@@ -61,12 +61,23 @@ class ArticlesSpider(KnytSpider):
     def load_archive_state(self) -> ArchiveState:
         if self.settings.getbool("KNYT_FULL"):
             return ArchiveState()
-        return load_state(self.settings.get("KNYT_DB"), self.settings.getint("KNYT_RECHECK_DAYS", 60), today())
+        return load_state(self.settings.get("KNYT_DB"), self.settings.getint("KNYT_RECHECK_DAYS", 60), today(),
+                          getattr(self, "crawl_id", None))
 
     async def start(self):
+        if self.locked_out:
+            return
         self.archive = self.load_archive_state()
-        self.incremental = not self.archive.empty
+        # a full crawl that was stopped goes on as a full crawl, skipping what it already stored
+        self.incremental = not self.archive.empty and not self.archive.resuming_since
+        if self.archive.resuming_since:
+            self.requested_ids |= self.archive.done_ids
+            self.highest_known = max(self.archive.done_ids, default=0)
+            self.crawler.stats.set_value("knyt/resumed_from", self.archive.resuming_since)
+            self.logger.info("Resuming the full crawl started %s: %d articles already stored",
+                             self.archive.resuming_since, len(self.archive.done_ids))
         self.crawler.stats.set_value("knyt/mode", "incremental" if self.incremental else "full")
+        self.crawler.stats.set_value("knyt/known_articles", len(self.archive.known_ids))
         self.logger.info("%s crawl: %d articles known, newest id %d, %d to recheck",
                          "Incremental" if self.incremental else "Full", len(self.archive.known_ids),
                          self.archive.highest_id, len(self.archive.recheck_ids))

@@ -18,6 +18,11 @@ class KnytSpider(scrapy.Spider):
         self.base_url = normalise_base_url(base_url)
         self.allowed_domains = [urlsplit(self.base_url).hostname]
 
+    @property
+    def locked_out(self) -> bool:
+        """Another crawl holds the database (see extensions.crawl_record): ask for nothing."""
+        return bool(self.crawler.stats.get_value("knyt/locked"))
+
     def site_url(self, path: str) -> str:
         return urljoin(self.base_url + "/", path.lstrip("/"))
 

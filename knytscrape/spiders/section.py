@@ -39,6 +39,8 @@ class SectionSpider(KnytSpider):
         return self.settings.getint("KNYT_SECTION_DEPTH", 6)
 
     async def start(self):
+        if self.locked_out:
+            return
         yield scrapy.Request(self.site_url("/"), callback=self.parse_front)
 
     def parse_front(self, response):

@@ -94,6 +94,11 @@ class StoragePipeline:
                 if isinstance(record, EventItem):
                     values["all_day"] = None if record.all_day is None else int(record.all_day)
                 stored = next(iter(self.db.query(f"SELECT * FROM [{table}] WHERE id = ?", [values["id"]])), None)
+                if isinstance(record, EventItem) and stored and not values["previous_starts_at"]:
+                    # moved since the last crawl: keep where it was (unless the page itself says); else keep
+                    # what an earlier move recorded
+                    moved = stored["starts_at"] != values["starts_at"]
+                    values["previous_starts_at"] = stored["starts_at"] if moved else stored["previous_starts_at"]
                 if stored is None:
                     self.stats.inc_value("knyt/items/new")
                 elif all(stored.get(k) == v for k, v in values.items()) and stored.get("removed_at") is None:

@@ -93,24 +93,17 @@ def run_crawl(base_url: str, db_path: str, settings: dict[str, str], spiders=SPI
         crawlers.append(crawler)
         process.crawl(crawler, base_url=base_url)
     process.start()
-    from knytscrape.health import crawl_health
+    from knytscrape.health import crawl_health, summary
 
     problems = []
     for crawler in crawlers:
         stats = crawler.stats.get_stats()
-        print(summary_line(crawler.spidercls.name, stats))
+        print(summary(crawler.spidercls.name, stats))
         problems += crawl_health(crawler.spidercls.name, stats)
     for problem in problems:
         print(f"UNHEALTHY: {problem}", file=sys.stderr)
     print(f"Database: {db_path}")
     return 1 if problems else 0
-
-
-def summary_line(name: str, stats: dict) -> str:
-    return (
-        f"{name}: {stats.get('finish_reason', '?')}; {stats.get('response_received_count', 0)} pages, "
-        f"{stats.get('item_scraped_count', 0)} items, {stats.get('log_count/ERROR', 0)} errors"
-    )
 
 
 # -- serve ----------------------------------------------------------------------------------------

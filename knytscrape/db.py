@@ -147,6 +147,8 @@ TABLES: dict[str, dict] = {
             "items_changed": int,
             "items_unchanged": int,
             "problems": str,
+            "errors_by_kind": str,
+            "coverage": str,
             "stats": str,
         },
         "indexes": [["started"]],

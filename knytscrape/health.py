@@ -36,3 +36,41 @@ def crawl_health(spider: str, stats: dict) -> list[str]:
         if share is not None and share < least:
             problems.append(f"{spider}: only {share:.0%} of articles have a {field} (expected at least {least:.0%})")
     return problems
+
+
+def error_kinds(stats: dict) -> dict[str, int]:
+    """Errors of the run by kind: download exceptions, HTTP statuses that failed, spider exceptions."""
+    kinds = {}
+    for key, value in stats.items():
+        if key.startswith("downloader/exception_type_count/"):
+            kinds["download:" + key.rsplit("/", 1)[-1].rsplit(".", 1)[-1]] = value
+        elif key.startswith("spider_exceptions/") and key != "spider_exceptions/count":
+            kinds["spider:" + key.split("/", 1)[1]] = value
+        elif key.startswith("httperror/response_ignored_status_count/"):
+            kinds["http:" + key.rsplit("/", 1)[-1]] = value
+        elif key.startswith("knyt/errors/"):
+            kinds[key.removeprefix("knyt/errors/")] = value
+    return kinds
+
+
+def coverage(stats: dict) -> dict[str, float]:
+    """Share of the run's parsed articles with each field filled."""
+    return {k.removeprefix("knyt/coverage/"): v for k, v in stats.items() if k.startswith("knyt/coverage/")}
+
+
+def summary(spider: str, stats: dict) -> str:
+    """The end-of-run report of one spider, a few lines."""
+    requests = {k.removeprefix("knyt/requests/"): v for k, v in sorted(stats.items())
+                if k.startswith("knyt/requests/") and k.count("/") == 2}
+    lines = [
+        f"{spider}: {stats.get('finish_reason', '?')} ({stats.get('knyt/mode', 'full')}), "
+        f"{stats.get('response_received_count', 0)} pages, {stats.get('item_scraped_count', 0)} items: "
+        f"{stats.get('knyt/items/new', 0)} new, {stats.get('knyt/items/changed', 0)} changed, "
+        f"{stats.get('knyt/items/unchanged', 0)} unchanged, {stats.get('knyt/items/removed', 0)} removed",
+    ]
+    if requests:
+        lines.append("  requests by reason: " + ", ".join(f"{k} {v}" for k, v in requests.items()))
+    kinds = error_kinds(stats)
+    if kinds:
+        lines.append("  errors: " + ", ".join(f"{k} {v}" for k, v in sorted(kinds.items())))
+    return "\n".join(lines)

@@ -56,3 +56,17 @@ def test_settings_of_the_published_instance(published):
     assert app.setting("suggest_facets") is False
     assert app.setting("max_csv_mb") == 0
     assert app.databases["knytpunkt"].is_mutable is False
+
+
+def test_health_view_shows_the_last_runs(published):
+    app, db = published
+    response = get(app, "/knytpunkt/health.json?_shape=array")
+    assert response.status_code == 200
+    rows = response.json()
+    assert len(rows) == db["crawls"].count and {"spider", "mode", "problems", "coverage"} <= set(rows[0])
+
+
+def test_changes_since_a_date_is_browsable(published):
+    app, _ = published
+    response = get(app, "/knytpunkt/changes.json?since=2000-01-01&_shape=array")
+    assert response.status_code == 200 and response.json() == []  # one crawl: nothing changed yet

@@ -66,7 +66,8 @@ def test_changes_between_runs_reach_exactly_the_right_rows(site, tmp_path):
     stored = {r["id"]: r for r in db.query("SELECT * FROM articles")}
     assert {k: stored[new_id][k] for k in article_row(now["articles"][-1])} == article_row(
         next(a for a in now["articles"] if a["id"] == new_id))
-    assert stored[edited]["title"] == "Ändrad rubrik." and stored[edited]["body"] == "Helt ny brödtext.\n\nOch ett stycke till."
+    assert stored[edited]["title"] == "Ändrad rubrik."
+    assert stored[edited]["body"] == "Helt ny brödtext.\n\nOch ett stycke till."
     assert stored[removed]["removed_at"] is not None and stored[removed]["title"]  # kept, marked
     active = [dict(r) for r in db.query(
         "SELECT article_id, position, author, posted, posted_raw, text FROM comments "

@@ -14,7 +14,7 @@ from scrapy import signals
 from knytscrape import lock
 from knytscrape.clock import now_iso
 from knytscrape.db import mark_vanished, open_database
-from knytscrape.health import crawl_health
+from knytscrape.health import coverage, crawl_health, error_kinds
 
 
 class CrawlRecord:
@@ -77,6 +77,8 @@ class CrawlRecord:
                 "items_changed": stats.get("knyt/items/changed", 0),
                 "items_unchanged": stats.get("knyt/items/unchanged", 0),
                 "problems": "\n".join(problems) or None,
+                "errors_by_kind": json.dumps(error_kinds(stats), sort_keys=True) if error_kinds(stats) else None,
+                "coverage": json.dumps(coverage(stats), sort_keys=True) if coverage(stats) else None,
                 "pages": stats.get("response_received_count", 0),
                 "items": stats.get("item_scraped_count", 0),
                 "errors": errors,

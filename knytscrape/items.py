@@ -125,3 +125,11 @@ class GoneItem:
     """A stored article whose page the site no longer serves (404 / 410)."""
 
     article_id: int
+
+
+@dataclass
+class ListedCountItem:
+    """The comment count a yearly archive prints for an article ("Kommentarer [ N ]")."""
+
+    article_id: int
+    comment_count: int

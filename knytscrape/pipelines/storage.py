@@ -14,11 +14,11 @@ import dataclasses
 
 from knytscrape.clock import now_iso
 from knytscrape.db import TABLES, link_videos_to_articles, open_database
-from knytscrape.items import ArticleItem, EventItem, GoneItem, PageInfo, SeenItem, VideoItem
+from knytscrape.items import ArticleItem, EventItem, GoneItem, ListedCountItem, PageInfo, SeenItem, VideoItem
 from knytscrape.revisions import article_changes, content_hash
 
 TABLE_OF = {ArticleItem: "articles", VideoItem: "videos", EventItem: "events"}
-HANDLED = (*TABLE_OF, SeenItem, GoneItem)
+HANDLED = (*TABLE_OF, SeenItem, GoneItem, ListedCountItem)
 
 
 def row(record, table: str) -> dict:
@@ -85,6 +85,9 @@ class StoragePipeline:
                 self.stats.inc_value("knyt/items/unchanged")
             elif isinstance(record, GoneItem):
                 self._mark_gone(record.article_id, seen)
+            elif isinstance(record, ListedCountItem):
+                self.db.execute("UPDATE articles SET comment_count_listed = ? WHERE id = ?",
+                                [record.comment_count, record.article_id])
             else:
                 table = TABLE_OF[type(record)]
                 values = row(record, table)

@@ -22,7 +22,7 @@ import hashlib
 import scrapy
 
 from knytscrape.clock import today
-from knytscrape.items import GoneItem, PageInfo, SeenItem
+from knytscrape.items import GoneItem, ListedCountItem, PageInfo, SeenItem
 from knytscrape.parsers.archive import parse_archive
 from knytscrape.parsers.article import ArticleParser
 from knytscrape.parsers.gallery import page_fingerprint, parse_gallery_view
@@ -133,6 +133,8 @@ class ArticlesSpider(KnytSpider):
         for entry in parse_archive(response.text, response.url):
             if entry.comment_count is not None:
                 self.listed_comment_counts[entry.article_id] = entry.comment_count
+                # stored apart too: the article may be stored before or after this list is read
+                yield ListedCountItem(entry.article_id, entry.comment_count)
         for url, _text in self.site_links(response):
             name = page_name(url)
             number = article_id(url)

@@ -7,14 +7,21 @@ Registered through the ``datasette`` entry point in pyproject.toml. Both read th
 (the only one when published) with SELECTs through Datasette's async ``execute``: nothing is written.
 A missing table, or one the request's actor may not view, counts as empty: the feed is then empty but valid.
 The feeds themselves are built by knytscrape.feeds.
+
+It also makes each content table's standard search (``?_search=``) the Swedish-aware one of
+knytscrape.search, by rewriting the query before Datasette sees it.
 """
 
 from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, unquote, urlencode
 
 from datasette import hookimpl
 from datasette.utils.asgi import Response
 
 from knytscrape.feeds import atom_feed, events_ics
+from knytscrape.search import SEARCH_COLUMNS, fts_query
 
 EVENTS_PATH = "/-/feeds/events.ics"
 ATOM_PATH = "/-/feeds/latest.atom"
@@ -88,3 +95,44 @@ def register_routes():
         (r"^/-/feeds/events\.ics$", events_view),
         (r"^/-/feeds/latest\.atom$", atom_view),
     ]
+
+
+# -- Swedish-aware search through Datasette's own ``_search`` parameter ---------------------------------
+
+TABLE_PATH = re.compile(r"^/[^/]+/(?P<table>[^/.]+)(?:\.(?:json|csv))?$")
+
+
+def rewrite_search(path: str, query_string: bytes) -> bytes:
+    """``_search=budget`` on a content table -> the stemmed prefix query of knytscrape.search, in raw mode.
+
+    Left alone: other paths, a request that already chose ``_searchmode``, and text with no words.
+    """
+    match = TABLE_PATH.match(path)
+    if not match or unquote(match.group("table")) not in SEARCH_COLUMNS:
+        return query_string
+    pairs = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True)
+    if any(name == "_searchmode" for name, _ in pairs):
+        return query_string
+    rewritten, changed = [], False
+    for name, value in pairs:
+        if name == "_search" and fts_query(value):
+            value, changed = fts_query(value), True
+        rewritten.append((name, value))
+    if changed:
+        rewritten.append(("_searchmode", "raw"))
+    return urlencode(rewritten).encode("latin-1") if changed else query_string
+
+
+@hookimpl
+def asgi_wrapper(datasette):
+    def wrap(app):
+        async def search_in_swedish(scope, receive, send):
+            if scope.get("type") == "http" and scope.get("query_string"):
+                new = rewrite_search(scope.get("path", ""), scope["query_string"])
+                if new is not scope["query_string"]:
+                    scope = {**scope, "query_string": new}
+            await app(scope, receive, send)
+
+        return search_in_swedish
+
+    return wrap

@@ -11,10 +11,9 @@ from pathlib import Path
 
 import sqlite_utils
 
-DEFAULT_DB_PATH = "data/knytpunkt.db"
+from knytscrape import search
 
-# FTS5 with unicode61 folding case but keeping diacritics: å, ä and ö stay distinct from a and o.
-FTS_TOKENIZE = "unicode61 remove_diacritics 0"
+DEFAULT_DB_PATH = "data/knytpunkt.db"
 
 TABLES: dict[str, dict] = {
     "articles": {
@@ -41,7 +40,6 @@ TABLES: dict[str, dict] = {
             "removed_at": str,
         },
         "indexes": [["published"], ["last_seen"]],
-        "fts": ["title", "lead", "body"],
     },
     "images": {
         "pk": "id",
@@ -60,7 +58,6 @@ TABLES: dict[str, dict] = {
         },
         "foreign_keys": [("article_id", "articles", "id")],
         "indexes": [["article_id", "position"]],
-        "fts": ["caption"],
     },
     "comments": {
         "pk": "id",
@@ -78,7 +75,6 @@ TABLES: dict[str, dict] = {
         },
         "foreign_keys": [("article_id", "articles", "id")],
         "indexes": [["article_id", "position"], ["posted"]],
-        "fts": ["author", "text"],
     },
     "videos": {
         "pk": "id",
@@ -104,7 +100,6 @@ TABLES: dict[str, dict] = {
         },
         "foreign_keys": [("article_id", "articles", "id")],
         "indexes": [["published"], ["article_id"]],
-        "fts": ["title", "description"],
     },
     "events": {
         "pk": "id",
@@ -127,7 +122,6 @@ TABLES: dict[str, dict] = {
             "removed_at": str,
         },
         "indexes": [["starts_at"], ["status"]],
-        "fts": ["title", "location", "description"],
     },
     "crawls": {
         "pk": "id",
@@ -207,8 +201,9 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
                 table.add_column(column, column_type)
         for columns in spec.get("indexes", []):
             table.create_index(columns, if_not_exists=True)
-        if spec.get("fts") and not db[f"{name}_fts"].exists():
-            table.enable_fts(spec["fts"], create_triggers=True, tokenize=FTS_TOKENIZE)
+        if name in search.SEARCH_COLUMNS and search.needs_index(db, name):
+            with db.atomic():
+                search.create_index(db, name)
 
 
 def normalised_title(title: str | None) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 
+from knytscrape import search
 from knytscrape.clock import now_iso
 from knytscrape.db import TABLES, link_videos_to_articles, open_database
 from knytscrape.items import ArticleItem, EventItem, GoneItem, ListedCountItem, PageInfo, SeenItem, VideoItem
@@ -73,6 +74,7 @@ class StoragePipeline:
         if "removed_at" in TABLES[table]["columns"]:
             record = {**record, "removed_at": None}  # seen again: back on the site
         self.db[table].upsert({**record, "last_seen": seen}, pk=pk)
+        search.index_row(self.db, table, pk, record[pk])
         self.db.execute(f"UPDATE [{table}] SET first_seen = ? WHERE [{pk}] = ? AND first_seen IS NULL",
                         [seen, record[pk]])
 

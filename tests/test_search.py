@@ -1,0 +1,64 @@
+"""Swedish-aware search through each content table's standard Datasette ``_search``."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+
+import pytest
+
+from knytscrape.datasette_plugin import rewrite_search
+from knytscrape.mirror import load_articles
+from knytscrape.publish import datasette_app
+from knytscrape.search import fts_query, stems
+
+
+def test_stems_and_queries():
+    assert stems("Budgeten och parken") == "budget och park"
+    assert fts_query("Budget, parken!") == '"budget"* "park"*'
+    assert fts_query("  ,, ") is None
+
+
+def test_rewrite_only_content_tables_and_only_plain_searches():
+    assert rewrite_search("/knytpunkt/articles", b"_search=budgeten") == b"_search=%22budget%22%2A&_searchmode=raw"
+    assert rewrite_search("/knytpunkt/articles.csv", b"_search=park&_size=max").endswith(b"_searchmode=raw")
+    assert rewrite_search("/knytpunkt/crawls", b"_search=park") == b"_search=park"
+    assert rewrite_search("/knytpunkt/articles", b"_search=park&_searchmode=raw") == b"_search=park&_searchmode=raw"
+
+
+def words(article: dict) -> list[str]:
+    text = " ".join([article["title"], article["lead"], *article["body"]])
+    return re.findall(r"\w+", text.lower())
+
+
+@pytest.fixture(scope="module")
+def app(crawled):
+    _, db = crawled
+    return datasette_app(db.conn.execute("PRAGMA database_list").fetchone()[2])
+
+
+def search(app, table: str, query: str) -> set:
+    response = asyncio.run(app.client.get(f"/knytpunkt/{table}.json?_search={query}&_shape=array&_size=max"))
+    assert response.status_code == 200, response.text
+    return {row["id"] for row in response.json()}
+
+
+@pytest.mark.parametrize("query", ["budget", "park", "cykel", "kommun", "torget"])
+def test_word_forms_are_found(app, query):
+    """Every article with a word beginning like the query (budgeten, budgetförslag; parken) is a hit."""
+    expected = {a["id"] for a in load_articles() if any(w.startswith(query) for w in words(a))}
+    assert expected, f"the mirror has no article for {query!r}"
+    assert expected <= search(app, "articles", query)
+
+
+def test_a_a_and_o_are_not_folded(app):
+    with_o = {a["id"] for a in load_articles() if any(w.startswith("örebro") for w in words(a))}
+    assert with_o and search(app, "articles", "Örebro") >= with_o
+    assert not search(app, "articles", "orebro") & with_o - {
+        a["id"] for a in load_articles() if any(w.startswith("orebro") for w in words(a))
+    }
+
+
+def test_comments_are_searchable_in_swedish(app):
+    hits = search(app, "comments", "lindarna")
+    assert hits  # "Rör inte lindarna!"

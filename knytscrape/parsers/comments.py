@@ -21,7 +21,7 @@ from knytscrape.items import CommentItem
 from knytscrape.parsers import landmarks as lm
 from knytscrape.parsers.textflow import Line, Token
 
-MONTHS = r"(?:jan|feb|mar|apr|maj|jun|jul|aug|sep|okt|nov|dec)[a-zåäö]*\.?"
+MONTHS = lm.MONTH_NAME
 TIME = r"(?:\s*(?:,|kl\.?|klockan)?\s*\d{1,2}(?:[:.]\d{2}){1,2})"
 DATE_TEXT = (
     r"(?:(?:(?:mån|tis|ons|tors|fre|lör|sön)dag(?:en)?\s+)?(?:den\s+)?"

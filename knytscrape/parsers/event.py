@@ -33,7 +33,7 @@ OLD_DATE_LABELS = {"tidigare datum", "ursprungligt datum"}
 PLACE_LABELS = {"plats", "var", "lokal", "adress"}
 ORGANISER_LABELS = {"arrangör", "arrangörer", "arrangeras av"}
 
-MONTH = r"(?:jan|feb|mar|apr|maj|jun|jul|aug|sep|okt|nov|dec)[a-zåäö]*\.?"
+MONTH = lm.MONTH_NAME
 DATE_IN_TEXT = re.compile(
     rf"\b(?:\d{{4}}-\d{{1,2}}-\d{{1,2}}|\d{{1,2}}\s+{MONTH}(?:\s+\d{{4}})?|\d{{1,2}}/\d{{1,2}}(?:[ -/]\d{{2,4}})?)",
     re.I,

@@ -53,6 +53,9 @@ CLOSE_BUTTON = re.compile(r"^[×xX✕]$")
 # The lightbox overlay leaks into text copies as background-image:URL(bilder/black.png).
 OVERLAY_IMAGE = re.compile(r"/black\.(?:png|gif|jpe?g)$", re.IGNORECASE)
 
+# A Swedish month name, full or abbreviated ("maj", "okt.", "oktober"), as dates print it.
+MONTH_NAME = r"(?:jan|feb|mar|apr|maj|jun|jul|aug|sep|okt|nov|dec)[a-zåäö]*\.?"
+
 # URLs
 ARTICLE_ID = re.compile(r"artiklar\.php\?(?:[^#]*&)?id=(?P<id>\d+)", re.IGNORECASE)
 GALLERY_IMG = re.compile(r"[?&]img=(?P<k>\d+)", re.IGNORECASE)

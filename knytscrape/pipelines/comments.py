@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 
 from knytscrape.items import ArticleItem, CommentItem
+from knytscrape.pipelines.base import StatsPipeline
 
 
 def comment_id(article_id: int, comment: CommentItem, occurrence: int) -> str:
@@ -13,13 +14,7 @@ def comment_id(article_id: int, comment: CommentItem, occurrence: int) -> str:
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
 
 
-class CommentsPipeline:
-    def __init__(self, stats):
-        self.stats = stats
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler.stats)
+class CommentsPipeline(StatsPipeline):
 
     def process_item(self, item):
         if isinstance(item, ArticleItem):

@@ -6,6 +6,7 @@ import re
 
 from knytscrape.dates import parse_date, parse_moment, parse_span
 from knytscrape.items import ArticleItem, EventItem, VideoItem
+from knytscrape.pipelines.base import StatsPipeline
 
 TIME_IN_TEXT = re.compile(r"(?:\bkl\.?|\bklockan)\s*\d{1,2}|\b\d{1,2}[.:]\d{2}\b", re.IGNORECASE)
 
@@ -35,13 +36,7 @@ def event_times(date_text: str | None, time_text: str | None, default_year: int 
     return start.iso, (end.iso if end is not None and end.readable else None), all_day
 
 
-class DatesPipeline:
-    def __init__(self, stats):
-        self.stats = stats
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler.stats)
+class DatesPipeline(StatsPipeline):
 
     def process_item(self, item):
         if isinstance(item, ArticleItem):

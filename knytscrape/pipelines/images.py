@@ -5,15 +5,10 @@ from __future__ import annotations
 from urllib.parse import urljoin
 
 from knytscrape.items import ArticleItem, ImageItem
+from knytscrape.pipelines.base import StatsPipeline
 
 
-class ImagesPipeline:
-    def __init__(self, stats):
-        self.stats = stats
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler.stats)
+class ImagesPipeline(StatsPipeline):
 
     def process_item(self, item):
         if isinstance(item, ArticleItem):

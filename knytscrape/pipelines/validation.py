@@ -7,20 +7,17 @@ At the end of the crawl the share of articles with each field filled is written 
 from __future__ import annotations
 
 from knytscrape.items import ArticleItem
+from knytscrape.pipelines.base import StatsPipeline
 
 REQUIRED = ("title", "published", "lead", "body")
 OPTIONAL = ("credit", "image_count", "lead_image_url")
 
 
-class ValidationPipeline:
+class ValidationPipeline(StatsPipeline):
     def __init__(self, stats):
-        self.stats = stats
+        super().__init__(stats)
         self.filled: dict[str, int] = {}
         self.articles = 0
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler.stats)
 
     def process_item(self, item):
         if isinstance(item, ArticleItem):

@@ -136,3 +136,9 @@ def asgi_wrapper(datasette):
         return search_in_swedish
 
     return wrap
+
+
+@hookimpl
+def prepare_connection(conn):
+    """``knyt_fts(text)`` in SQL: the Swedish-aware FTS query of knytscrape.search, for canned queries."""
+    conn.create_function("knyt_fts", 1, lambda text: fts_query(text or "") or '""', deterministic=True)

@@ -62,3 +62,21 @@ def test_a_a_and_o_are_not_folded(app):
 def test_comments_are_searchable_in_swedish(app):
     hits = search(app, "comments", "lindarna")
     assert hits  # "Rör inte lindarna!"
+
+
+def test_search_everything_across_content_types(app):
+    response = asyncio.run(app.client.get("/knytpunkt/search_everything.json?q=lindarna&_shape=array"))
+    assert response.status_code == 200, response.text
+    kinds = {row["kind"] for row in response.json()}
+    assert {"article", "comment"} <= kinds
+
+
+def test_canned_queries_answer(app):
+    article = load_articles()[-1]
+    for path in ("latest_articles.json?", "most_commented.json?", "upcoming_events.json?",
+                 f"article_in_full.json?id={article['id']}&"):
+        response = asyncio.run(app.client.get(f"/knytpunkt/{path}_shape=array"))
+        assert response.status_code == 200, (path, response.text)
+    rows = asyncio.run(app.client.get(f"/knytpunkt/article_in_full.json?id={article['id']}&_shape=array")).json()
+    assert rows[0]["heading"] == article["title"]
+    assert [r["part"] for r in rows].count("comment") == len(article["comments"] or [])

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import os
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -14,5 +15,7 @@ def now_iso() -> str:
 
 
 def today():
-    """Today's date in Stockholm."""
-    return datetime.now(STOCKHOLM).date()
+    """Today's date in Stockholm; the KNYT_TODAY environment variable (YYYY-MM-DD) fixes it, so that
+    tests (and re-runs of an old schedule) get the same recheck windows whatever the real date."""
+    fixed = os.environ.get("KNYT_TODAY")
+    return date.fromisoformat(fixed) if fixed else datetime.now(STOCKHOLM).date()

@@ -133,3 +133,11 @@ class ListedCountItem:
 
     article_id: int
     comment_count: int
+
+
+@dataclass
+class SeenRecordItem:
+    """A stored video or event still listed by its section, not fetched again this run."""
+
+    table: str
+    record_id: str

@@ -72,3 +72,24 @@ def load_state(db_path: str, recheck_days: int, today: datetime.date,
 
 
 RECHECK_NEWEST = 5
+
+
+# The date that decides whether a section's record is fetched again in an incremental run.
+SECTION_DATES = {"videos": "published", "events": "coalesce(ends_at, starts_at)"}
+
+
+def load_section_state(db_path: str, table: str, recheck_days: int, today: datetime.date) -> tuple[dict, set]:
+    """({page URL: record id} of the section's stored records, the URLs to fetch again: recent or undated)."""
+    db = open_database(db_path)
+    try:
+        since = (today - datetime.timedelta(days=recheck_days)).isoformat()
+        known, recheck = {}, set()
+        rows = db.execute(f"SELECT url, id, {SECTION_DATES[table]} FROM [{table}] WHERE url IS NOT NULL "
+                          "AND removed_at IS NULL")
+        for url, record_id, date in rows:
+            known[url] = record_id
+            if date is None or date[:10] >= since:
+                recheck.add(url)
+        return known, recheck
+    finally:
+        db.close()

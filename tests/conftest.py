@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +14,9 @@ from knytscrape.cli import LOCAL_SETTINGS
 from knytscrape.mirror.server import MirrorServer
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# "Today" for every crawl the tests run: recheck windows and upcoming events do not move with the real clock.
+TODAY = "2026-11-25"
+CRAWL_ENV = {**os.environ, "KNYT_TODAY": TODAY}
 
 
 def crawl(base_url: str, db_path: Path, *extra: str, spiders: str | None = None) -> subprocess.CompletedProcess:
@@ -21,7 +25,7 @@ def crawl(base_url: str, db_path: Path, *extra: str, spiders: str | None = None)
     for name, value in LOCAL_SETTINGS.items():
         command += ["-s", f"{name}={value}"]
     command += ["-s", "LOG_LEVEL=WARNING", *extra]
-    result = subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=600)
+    result = subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=600, env=CRAWL_ENV)
     return result
 
 

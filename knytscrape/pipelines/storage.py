@@ -15,11 +15,20 @@ import dataclasses
 from knytscrape import search
 from knytscrape.clock import now_iso
 from knytscrape.db import TABLES, link_videos_to_articles, open_database
-from knytscrape.items import ArticleItem, EventItem, GoneItem, ListedCountItem, PageInfo, SeenItem, VideoItem
+from knytscrape.items import (
+    ArticleItem,
+    EventItem,
+    GoneItem,
+    ListedCountItem,
+    PageInfo,
+    SeenItem,
+    SeenRecordItem,
+    VideoItem,
+)
 from knytscrape.revisions import article_changes, content_hash
 
 TABLE_OF = {ArticleItem: "articles", VideoItem: "videos", EventItem: "events"}
-HANDLED = (*TABLE_OF, SeenItem, GoneItem, ListedCountItem)
+HANDLED = (*TABLE_OF, SeenItem, GoneItem, ListedCountItem, SeenRecordItem)
 
 
 def row(record, table: str) -> dict:
@@ -87,6 +96,9 @@ class StoragePipeline:
                 self.stats.inc_value("knyt/items/unchanged")
             elif isinstance(record, GoneItem):
                 self._mark_gone(record.article_id, seen)
+            elif isinstance(record, SeenRecordItem):
+                self.db.execute(f"UPDATE [{record.table}] SET last_seen = ? WHERE id = ?", [seen, record.record_id])
+                self.stats.inc_value("knyt/items/unchanged")
             elif isinstance(record, ListedCountItem):
                 self.db.execute("UPDATE articles SET comment_count_listed = ? WHERE id = ?",
                                 [record.comment_count, record.article_id])

@@ -15,6 +15,7 @@ from knytscrape.spiders.section import SectionSpider
 class CalendarSpider(SectionSpider):
     name = "calendar"
     section = "calendar"
+    table = "events"
     menu_labels = (lm.CALENDAR_MENU, lm.CALENDAR_MENU_FALLBACK)
 
     def __init__(self, *args, **kwargs):

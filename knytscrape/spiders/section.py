@@ -6,6 +6,9 @@
 2. Every page of the section is handed to the section's parser: a page that holds a record yields it;
    any page's other links on the site (pagination, entries) are followed, up to KNYT_SECTION_DEPTH
    links away from the entry. Articles and archives belong to the articles spider and are skipped.
+3. Once the section's table holds records (and KNYT_FULL is off), a stored record's page is fetched
+   again only when it is recent (its date within KNYT_RECHECK_DAYS, or undated); the others are
+   marked seen because the section still links them, so a record no longer linked gets removed_at.
 """
 
 from __future__ import annotations
@@ -14,9 +17,12 @@ import re
 
 import scrapy
 
+from knytscrape.clock import today
+from knytscrape.items import SeenRecordItem
 from knytscrape.parsers.chrome import menu_links
 from knytscrape.parsers.textflow import text_flow
 from knytscrape.spiders.base import KnytSpider
+from knytscrape.state import load_section_state
 from knytscrape.urls import page_name
 
 ARTICLE_PAGES = {"artiklar.php", "art_ar.php"}
@@ -28,11 +34,15 @@ class SectionSpider(KnytSpider):
     and ``parse_page``."""
 
     section = "section"
+    table = "videos"  # where the section's records are stored
     menu_labels: tuple[re.Pattern, ...] = ()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.chrome_links: set[str] = set()
+        self.known: dict[str, str] = {}  # page URL -> stored record id
+        self.recheck: set[str] = set()
+        self.seen_known: set[str] = set()
 
     @property
     def max_depth(self) -> int:
@@ -41,6 +51,10 @@ class SectionSpider(KnytSpider):
     async def start(self):
         if self.locked_out:
             return
+        if not self.settings.getbool("KNYT_FULL"):
+            self.known, self.recheck = load_section_state(
+                self.settings.get("KNYT_DB"), self.table, self.settings.getint("KNYT_RECHECK_DAYS", 60), today())
+        self.crawler.stats.set_value("knyt/mode", "incremental" if self.known else "full")
         yield scrapy.Request(self.site_url("/"), callback=self.parse_front)
 
     def parse_front(self, response):
@@ -55,18 +69,30 @@ class SectionSpider(KnytSpider):
             self.crawler.stats.inc_value(f"knyt/{self.section}/menu_link_missing")
             self.logger.warning("No %s menu link on the front page; only sidebar links are followed", self.section)
         for url in entries:
-            yield self.section_request(url, depth=0)
+            yield self.section_request(url, depth=0)  # (the entry is a list, never a stored record)
         yield from self.parse_sidebar(response, flow)
 
     def parse_sidebar(self, response, flow):
         """Requests for the section pages the front page's sidebar links to (and any records it holds)."""
         for url in self.sidebar_urls(flow):
-            yield self.section_request(url, depth=1)
+            request = self.section_request(url, depth=1)
+            if request is not None:
+                yield request
 
     def sidebar_urls(self, flow) -> list[str]:
         raise NotImplementedError
 
-    def section_request(self, url: str, depth: int) -> scrapy.Request:
+    def section_request(self, url: str, depth: int):
+        """A request for a section page, or, for a stored record that is not recent, a note that the
+        section still lists it (incremental runs)."""
+        if url in self.known and url not in self.recheck:
+            if url in self.seen_known:
+                return None
+            self.seen_known.add(url)
+            self.crawler.stats.inc_value("knyt/requests/skipped_known")
+            return SeenRecordItem(self.table, self.known[url])
+        reason = "recheck" if url in self.known else ("new" if self.known else "section")
+        self.crawler.stats.inc_value(f"knyt/requests/{reason}")
         return scrapy.Request(url, callback=self.parse_section, cb_kwargs={"depth": depth})
 
     def parse_section(self, response, depth: int):
@@ -78,7 +104,9 @@ class SectionSpider(KnytSpider):
             return
         for url, _text in self.site_links(response):
             if self.should_follow(url):
-                yield self.section_request(url, depth + 1)
+                request = self.section_request(url, depth + 1)
+                if request is not None:
+                    yield request
 
     def should_follow(self, url: str) -> bool:
         if url in self.chrome_links or page_name(url) in ARTICLE_PAGES:

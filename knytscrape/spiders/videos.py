@@ -11,6 +11,7 @@ from knytscrape.spiders.section import SectionSpider
 class VideosSpider(SectionSpider):
     name = "videos"
     section = "video"
+    table = "videos"
     menu_labels = (lm.VIDEO_MENU,)
 
     def __init__(self, *args, **kwargs):

@@ -17,13 +17,8 @@ from dataclasses import dataclass, field
 from knytscrape.items import ArticleItem, ImageItem
 from knytscrape.parsers import landmarks as lm
 from knytscrape.parsers.comments import parse_comments
-from knytscrape.parsers.textflow import Embed, Image, Line, Token, text_flow
+from knytscrape.parsers.textflow import Embed, Image, Line, Token, is_links_only, squash, text_flow
 from knytscrape.urls import article_id, canonical_article_url, gallery_position
-
-
-def squash(text: str) -> str:
-    """Text compared without regard to whitespace (the repeated lead is re-wrapped)."""
-    return re.sub(r"\s+", " ", text).strip()
 
 
 def same_title(a: str, b: str) -> bool:
@@ -89,17 +84,6 @@ def is_decoration(image: Image) -> bool:
 
 
 BACK_WORD = re.compile(r"\bTillbaka\b", re.IGNORECASE)
-SEPARATORS = re.compile(r"[|•·:»«/\\–-]+")
-
-
-def is_links_only(line: Line) -> bool:
-    """A line of nothing but links (and separators between them): a menu, a pager, a back link."""
-    if not line.links:
-        return False
-    text = squash(SEPARATORS.sub(" ", line.text))
-    return text == squash(SEPARATORS.sub(" ", " ".join(t for _, t in line.links)))
-
-
 class ArticleParser:
     """One ``_parse_<field>`` per field, each on the flow of the page."""
 

@@ -11,8 +11,7 @@ import re
 from dataclasses import dataclass
 
 from knytscrape.parsers import landmarks as lm
-from knytscrape.parsers.article import is_links_only
-from knytscrape.parsers.textflow import Embed, Line, Token
+from knytscrape.parsers.textflow import Line, Token, is_links_only
 
 SIDEBAR_DATE = re.compile(r"^(?P<date>\d{4}-\d{1,2}-\d{1,2})\s*(?P<rest>.*)$")
 # A line whose text is at least this share link text, with three links or more, is navigation.
@@ -60,24 +59,37 @@ def chrome_spans(flow: list[Token]) -> list[tuple[int, int]]:
 
 
 def _sidebar_end(flow: list[Token], start: int) -> int:
-    seen_video_header = False
+    """Where the sidebar that starts at ``start`` ends.
+
+    The calendar holds pairs of a date line and a title: it ends at the first line that is neither
+    (unless the video sidebar's header follows at once). The video sidebar ends after "Du hitter fler
+    videos…", or after VIDEO_SIDEBAR_MAX_LINES titles when that line is missing.
+    """
+    in_video = bool(lm.VIDEO_HEADER.match(flow[start].text))
+    expecting_title = False
     lines_after_header = 0
-    for index in range(start, len(flow)):
+    for index in range(start + 1, len(flow)):
         token = flow[index]
         if not isinstance(token, Line):
-            continue
-        if lm.VIDEO_MORE.match(token.text):
+            continue  # images and the player slot belong to whatever surrounds them
+        text = token.text
+        if lm.VIDEO_MORE.match(text):
             return index + 1
-        if lm.VIDEO_HEADER.match(token.text):
-            seen_video_header = True
-            lines_after_header = 0
+        if lm.VIDEO_HEADER.match(text):
+            in_video, lines_after_header = True, 0
             continue
-        if seen_video_header:
+        if in_video:
             lines_after_header += 1
-            if lines_after_header > VIDEO_SIDEBAR_MAX_LINES:
+            if lines_after_header > VIDEO_SIDEBAR_MAX_LINES or lm.PUBLISHED.match(text):
                 return index
-        elif lm.PUBLISHED.match(token.text):
-            return index  # no video sidebar: the calendar ends where content starts
+            continue
+        if SIDEBAR_DATE.match(text):
+            expecting_title = not SIDEBAR_DATE.match(text).group("rest")
+            continue
+        if expecting_title:
+            expecting_title = False
+            continue
+        return index  # neither a date nor its title: the calendar is over
     return len(flow)
 
 
@@ -144,7 +156,7 @@ def video_sidebar(flow: list[Token]) -> list[SidebarEntry]:
     entries: list[SidebarEntry] = []
     inside = False
     for token in flow:
-        if isinstance(token, Embed) or not isinstance(token, Line):
+        if not isinstance(token, Line):
             continue
         if lm.VIDEO_HEADER.match(token.text):
             inside = True

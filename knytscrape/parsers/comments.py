@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from knytscrape.items import CommentItem
 from knytscrape.parsers import landmarks as lm
-from knytscrape.parsers.textflow import Line, Token
+from knytscrape.parsers.textflow import Line, Token, is_links_only
 
 MONTHS = lm.MONTH_NAME
 TIME = r"(?:\s*(?:,|kl\.?|klockan)?\s*\d{1,2}(?:[:.]\d{2}){1,2})"
@@ -94,15 +94,31 @@ def _author_line(line: Line) -> _Draft | None:
     return None
 
 
+def _ends_section(line: Line) -> bool:
+    """After the comments: the back link, a row of links, a copyright footer."""
+    return bool(lm.BACK.match(line.text)) or is_links_only(line) or line.text.startswith(("©", "Copyright"))
+
+
 def comment_zone(tokens: list[Token]) -> tuple[bool, list[Line]]:
-    """Whether a ``Kommentarer:`` section exists, and its lines up to the form or the chrome."""
+    """Whether a ``Kommentarer:`` section exists, and its lines up to the form, the chrome or the footer.
+
+    A form (or a "Lämna en kommentar" link) before the first comment is stepped over: some sites put
+    the form first."""
     lines = [t for t in tokens if isinstance(t, Line)]
     for index, line in enumerate(lines):
         if lm.COMMENTS_HEADER.match(line.text):
-            zone = []
+            zone: list[Line] = []
+            seen_comment = False
             for following in lines[index + 1:]:
-                if following.in_form or lm.COMMENT_FORM.match(following.text) or lm.is_chrome(following.text):
+                if lm.is_chrome(following.text):
                     break
+                if following.in_form or lm.COMMENT_FORM.match(following.text):
+                    if seen_comment:
+                        break
+                    continue
+                if seen_comment and _ends_section(following) and not _author_line(following):
+                    break
+                seen_comment = seen_comment or _author_line(following) is not None
                 zone.append(following)
             return True, zone
     return False, []

@@ -16,10 +16,10 @@ from urllib.parse import urlsplit
 
 from knytscrape.items import EventItem
 from knytscrape.parsers import landmarks as lm
-from knytscrape.parsers.article import is_content_end, is_links_only
+from knytscrape.parsers.article import is_content_end
 from knytscrape.parsers.chrome import SidebarEntry, without_chrome
 from knytscrape.parsers.labels import normalise_labelled_lines
-from knytscrape.parsers.textflow import Line, text_flow
+from knytscrape.parsers.textflow import Line, is_links_only, text_flow
 from knytscrape.urls import article_id, query_int
 
 LABELS = ["datum", "dag", "tid", "klockan", "när", "plats", "var", "lokal", "adress", "arrangör", "arrangörer",

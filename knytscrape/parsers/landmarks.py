@@ -30,7 +30,8 @@ CREDIT_THEN_TEXT = re.compile(
 GALLERY = re.compile(r"^(?P<count>\d{1,4})\s+(?:\w+\s+)?klickbara?\s+bild(?:er)?\b.*$", re.IGNORECASE)
 
 BACK = re.compile(r"^[«<\s]*Tillbaka[.!]?[\s»>]*$", re.IGNORECASE)
-COMMENTS_HEADER = re.compile(r"^Kommentarer\s*:?\s*$", re.IGNORECASE)
+# "Kommentarer:", also with the count the archive prints: "Kommentarer (2)", "Kommentarer [ 1 ]"
+COMMENTS_HEADER = re.compile(r"^Kommentarer\s*(?:[:(\[]\s*\d*\s*[)\]]?\s*:?)?\s*$", re.IGNORECASE)
 # Archive pages: "Kommentarer [ 3 ]"
 COMMENT_COUNT = re.compile(r"Kommentarer\s*\[\s*(?P<count>\d+)\s*\]", re.IGNORECASE)
 COMMENT_FORM = re.compile(r"^Lämna\s+(?:en\s+)?kommentar", re.IGNORECASE)

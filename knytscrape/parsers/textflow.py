@@ -238,3 +238,19 @@ def text_flow(html: str, base_url: str) -> list[Token]:
     builder.walk(root)
     builder.flush()
     return builder.tokens
+
+
+def squash(text: str) -> str:
+    """Text compared without regard to whitespace (the repeated lead is re-wrapped)."""
+    return re.sub(r"\s+", " ", text).strip()
+
+
+SEPARATORS = re.compile(r"[|•·:»«/\\–-]+")
+
+
+def is_links_only(line: Line) -> bool:
+    """A line of nothing but links (and separators between them): a menu, a pager, a back link."""
+    if not line.links:
+        return False
+    text = squash(SEPARATORS.sub(" ", line.text))
+    return text == squash(SEPARATORS.sub(" ", " ".join(t for _, t in line.links)))

@@ -14,10 +14,10 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 
 from knytscrape.items import VideoItem
 from knytscrape.parsers import landmarks as lm
-from knytscrape.parsers.article import is_content_end, is_links_only
+from knytscrape.parsers.article import is_content_end
 from knytscrape.parsers.chrome import without_chrome
 from knytscrape.parsers.labels import normalise_labelled_lines
-from knytscrape.parsers.textflow import Embed, Line, text_flow
+from knytscrape.parsers.textflow import Embed, Line, is_links_only, text_flow
 from knytscrape.urls import article_id
 
 YOUTUBE_ID = re.compile(r"(?:youtube(?:-nocookie)?\.com/(?:embed/|v/|watch\?v=)|youtu\.be/)([\w-]{6,})", re.I)

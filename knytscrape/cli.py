@@ -164,7 +164,8 @@ def build_parser() -> argparse.ArgumentParser:
     crawl = commands.add_parser("crawl", help="run all spiders into the database")
     crawl.add_argument("--base-url", type=valid_base_url, default=DEFAULT_BASE_URL,
                        help=f"the copy of the site to crawl (default {DEFAULT_BASE_URL})")
-    crawl.add_argument("--db", default=os.environ.get("KNYT_DB", DEFAULT_DB_PATH), help="SQLite file to write")
+    crawl.add_argument("--db", default=None,
+                       help=f"SQLite file to write (default: -s KNYT_DB=…, $KNYT_DB or {DEFAULT_DB_PATH})")
     crawl.add_argument("--full", action="store_true",
                        help="fetch every article again instead of only new and recent ones")
     crawl.add_argument("-s", dest="settings", action="append", type=parse_setting, default=[],
@@ -196,7 +197,9 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         if args.command == "crawl":
-            return run_crawl(args.base_url, args.db, dict(args.settings), full=args.full)
+            settings = dict(args.settings)
+            db_path = args.db or settings.pop("KNYT_DB", None) or os.environ.get("KNYT_DB", DEFAULT_DB_PATH)
+            return run_crawl(args.base_url, db_path, settings, full=args.full)
         if args.command == "mirror":
             return run_mirror(args.host, args.port, args.articles, args.layout, args.encoding, args.scheme)
         if args.command == "serve":

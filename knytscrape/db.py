@@ -221,7 +221,8 @@ def link_videos_to_articles(db: sqlite_utils.Database) -> int:
     stored = {row[0] for row in db.execute("SELECT id FROM articles")}
     by_title: dict[str, int] = {}
     for article_id, title in db.execute("SELECT id, title FROM articles ORDER BY id"):
-        by_title.setdefault(normalised_title(title), article_id)
+        if normalised_title(title):
+            by_title.setdefault(normalised_title(title), article_id)
     linked = 0
     with db.atomic():
         rows = db.execute("SELECT id, title, linked_article_id, article_id, article_match FROM videos").fetchall()

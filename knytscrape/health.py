@@ -6,6 +6,7 @@ from __future__ import annotations
 # changed under us.
 COVERAGE_THRESHOLDS = {"title": 0.95, "published": 0.9, "lead": 0.8, "body": 0.8}
 MAX_ERROR_SHARE = 0.1
+MIN_COVERAGE_SAMPLE = 20  # articles parsed in a run before its field coverage is judged
 
 
 def crawl_health(spider: str, stats: dict) -> list[str]:
@@ -31,6 +32,8 @@ def crawl_health(spider: str, stats: dict) -> list[str]:
     read = stats.get("knyt/pages/article", 0) + stats.get("knyt/articles/unchanged_page", 0)
     if spider == "articles" and pages and not read:
         problems.append("articles: no article could be read on any page: the page template may have changed")
+    if stats.get("knyt/coverage/articles", MIN_COVERAGE_SAMPLE) < MIN_COVERAGE_SAMPLE:
+        return problems  # too few articles parsed (a quiet incremental run) to judge coverage
     for field, least in COVERAGE_THRESHOLDS.items():
         share = stats.get(f"knyt/coverage/{field}")
         if share is not None and share < least:

@@ -58,6 +58,7 @@ class ArticleItem:
     comment_count_listed: int | None = None  # "Kommentarer [ N ]" in the yearly archive, when seen
     gallery_positions: list[int] = field(default_factory=list)  # K of the &img=K links on the page
     page: PageInfo | None = None  # validators of the article page, stored with the article
+    gallery_incomplete: bool = False  # a gallery view failed: images missing now are not "removed"
     content_hash: str | None = None  # set by storage: a hash of everything the article shows
     first_seen: str | None = None  # set by storage
     last_seen: str | None = None

@@ -93,3 +93,16 @@ def load_section_state(db_path: str, table: str, recheck_days: int, today: datet
         return known, recheck
     finally:
         db.close()
+
+
+def record_mode(db_path: str, crawl_id: int | None, mode: str) -> None:
+    """Write the run's mode into its crawls row at once: a run killed later is then known to have been
+    full (and is resumed) or incremental."""
+    if crawl_id is None:
+        return
+    db = open_database(db_path)
+    try:
+        with db.atomic():
+            db.execute("UPDATE crawls SET mode = ? WHERE id = ?", [mode, crawl_id])
+    finally:
+        db.close()

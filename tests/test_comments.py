@@ -62,3 +62,13 @@ def test_form_and_chrome_are_not_comments():
 
 def test_no_section():
     assert comments_of("<p>Tillbaka</p>") == (False, [])
+
+
+@pytest.mark.parametrize("header", ["Kommentarer (2)", "Kommentarer [ 2 ]", "Kommentarer:"])
+def test_header_with_a_count_and_the_form_first(header):
+    html = (f"<h3>{header}</h3><form>Namn: <input><br>Lämna en kommentar</form>"
+            "<p>Eva skrev 2017-10-29 14:32:</p><p>Första.</p><p>Per skrev 2017-10-30 08:00:</p><p>Andra.</p>"
+            "<p>© 2017 Knytpunkt</p>")
+    flow = text_flow(f"<html><body>{html}</body></html>", "http://x/")
+    _, comments = parse_comments(flow)
+    assert [(c.author, c.text) for c in comments] == [("Eva", "Första."), ("Per", "Andra.")]

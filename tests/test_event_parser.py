@@ -74,3 +74,22 @@ def test_ids():
     assert event_id("http://127.0.0.1:1/kalender.php?id=7") == "event:7"
     assert event_id("http://a/evenemang/2024/05/18/loppis/") == event_id("https://knytpunkt.se/evenemang/2024/05/18/loppis/")
     assert event_id(None, "Julmarknad", "2025-12-06").startswith("sidebar:")
+
+
+def test_sidebars_on_both_sides_of_the_content():
+    html = (
+        "<table><tr><td>I Kalendern:<br>2025-12-06<br>Julmarknad</td>"
+        "<td><h2>Vårkonsert</h2><p>Datum: 2024-05-18</p><p>Musik i parken.</p></td>"
+        "<td>De senaste 5 videona.<br>Film A<br>Du hitter fler videos under menyn Video.</td></tr></table>"
+    )
+    item = EventParser().parse(html, URL)
+    assert (item.title, item.description) == ("Vårkonsert", "Musik i parken.")
+
+
+def test_status_comes_from_announcements_not_from_the_description():
+    item = event("<h2>Sommarfest</h2><p>Datum: 2024-06-01</p><p>Festen blir inte inställd, trots regnet.</p>")
+    assert item.status == "scheduled"
+
+
+def test_multi_day_event_with_a_start_time_keeps_its_last_day():
+    assert event_times("2024-08-09 – 2024-08-11", "kl 13", None)[:2] == ("2024-08-09T13:00:00+02:00", "2024-08-11")

@@ -72,3 +72,10 @@ def test_ids_are_stable_across_hosts_and_schemes():
     one = video_id("file", None, "http://127.0.0.1:1/video/a.mp4", "http://127.0.0.1:1/video.php?id=1")
     two = video_id("file", None, "https://knytpunkt.se/video/a.mp4", "https://knytpunkt.se/media/1-a.html")
     assert one == two
+
+
+def test_a_map_or_like_box_is_not_a_video():
+    embed = player('<iframe src="https://www.google.com/maps/embed?pb=abc"></iframe>')
+    assert describe_player(embed) == (None, None, None)
+    page = f'<body>{CHROME}<h1>Hitta hit</h1><iframe src="https://www.google.com/maps/embed?pb=1"></iframe></body>'
+    assert VideoParser().parse(page, PAGE) is None

@@ -61,7 +61,8 @@ class CrawlRecord:
         errors = sum(v for k, v in stats.items() if k in ("log_count/ERROR", "spider_exceptions/count")
                      or k.startswith("downloader/exception_type_count/"))
         db = open_database(self.db_path)
-        if reason == "finished" and errors == 0 and stats.get("item_scraped_count", 0) > 0:
+        whole = not any(k.endswith("/menu_link_missing") for k in stats)  # else only the sidebar was read
+        if reason == "finished" and errors == 0 and stats.get("item_scraped_count", 0) > 0 and whole:
             marked = mark_vanished(db, spider.name, self.started, now_iso())
             self.crawler.stats.set_value("knyt/vanished/marked_removed", marked)
             stats = self.crawler.stats.get_stats()

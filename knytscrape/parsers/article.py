@@ -141,7 +141,9 @@ class ArticleParser:
         if raw is None and lines and lm.PUBLISHED_VALUE.match(lines[0].text):
             # label and value in separate elements: the date is the next line
             first = lines[0]
-            return first.text, [t for t in content if t is not first]
+            raw, rest = lm.split_published(first.text)
+            others = [t for t in content if t is not first]
+            return raw, ([Line(rest, first.block), *others] if rest else others)
         raw, rest = lm.split_published(raw)
         if rest:  # the title ran on after the date on the same line
             block = lines[0].block if lines else -1

@@ -97,7 +97,7 @@ class EventParser:
         if fields.date_text is None:
             return None
         title = content[title_index].text
-        status = self._parse_status(content, fields)
+        status = self._parse_status(content, fields, title)
         return EventItem(
             id=event_id(url),
             url=url,
@@ -186,8 +186,13 @@ class EventParser:
             fields.date_lines.insert(0, unlabelled_date)
         return fields
 
-    def _parse_status(self, content: list[Line], fields: _Fields) -> str:
-        text = " ".join(line.text for line in content if not line.in_form)
+    def _parse_status(self, content: list[Line], fields: _Fields, title: str = "") -> str:
+        """From the title, lines that announce a status and the status label: not from the description,
+        where "inte inställt" or "flyttat till Stortorget" may stand."""
+        announced = [line.text for line in content if STATUS_LINE.match(line.text) or STATUS_ONLY.match(line.text)]
+        labelled = [line.text for line in content if (m := LABELLED.match(line.text)) and m.group("label").lower()
+                    in ("status", *NEW_DATE_LABELS, *NEW_TIME_LABELS)]
+        text = " ".join([title, *announced, *labelled])
         if CANCELLED.search(text):
             return "cancelled"
         if POSTPONED.search(text) or fields.previous:

@@ -34,15 +34,18 @@ def _is_stop(line: Line) -> bool:
     )
 
 
-def _candidates(flow: list[Token]) -> list[int]:
+def _candidates(flow: list[Token], known_images: Collection[str] = ()) -> list[int]:
+    """Images that may be the gallery image: not the logo or overlay, and not a thumbnail linking to a
+    gallery view, unless the plain page does not have it (a large image that links to the next view)."""
     return [
         i for i, t in enumerate(flow)
-        if isinstance(t, Image) and not is_decoration(t) and not is_gallery_link(t.link)
+        if isinstance(t, Image) and not is_decoration(t)
+        and (not is_gallery_link(t.link) or (known_images and t.src not in known_images))
     ]
 
 
 def _locate(flow: list[Token], known_images: Collection[str], lead_image: str | None) -> int | None:
-    candidates = _candidates(flow)
+    candidates = _candidates(flow, known_images)
     if known_images:
         new = [i for i in candidates if flow[i].src not in known_images]
         if new:

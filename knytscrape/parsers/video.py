@@ -35,6 +35,7 @@ DATE_ONLY = re.compile(
     r"(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}\s+[a-zåäö]+\.?\s+\d{4})$",
     re.I,
 )
+MEDIA_FILE = re.compile(r"\.(?:mp4|m4v|webm|ogv|mov|flv|swf)$", re.I)
 ARTICLE_LINK_TEXT = re.compile(r"artikel|läs mer|läs hela", re.I)
 SECTION_LABELS = re.compile(r"^(?:Video|Videos|Videor|Filmer|Film|Senaste videor)[.:]?$", re.I)
 
@@ -65,6 +66,8 @@ def describe_player(embed: Embed) -> tuple[str | None, str | None, str | None]:
         if vimeo and "vimeo" in urlsplit(url).netloc:
             return "vimeo", vimeo.group(1), url
     url = candidates[0] if candidates else None
+    if embed.tag == "iframe" and not (url and MEDIA_FILE.search(urlsplit(url).path)):
+        return None, None, None  # a map, a like box: not a video
     if embed.tag in ("video", "audio"):
         return "file", None, url
     if embed.tag in ("object", "embed") or (url and url.lower().split("?")[0].endswith(".swf")):
@@ -180,11 +183,7 @@ class VideoParser:
                 number = article_id(href)
                 if number is not None and (ARTICLE_LINK_TEXT.search(text) or ARTICLE_LINK_TEXT.search(line.text)):
                     return number
-        for line in lines:
-            for href, _ in line.links:
-                if article_id(href) is not None:
-                    return article_id(href)
-        return None
+        return None  # any other article link may be anything: the title match decides then
 
     @staticmethod
     def _media_file(embed: Embed, page_url: str) -> str | None:

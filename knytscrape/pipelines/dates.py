@@ -30,7 +30,7 @@ def event_times(date_text: str | None, time_text: str | None, default_year: int 
             if end is not None and end.readable and timed_end is not None and timed_end.time is not None:
                 end = parse_moment(f"{end.iso} {timed_end.time.strftime('%H:%M')}")
             else:
-                end = timed_end
+                end = timed_end or end
             start = timed_start
     all_day = start.time is None
     return start.iso, (end.iso if end is not None and end.readable else None), all_day

@@ -138,6 +138,8 @@ class StoragePipeline:
         images = [row(image, "images") for image in article.images]
         comments = [row(comment, "comments") for comment in article.comments]
         values["content_hash"] = content_hash(values, images, comments)
+        if values.get("comment_count_listed") is None:
+            values.pop("comment_count_listed", None)  # known only from an archive page, which this run may skip
         stored = next(iter(self.db.query("SELECT * FROM articles WHERE id = ?", [article.id])), None)
         if stored and stored["content_hash"] == values["content_hash"] and stored["removed_at"] is None:
             self._touch_article(article.id, seen)
@@ -162,7 +164,10 @@ class StoragePipeline:
             self._upsert("images", image, seen)
         for comment in comments:
             self._upsert("comments", comment, seen)
-        for table, kept in (("images", images), ("comments", comments)):
+        vanishing = [("comments", comments)]
+        if not article.gallery_incomplete:
+            vanishing.append(("images", images))
+        for table, kept in vanishing:
             ids = [r["id"] for r in kept]
             self.db.execute(
                 f"UPDATE [{table}] SET removed_at = ? WHERE article_id = ? AND removed_at IS NULL "
@@ -172,6 +177,12 @@ class StoragePipeline:
         self._write_page(article.page, seen)
 
     def _touch_article(self, article_id: int, seen: str) -> None:
+        restored = self.db.execute("UPDATE articles SET removed_at = NULL WHERE id = ? AND removed_at IS NOT NULL",
+                                   [article_id]).rowcount
+        if restored:
+            self.db["revisions"].insert({"table_name": "articles", "record_id": str(article_id),
+                                         "article_id": article_id, "field": "removed_at", "change": "restored",
+                                         "old": None, "new": None, "diff": None, "seen": seen}, pk="id")
         self.db.execute("UPDATE articles SET last_seen = ? WHERE id = ?", [seen, article_id])
         for table in ("images", "comments"):
             self.db.execute(f"UPDATE [{table}] SET last_seen = ? WHERE article_id = ? AND removed_at IS NULL",

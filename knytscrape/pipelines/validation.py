@@ -42,3 +42,4 @@ class ValidationPipeline(StatsPipeline):
             return
         for name in REQUIRED + OPTIONAL:
             self.stats.set_value(f"knyt/coverage/{name}", round(self.filled.get(name, 0) / self.articles, 3))
+        self.stats.set_value("knyt/coverage/articles", self.articles)

@@ -27,7 +27,7 @@ from knytscrape.parsers.archive import parse_archive
 from knytscrape.parsers.article import ArticleParser
 from knytscrape.parsers.gallery import page_fingerprint, parse_gallery_view
 from knytscrape.spiders.base import KnytSpider
-from knytscrape.state import ArchiveState, load_state, url_key
+from knytscrape.state import ArchiveState, load_state, record_mode, url_key
 from knytscrape.urls import article_id, gallery_position, page_name
 
 LIST_PRIORITY = 20  # lists first: they reveal the highest id
@@ -60,7 +60,9 @@ class ArticlesSpider(KnytSpider):
 
     def load_archive_state(self) -> ArchiveState:
         if self.settings.getbool("KNYT_FULL"):
-            return ArchiveState()
+            # everything is fetched again, unconditionally; the stored ids still tell which pages are gone
+            state = load_state(self.settings.get("KNYT_DB"), 0, today(), getattr(self, "crawl_id", None))
+            return ArchiveState(known_ids=state.known_ids)
         return load_state(self.settings.get("KNYT_DB"), self.settings.getint("KNYT_RECHECK_DAYS", 60), today(),
                           getattr(self, "crawl_id", None))
 
@@ -69,7 +71,8 @@ class ArticlesSpider(KnytSpider):
             return
         self.archive = self.load_archive_state()
         # a full crawl that was stopped goes on as a full crawl, skipping what it already stored
-        self.incremental = not self.archive.empty and not self.archive.resuming_since
+        self.incremental = (not self.archive.empty and not self.archive.resuming_since
+                            and not self.settings.getbool("KNYT_FULL"))
         if self.archive.resuming_since:
             self.requested_ids |= self.archive.done_ids
             self.highest_known = max(self.archive.done_ids, default=0)
@@ -77,6 +80,8 @@ class ArticlesSpider(KnytSpider):
             self.logger.info("Resuming the full crawl started %s: %d articles already stored",
                              self.archive.resuming_since, len(self.archive.done_ids))
         self.crawler.stats.set_value("knyt/mode", "incremental" if self.incremental else "full")
+        record_mode(self.settings.get("KNYT_DB"), getattr(self, "crawl_id", None),
+                    self.crawler.stats.get_value("knyt/mode"))
         self.crawler.stats.set_value("knyt/known_articles", len(self.archive.known_ids))
         self.logger.info("%s crawl: %d articles known, newest id %d, %d to recheck",
                          "Incremental" if self.incremental else "Full", len(self.archive.known_ids),
@@ -104,7 +109,8 @@ class ArticlesSpider(KnytSpider):
         url = self.site_url(f"artiklar.php?id={number}")
         meta = {"handle_httpstatus_list": ARTICLE_STATUSES}
         if number in self.archive.known_ids:
-            meta["knyt_validators"] = self.archive.validators.get(url_key(url))
+            if self.incremental:
+                meta["knyt_validators"] = self.archive.validators.get(url_key(url))
             reason = "recheck" if reason != "walk" else "walk"
         elif self.incremental and reason == "walk":
             reason = "probe"
@@ -170,8 +176,10 @@ class ArticlesSpider(KnytSpider):
             item = self.parser.parse(response.text, response.url)
         if item is None:
             self.crawler.stats.inc_value("knyt/articles/missing_id")
-            if number in self.archive.known_ids:
+            if number in self.archive.known_ids and response.status in MISSING_STATUSES:
                 yield GoneItem(number)  # stored, and the site no longer has it
+            elif number in self.archive.known_ids:
+                self.crawler.stats.inc_value("knyt/articles/unreadable_page")  # template change? kept as is
             yield from self.walk()
             return
         item.page = PageInfo(key, self._header(response, "ETag"), self._header(response, "Last-Modified"), body_hash)
@@ -215,7 +223,11 @@ class ArticlesSpider(KnytSpider):
     def gallery_failed(self, failure):
         self.crawler.stats.inc_value("knyt/errors/gallery_page")
         self.logger.warning("Gallery view failed, the article is stored without it: %s", failure.request.url)
-        yield self.next_gallery_step(failure.request.cb_kwargs["context"])
+        context = failure.request.cb_kwargs["context"]
+        # incomplete: keep the stored images, and keep no validators so the next run reads the page again
+        context["item"].gallery_incomplete = True
+        context["item"].page = None
+        yield self.next_gallery_step(context)
 
     def next_gallery_step(self, context: dict):
         if context["positions"]:

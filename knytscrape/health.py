@@ -9,6 +9,12 @@ MAX_ERROR_SHARE = 0.1
 MIN_COVERAGE_SAMPLE = 20  # articles parsed in a run before its field coverage is judged
 
 
+def count_errors(stats: dict) -> int:
+    """Errors of a run: errors logged (spider exceptions are logged too) and failed downloads that were
+    not logged as errors (retried away, or given up on)."""
+    return stats.get("log_count/ERROR", 0) + stats.get("downloader/exception_count", 0)
+
+
 def crawl_health(spider: str, stats: dict) -> list[str]:
     if stats.get("knyt/locked"):
         return [f"{spider}: {stats['knyt/locked']}"]
@@ -17,7 +23,7 @@ def crawl_health(spider: str, stats: dict) -> list[str]:
     if reason != "finished":
         problems.append(f"{spider}: the crawl ended with {reason!r}, not 'finished'")
     pages = stats.get("response_received_count", 0)
-    errors = stats.get("log_count/ERROR", 0) + stats.get("spider_exceptions/count", 0)
+    errors = count_errors(stats)
     if pages == 0:
         problems.append(f"{spider}: no page could be fetched (is the site up, is the base URL right?)")
     elif errors > max(3, MAX_ERROR_SHARE * pages):

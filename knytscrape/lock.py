@@ -39,10 +39,3 @@ def acquire(db_path: str) -> None:
     handle.write(str(os.getpid()))
     handle.flush()
     _held[key] = handle
-
-
-def release(db_path: str) -> None:
-    handle = _held.pop(str(lock_path(db_path).resolve()), None)
-    if handle is not None:
-        fcntl.flock(handle, fcntl.LOCK_UN)
-        handle.close()

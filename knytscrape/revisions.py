@@ -11,7 +11,8 @@ import difflib
 import hashlib
 import json
 
-ARTICLE_FIELDS = ("title", "published_raw", "lead", "body", "credit", "image_count", "lead_image_url")
+ARTICLE_FIELDS = ("title", "published_raw", "lead", "body", "credit", "image_count", "gallery_line", "lead_image_url",
+                  "template")
 IMAGE_FIELDS = ("url", "caption", "credit")
 
 

@@ -13,6 +13,8 @@ from urllib.parse import urlsplit
 
 from knytscrape.db import open_database
 
+RECHECK_NEWEST = 5  # the newest articles are fetched again on every incremental run, whatever their date
+
 
 def url_key(url: str) -> str:
     """A page's identity on the site: its path and query, whatever the host."""
@@ -70,8 +72,6 @@ def load_state(db_path: str, recheck_days: int, today: datetime.date,
     finally:
         db.close()
 
-
-RECHECK_NEWEST = 5
 
 
 # The date that decides whether a section's record is fetched again in an incremental run.

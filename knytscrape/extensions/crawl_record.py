@@ -14,7 +14,7 @@ from scrapy import signals
 from knytscrape import lock
 from knytscrape.clock import now_iso
 from knytscrape.db import mark_vanished, open_database
-from knytscrape.health import coverage, crawl_health, error_kinds
+from knytscrape.health import count_errors, coverage, crawl_health, error_kinds
 
 
 class CrawlRecord:
@@ -58,8 +58,7 @@ class CrawlRecord:
         if self.crawl_id is None:
             return  # never started: the database belongs to another crawl
         stats = self.crawler.stats.get_stats()
-        errors = sum(v for k, v in stats.items() if k in ("log_count/ERROR", "spider_exceptions/count")
-                     or k.startswith("downloader/exception_type_count/"))
+        errors = count_errors(stats)
         db = open_database(self.db_path)
         whole = not any(k.endswith("/menu_link_missing") for k in stats)  # else only the sidebar was read
         if reason == "finished" and errors == 0 and stats.get("item_scraped_count", 0) > 0 and whole:

@@ -115,7 +115,7 @@ class ArticleParser:
             published_raw=published_raw,
             lead=lead,
             body="\n\n".join(body) if body else None,
-            credit=self._parse_credit(lead_picture, inline, segments),
+            credit=self._parse_credit(lead_picture, inline),
             image_count=image_count,
             gallery_line=gallery_line,
             lead_image_url=(lead_picture.image.src or None) if lead_picture else None,
@@ -263,7 +263,7 @@ class ArticleParser:
 
     # -- fields -----------------------------------------------------------------------------------
 
-    def _parse_credit(self, lead_picture: Picture | None, inline: list[Picture], segments) -> str | None:
+    def _parse_credit(self, lead_picture: Picture | None, inline: list[Picture]) -> str | None:
         if lead_picture and lead_picture.credit:
             return lead_picture.credit
         for picture in inline:

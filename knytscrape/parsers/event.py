@@ -20,7 +20,7 @@ from knytscrape.parsers.article import is_content_end
 from knytscrape.parsers.chrome import SidebarEntry, without_chrome
 from knytscrape.parsers.labels import normalise_labelled_lines
 from knytscrape.parsers.textflow import Line, is_links_only, text_flow
-from knytscrape.urls import article_id, query_int
+from knytscrape.urls import article_id, page_name, query_int
 
 LABELS = ["datum", "dag", "tid", "klockan", "när", "plats", "var", "lokal", "adress", "arrangör", "arrangörer",
           "arrangeras av", "nytt datum", "ny tid", "ny dag", "tidigare datum", "ursprungligt datum", "status"]
@@ -66,7 +66,7 @@ def event_id(url: str | None, title: str | None = None, date_raw: str | None = N
     if url:
         number = query_int(url, "id")
         if number is not None:
-            return f"event:{number}"
+            return f"event:{number}" if page_name(url).startswith("kalend") else f"event:{page_name(url)}:{number}"
         parts = urlsplit(url)
         return "event:" + hashlib.sha1(f"{parts.path}?{parts.query}".encode()).hexdigest()[:16]
     return "sidebar:" + hashlib.sha1(f"{date_raw}|{title}".encode()).hexdigest()[:16]

@@ -57,10 +57,6 @@ OVERLAY_IMAGE = re.compile(r"/black\.(?:png|gif|jpe?g)$", re.IGNORECASE)
 # A Swedish month name, full or abbreviated ("maj", "okt.", "oktober"), as dates print it.
 MONTH_NAME = r"(?:jan|feb|mar|apr|maj|jun|jul|aug|sep|okt|nov|dec)[a-zåäö]*\.?"
 
-# URLs
-ARTICLE_ID = re.compile(r"artiklar\.php\?(?:[^#]*&)?id=(?P<id>\d+)", re.IGNORECASE)
-GALLERY_IMG = re.compile(r"[?&]img=(?P<k>\d+)", re.IGNORECASE)
-ARCHIVE = re.compile(r"art_ar\.php\?", re.IGNORECASE)
 
 
 def is_chrome(text: str) -> bool:

@@ -204,9 +204,8 @@ class ArticlesSpider(KnytSpider):
             priority=GALLERY_PRIORITY,
             meta={"handle_httpstatus_list": MISSING_STATUSES},
             cb_kwargs={"context": context},
-            dont_filter=True,
+            dont_filter=True,  # fetched again only when the article's page changed (or --full)
         )
-        # (gallery views are fetched again only when their article's page changed)
 
     def parse_gallery(self, response, context: dict):
         self.crawler.stats.inc_value("knyt/pages/gallery")

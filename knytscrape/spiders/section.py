@@ -112,7 +112,7 @@ class SectionSpider(KnytSpider):
         if url in self.chrome_links or page_name(url) in ARTICLE_PAGES:
             return False
         path = url.split("?", 1)[0].lower()
-        return not path.endswith(SKIPPED_SUFFIXES) and "javascript:" not in url
+        return not path.endswith(SKIPPED_SUFFIXES)
 
     def parse_page(self, response):
         raise NotImplementedError

@@ -20,6 +20,8 @@ from knytscrape.parsers.comments import parse_comments
 from knytscrape.parsers.textflow import Embed, Image, Line, Token, is_links_only, squash, text_flow
 from knytscrape.urls import article_id, canonical_article_url, gallery_position
 
+MAX_LEAD_PARAGRAPHS = 3  # "The lead: one to three lines"
+
 
 def same_title(a: str, b: str) -> bool:
     return squash(a).rstrip(".").casefold() == squash(b).rstrip(".").casefold()
@@ -202,12 +204,34 @@ class ArticleParser:
         return segments
 
     def _parse_lead(self, segments: list[Segment]) -> tuple[str | None, list[Segment]]:
+        """The first paragraph; or, in the modern template, all paragraphs before the pictures when the
+        page prints them again after the pictures (a lead in several elements)."""
         for index, segment in enumerate(segments):
             if segment.kind == "para":
+                several = self._lead_in_pieces(segments, index)
+                if several:
+                    return "\n".join(p.text for p in several), segments[index + len(several):]
                 return segment.text, segments[index + 1:]
             if segment.kind in ("credit", "gallery"):
                 break  # no lead before the pictures
         return None, segments
+
+    @staticmethod
+    def _lead_in_pieces(segments: list[Segment], start: int) -> list[Segment] | None:
+        pieces = []
+        for segment in segments[start:start + MAX_LEAD_PARAGRAPHS + 1]:
+            if segment.kind != "para":
+                break
+            pieces.append(segment)
+        if not 1 < len(pieces) <= MAX_LEAD_PARAGRAPHS:
+            return None
+        rest = segments[start + len(pieces):]
+        if not rest or rest[0].kind == "para":
+            return None  # no pictures follow: these are lead and body
+        candidate = squash(" ".join(p.text for p in pieces))
+        after = [seg for seg in rest if seg.kind == "para"]
+        repeated = squash(" ".join(p.text for p in after[: len(pieces) + 2]))
+        return pieces if repeated.startswith(candidate) else None
 
     def _read_sections(self, segments: list[Segment], lead: str | None):
         """Pictures (image + credit + caption), body paragraphs, the gallery count, the repeated lead."""

@@ -73,7 +73,7 @@ def summary(spider: str, stats: dict) -> str:
                 if k.startswith("knyt/requests/") and k.count("/") == 2}
     lines = [
         f"{spider}: {stats.get('finish_reason', '?')} ({stats.get('knyt/mode', 'full')}), "
-        f"{stats.get('response_received_count', 0)} pages, {stats.get('item_scraped_count', 0)} items: "
+        f"{stats.get('response_received_count', 0)} pages; records "
         f"{stats.get('knyt/items/new', 0)} new, {stats.get('knyt/items/changed', 0)} changed, "
         f"{stats.get('knyt/items/unchanged', 0)} unchanged, {stats.get('knyt/items/removed', 0)} removed",
     ]

@@ -21,6 +21,9 @@ class ImageItem:
     page_url: str | None = None  # the page it was read from
     id: str | None = None  # set by the images pipeline: "<article_id>-<position>"
     article_id: int | None = None
+    local_path: str | None = None  # set by the image files pipeline, when downloading is on
+    file_size: int | None = None
+    checksum: str | None = None
 
 
 @dataclass

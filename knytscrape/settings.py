@@ -61,10 +61,17 @@ DOWNLOADER_MIDDLEWARES = {
     "knytscrape.middlewares.encoding.LegacyEncodingMiddleware": 600,
 }
 
+# Download every picture (and a thumbnail) under KNYT_IMAGES_DIR: off by default, one setting to turn on.
+KNYT_DOWNLOAD_IMAGES = os.environ.get("KNYT_DOWNLOAD_IMAGES") == "1"
+KNYT_IMAGES_DIR = "data/images"
+IMAGES_THUMBS = {"small": (240, 240)}
+IMAGES_STORE = KNYT_IMAGES_DIR
+
 ITEM_PIPELINES = {
     "knytscrape.pipelines.dates.DatesPipeline": 100,
     "knytscrape.pipelines.images.ImagesPipeline": 200,
     "knytscrape.pipelines.comments.CommentsPipeline": 300,
+    "knytscrape.pipelines.image_files.ImageFilesPipeline": 400,
     "knytscrape.pipelines.validation.ValidationPipeline": 800,
     "knytscrape.pipelines.storage.StoragePipeline": 900,
 }

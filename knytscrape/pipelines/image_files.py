@@ -1,0 +1,50 @@
+"""Image files: optionally download every picture (KNYT_DOWNLOAD_IMAGES=1) with Scrapy's ImagesPipeline.
+
+Files and thumbnails go under KNYT_IMAGES_DIR (default data/images/): ``full/<sha1>.jpg`` and
+``thumbs/small/<sha1>.jpg``. Each ImageItem gets its local path, file size and checksum, stored in the
+``images`` table. Off by default: the archive then keeps the addresses only.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from scrapy import Request
+from scrapy.exceptions import NotConfigured
+from scrapy.http.request import NO_CALLBACK
+from scrapy.pipelines.images import ImagesPipeline
+
+from knytscrape.items import ArticleItem
+
+
+class ImageFilesPipeline(ImagesPipeline):
+    @classmethod
+    def from_crawler(cls, crawler):
+        settings = crawler.settings
+        if not settings.getbool("KNYT_DOWNLOAD_IMAGES"):
+            raise NotConfigured("image download is off (KNYT_DOWNLOAD_IMAGES)")
+        store = settings.get("KNYT_IMAGES_DIR") or "data/images"
+        cls._update_stores(settings)
+        pipeline = cls(str(Path(store).resolve()), crawler=crawler)
+        pipeline.store_dir = Path(store)
+        return pipeline
+
+    def get_media_requests(self, item, info):
+        if not isinstance(item, ArticleItem):
+            return []
+        return [Request(image.url, callback=NO_CALLBACK) for image in item.images]
+
+    def item_completed(self, results, item, info):
+        if not isinstance(item, ArticleItem):
+            return item
+        done = {result["url"]: result for ok, result in results if ok}
+        for image in item.images:
+            result = done.get(image.url)
+            if result is None:
+                self.crawler.stats.inc_value("knyt/images/download_failed")
+                continue
+            path = self.store_dir / result["path"]
+            image.local_path = str(path)
+            image.checksum = result["checksum"]
+            image.file_size = path.stat().st_size if path.exists() else None
+        return item

@@ -15,10 +15,12 @@ knytscrape.search, by rewriting the query before Datasette sees it.
 from __future__ import annotations
 
 import re
+from html import escape
 from urllib.parse import parse_qsl, unquote, urlencode
 
 from datasette import hookimpl
 from datasette.utils.asgi import Response
+from markupsafe import Markup
 
 from knytscrape.feeds import atom_feed, events_ics
 from knytscrape.search import SEARCH_COLUMNS, fts_query
@@ -142,3 +144,27 @@ def asgi_wrapper(datasette):
 def prepare_connection(conn):
     """``knyt_fts(text)`` in SQL: the Swedish-aware FTS query of knytscrape.search, for canned queries."""
     conn.create_function("knyt_fts", 1, lambda text: fts_query(text or "") or '""', deterministic=True)
+
+
+# -- pictures shown as pictures in tables ---------------------------------------------------------------
+
+IMAGE_COLUMNS = {("images", "url"), ("articles", "lead_image_url"), ("videos", "thumbnail_url")}
+IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp)$", re.I)
+
+
+@hookimpl
+def render_cell(value, column, table, row):
+    """An image address in a picture column is shown as a small picture, linked to itself; the local
+    copy (when downloaded and mounted at /images/) is preferred. Everything else: Datasette's escaping."""
+    if (table, column) not in IMAGE_COLUMNS or not isinstance(value, str) or not value.startswith("http"):
+        return None
+    source = value
+    local = row["local_path"] if table == "images" and "local_path" in row.keys() else None  # noqa: SIM118 (sqlite3.Row)
+    if local and "/images/" in local.replace("\\", "/"):
+        source = "/images/" + local.replace("\\", "/").split("/images/", 1)[1]
+    elif not IMAGE_FILE.search(value.split("?", 1)[0]):
+        return None
+    return Markup(
+        f'<a href="{escape(value)}"><img src="{escape(source)}" alt="" loading="lazy" '
+        f'style="max-width:160px;max-height:120px"></a>'
+    )

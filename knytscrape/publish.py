@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import sys
 import tempfile
@@ -45,6 +46,9 @@ def datasette_command(db_path: str | Path, host: str, port: int) -> list[str]:
                "--port", str(port), "--metadata", str(metadata_file)]
     for name, value in load_settings().items():
         command += ["--setting", name, value if isinstance(value, str) else json.dumps(value)]
+    images = Path(os.environ.get("KNYT_IMAGES_DIR", DATA_DIR / "images"))
+    if images.is_dir():
+        command += ["--static", f"images:{images}"]  # downloaded pictures, shown in the images table
     for folder, option in (("templates", "--template-dir"), ("plugins", "--plugins-dir")):
         if (DATA_DIR / folder).is_dir():
             command += [option, str(DATA_DIR / folder)]

@@ -70,3 +70,13 @@ def test_changes_since_a_date_is_browsable(published):
     app, _ = published
     response = get(app, "/knytpunkt/changes.json?since=2000-01-01&_shape=array")
     assert response.status_code == 200 and response.json() == []  # one crawl: nothing changed yet
+
+
+def test_pictures_are_shown_as_pictures_and_text_stays_escaped(published):
+    app, db = published
+    page = get(app, "/knytpunkt/images?_size=5").text
+    assert "<img src=\"http" in page
+    comment = db.execute("SELECT id FROM comments WHERE text LIKE '<script>%'").fetchone()
+    assert comment, "the mirror has a comment that reads <script>"
+    page = get(app, f"/knytpunkt/comments/{comment[0]}").text
+    assert "&lt;script&gt;" in page and "<script>alert" not in page

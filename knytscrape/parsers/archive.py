@@ -3,8 +3,9 @@
 Each entry shows ``Publicerat: DATE``, ``Kommentarer [ N ]``, the thumbnail credit and the linked title
 on one line, and the lead, in an order that may differ between templates. So the parts are paired by
 distance, not by order: each ``Publicerat:`` line goes to the nearest line that links an article
-(the following one on a tie), and each comment count to the nearest line of a paired article. The
-spider uses the entries to find articles and to cross-check comment counts.
+(the following one on a tie); a comment count goes to the article linked on its own line, else to
+the entry whose ``Publicerat:`` line came last before it. The spider uses the entries to find
+articles and to cross-check comment counts.
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ def parse_archive(html: str, url: str) -> list[ArchiveEntry]:
                 first_link[number] = (href, text)
     owner_of_line = {i: n for n, indices in link_lines.items() for i in indices}
     entries: dict[int, ArchiveEntry] = {}
+    entry_of_published: list[tuple[int, int]] = []  # (index of the Publicerat line, article id)
     for index, line in enumerate(lines):
         match = lm.PUBLISHED.match(line.text)
         if not match:
@@ -64,15 +66,21 @@ def parse_archive(html: str, url: str) -> list[ArchiveEntry]:
             continue
         number = owner_of_line[nearest]
         href, text = first_link[number]
-        published, _ = lm.split_published(match.group("raw"))
+        raw = match.group("raw")
+        if not raw.strip() and index + 1 < len(lines) and lm.PUBLISHED_VALUE.match(lines[index + 1].text):
+            raw = lines[index + 1].text  # label and date in two elements
+        published, _ = lm.split_published(raw)
         entries[number] = ArchiveEntry(number, href, _title(text), published, None)
-    entry_lines = [i for i, n in owner_of_line.items() if n in entries]
+        entry_of_published.append((index, number))
     for index, line in enumerate(lines):
         counted = lm.COMMENT_COUNT.search(line.text)
-        nearest = _nearest(index, entry_lines) if counted else None
-        if nearest is not None:
-            entry = entries[owner_of_line[nearest]]
-            if entry.comment_count is None:
-                entry.comment_count = int(counted.group("count"))
+        if not counted:
+            continue
+        # on a line that links its article: that one; else the entry whose Publicerat line came last
+        on_line = [owner_of_line[index]] if owner_of_line.get(index) in entries else []
+        before = [number for at, number in entry_of_published if at <= index]
+        number = (on_line or before[-1:] or [None])[0]
+        if number is not None and entries[number].comment_count is None:
+            entries[number].comment_count = int(counted.group("count"))
     order = {n: min(link_lines[n]) for n in entries}
     return sorted(entries.values(), key=lambda e: order[e.article_id])

@@ -179,6 +179,9 @@ class ArticleParser:
                 segments.append(Segment("image", image=token))
                 continue
             text = token.text
+            if len(token.links) >= 2 and is_links_only(token):
+                current = None
+                continue  # a row of links in the article ("Dela på Facebook | Skriv ut"): not text
             gallery = lm.GALLERY.match(text)  # before the navigation check: the line may be a link
             if not gallery and is_navigation_only(token):
                 current = None

@@ -76,11 +76,15 @@ class _Draft:
     needs_date: bool  # "Skrivet av:" lines carry the date on the next line
 
 
+NUMBERED = re.compile(r"^\d{1,3}[.)]\s+")  # "1. Anna Berg skrev …"
+
+
 def _author_line(line: Line) -> _Draft | None:
     if DATE_LINE.match(line.text):
         return None  # a date alone (the second line of "Skrivet av:")
+    text = NUMBERED.sub("", line.text)
     for pattern in AUTHOR_LINES:
-        match = pattern.match(line.text)
+        match = pattern.match(text)
         if not match:
             continue
         author = match.group("author").strip(" ,-–")
@@ -135,9 +139,32 @@ def _join_paragraphs(lines: list[Line]) -> str:
     return text
 
 
+SIGNATURE_DASH = re.compile(r"^[—–-]\s*")  # "— Anna Berg, 15 mars 2014" under the comment's text
+
+
+def _signed_comments(zone: list[Line]) -> list[_Draft] | None:
+    """Comments signed below their text ("…text… / — Anna Berg, 15 mars 2014"), when the section's
+    first author line is such a signature with text above it; else None."""
+    first = next((i for i, line in enumerate(zone) if _author_line(line)), None)
+    if not first or not SIGNATURE_DASH.match(zone[first].text):  # None, or 0: nothing above it
+        return None
+    drafts, text = [], []
+    for line in zone:
+        draft = _author_line(line) if SIGNATURE_DASH.match(line.text) else None
+        if draft is None:
+            text.append(line)
+            continue
+        drafts.append(_Draft(SIGNATURE_DASH.sub("", draft.author).strip(), draft.when, text, False))
+        text = []
+    return drafts
+
+
 def parse_comments(tokens: list[Token]) -> tuple[bool, list[CommentItem]]:
     """(has a comment section, the comments in page order)."""
     has_section, zone = comment_zone(tokens)
+    signed = _signed_comments(zone)
+    if signed is not None:
+        return has_section, _items(signed)
     drafts: list[_Draft] = []
     skip_next = False
     for index, line in enumerate(zone):
@@ -162,8 +189,11 @@ def parse_comments(tokens: list[Token]) -> tuple[bool, list[CommentItem]]:
                 current.when = date.group("when").strip() if date else line.text
                 continue
         current.lines.append(line)
-    comments = [
+    return has_section, _items(drafts)
+
+
+def _items(drafts: list[_Draft]) -> list[CommentItem]:
+    return [
         CommentItem(position=i, author=d.author, posted_raw=d.when, text=_join_paragraphs(d.lines))
         for i, d in enumerate(drafts, start=1)
     ]
-    return has_section, comments

@@ -29,6 +29,9 @@ CREDIT_THEN_TEXT = re.compile(
 # "12 Osorterade klickbara bilder."
 GALLERY = re.compile(r"^(?P<count>\d{1,4})\s+(?:\w+\s+)?klickbara?\s+bild(?:er)?\b.*$", re.IGNORECASE)
 
+# "Bild 3 av 12", "3 / 12" beside a gallery image: navigation, not caption
+GALLERY_COUNTER = re.compile(r"^(?:Bild\s+)?\d{1,4}\s*(?:av|/)\s*\d{1,4}$", re.IGNORECASE)
+
 BACK = re.compile(r"^[«<\s]*Tillbaka[.!]?[\s»>]*$", re.IGNORECASE)
 # "Kommentarer:", also with the count the archive prints: "Kommentarer (2)", "Kommentarer [ 1 ]"
 COMMENTS_HEADER = re.compile(r"^Kommentarer\s*(?:[:(\[]\s*\d*\s*[)\]]?\s*:?)?\s*$", re.IGNORECASE)

@@ -80,3 +80,13 @@ def test_pictures_are_shown_as_pictures_and_text_stays_escaped(published):
     assert comment, "the mirror has a comment that reads <script>"
     page = get(app, f"/knytpunkt/comments/{comment[0]}").text
     assert "&lt;script&gt;" in page and "<script>alert" not in page
+
+
+def test_facets_by_year_and_comments(published):
+    app, db = published
+    data = get(app, "/knytpunkt/articles.json?_extra=facet_results").json()
+    facets = data["facet_results"]
+    facets = facets.get("results", facets)
+    assert {"year", "has_comments", "credit"} <= set(facets)
+    years = {row["value"]: row["count"] for row in facets["year"]["results"]}
+    assert sum(years.values()) == db.execute("SELECT count(*) FROM articles WHERE year IS NOT NULL").fetchone()[0]

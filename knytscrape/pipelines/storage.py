@@ -135,6 +135,9 @@ class StoragePipeline:
 
     def _write_article(self, article: ArticleItem, seen: str) -> None:
         values = row(article, "articles")
+        # for facets: the year of publication, and whether readers commented
+        values["year"] = int(article.published[:4]) if article.published else None
+        values["has_comments"] = int(bool(article.comment_count))
         images = [row(image, "images") for image in article.images]
         comments = [row(comment, "comments") for comment in article.comments]
         values["content_hash"] = content_hash(values, images, comments)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -42,3 +43,19 @@ def crawled(mirror, tmp_path_factory):
     result = crawl(mirror.base_url, db_path)
     assert result.returncode == 0, result.stdout + result.stderr
     return result, sqlite_utils.Database(db_path)
+
+
+@pytest.fixture
+def check(request):
+    """check(field, actual, expected): one assertion per field, reported separately when possible."""
+    try:
+        subtests = request.getfixturevalue("subtests")
+    except pytest.FixtureLookupError:  # pytest < 9 without pytest-subtests: first failure stops the test
+        subtests = None
+
+    def _check(field: str, actual, expected) -> None:
+        ctx = subtests.test(msg=field) if subtests is not None else contextlib.nullcontext()
+        with ctx:
+            assert actual == expected, f"field {field!r}:\n  expected {expected!r}\n  actual   {actual!r}"
+
+    return _check

@@ -12,16 +12,14 @@ so a failure names the page and the field.
 
 from __future__ import annotations
 
-import contextlib
-import json
 from pathlib import Path
 
 import pytest
 
-from knytscrape.encoding import decode_html
 from knytscrape.parsers.archive import parse_archive
 from knytscrape.parsers.article import ArticleParser
 from knytscrape.parsers.gallery import page_fingerprint, parse_gallery_view
+from tests.fixture_pages import as_int, decode_page, field_of, load_page
 
 PAGES = Path(__file__).parent / "pages"
 NAMES = sorted(p.stem for p in PAGES.glob("*.json"))
@@ -31,111 +29,63 @@ IMAGE_FIELDS = ("position", "url", "caption", "credit")
 COMMENT_FIELDS = ("position", "author", "posted_raw", "text")
 
 
-def _load(name: str) -> tuple[dict, bytes]:
-    meta = json.loads((PAGES / f"{name}.json").read_text(encoding="utf-8"))
-    body = (PAGES / f"{name}.html").read_bytes()
-    return meta, body
-
-
-def _get(obj, name):
-    """A field of an item, whether the item exposes attributes or is a mapping."""
-    if hasattr(obj, name):
-        return getattr(obj, name)
-    try:
-        return obj[name]
-    except (KeyError, TypeError, IndexError):
-        return f"<no field {name!r}>"
-
-
-def _as_int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return value
-
-
-@pytest.fixture
-def check(request):
-    """check(field, actual, expected): one assertion per field, reported separately when possible."""
-    try:
-        subtests = request.getfixturevalue("subtests")
-    except pytest.FixtureLookupError:  # pytest < 9 without pytest-subtests: first failure stops the test
-        subtests = None
-
-    def _check(field: str, actual, expected) -> None:
-        ctx = subtests.test(msg=field) if subtests is not None else contextlib.nullcontext()
-        with ctx:
-            assert actual == expected, f"field {field!r}:\n  expected {expected!r}\n  actual   {actual!r}"
-
-    return _check
-
-
-def _decode(check, name: str, body: bytes, content_type: str | None) -> str:
-    text, codec = decode_html(body, content_type)
-    # Swedish letters, ©, × and – must come through intact: no replacement characters, and no C1 control
-    # characters (what windows-1252 bytes 0x80-0x9F turn into when decoded as strict ISO-8859-1).
-    bad = sorted({f"U+{ord(c):04X}" for c in text if c == "\ufffd" or "\x80" <= c <= "\x9f"})
-    check(f"decode[{name}] (codec {codec!r}) bad characters", bad, [])
-    return text
-
-
 def _check_list(check, label: str, items, expected: list[dict], fields: tuple[str, ...]) -> None:
     items = list(items or [])
     check(f"{label} count", len(items), len(expected))
     for i, (item, exp) in enumerate(zip(items, expected, strict=False), start=1):
         for field in fields:
-            actual = _get(item, field)
+            actual = field_of(item, field)
             if field == "position":
-                actual = _as_int(actual)
+                actual = as_int(actual)
             check(f"{label}[{i}].{field}", actual, exp[field])
 
 
 def _run_article(check, name: str, meta: dict, body: bytes) -> None:
-    html = _decode(check, name, body, meta["content_type"])
+    html = decode_page(check, name, body, meta["content_type"])
     item = ArticleParser().parse(html, meta["url"])
     exp = meta["expected"]
     if exp is None:  # a page that is not an article (e.g. a missing id answered with 200): no item at all
         check("parse() result", item, None)
         return
     assert item is not None, f"{name}: ArticleParser().parse returned None"
-    check("id", _as_int(_get(item, "id")), exp["id"])
+    check("id", as_int(field_of(item, "id")), exp["id"])
     for field in ARTICLE_FIELDS:
-        actual = _get(item, field)
+        actual = field_of(item, field)
         if field == "image_count" and actual is not None:
-            actual = _as_int(actual)
+            actual = as_int(actual)
         check(field, actual, exp[field])
-    _check_list(check, "images", _get(item, "images"), exp["images"], IMAGE_FIELDS)
-    _check_list(check, "comments", _get(item, "comments"), exp["comments"], COMMENT_FIELDS)
+    _check_list(check, "images", field_of(item, "images"), exp["images"], IMAGE_FIELDS)
+    _check_list(check, "comments", field_of(item, "comments"), exp["comments"], COMMENT_FIELDS)
 
 
 def _run_gallery_view(check, name: str, meta: dict, body: bytes) -> None:
     base_name = Path(meta["base_page"]).stem
-    base_meta, base_body = _load(base_name)
-    base_html = _decode(check, base_name, base_body, base_meta["content_type"])
-    html = _decode(check, name, body, meta["content_type"])
+    base_meta, base_body = load_page(PAGES, base_name)
+    base_html = decode_page(check, base_name, base_body, base_meta["content_type"])
+    html = decode_page(check, name, body, meta["content_type"])
     known_images, known_lines = page_fingerprint(base_html, base_meta["url"])
     image = parse_gallery_view(html, meta["url"], known_images, known_lines)
     assert image is not None, f"{name}: parse_gallery_view returned None"
     exp = meta["expected"]
-    check("position", _as_int(_get(image, "position")), exp["position"])
+    check("position", as_int(field_of(image, "position")), exp["position"])
     for field in ("url", "caption", "credit"):
-        check(field, _get(image, field), exp[field])
+        check(field, field_of(image, field), exp[field])
 
 
 def _run_archive(check, name: str, meta: dict, body: bytes) -> None:
-    html = _decode(check, name, body, meta["content_type"])
+    html = decode_page(check, name, body, meta["content_type"])
     entries = list(parse_archive(html, meta["url"]) or [])
     expected = meta["expected"]["entries"]
     check("entries count", len(entries), len(expected))
     check(
         "entries article_id (page order)",
-        [_as_int(_get(e, "article_id")) for e in entries],
+        [as_int(field_of(e, "article_id")) for e in entries],
         [e["article_id"] for e in expected],
     )
     for i, (entry, exp) in enumerate(zip(entries, expected, strict=False), start=1):
-        check(f"entries[{i}].article_id", _as_int(_get(entry, "article_id")), exp["article_id"])
-        check(f"entries[{i}].published_raw", _get(entry, "published_raw"), exp["published_raw"])
-        check(f"entries[{i}].comment_count", _as_int(_get(entry, "comment_count")), exp["comment_count"])
+        check(f"entries[{i}].article_id", as_int(field_of(entry, "article_id")), exp["article_id"])
+        check(f"entries[{i}].published_raw", field_of(entry, "published_raw"), exp["published_raw"])
+        check(f"entries[{i}].comment_count", as_int(field_of(entry, "comment_count")), exp["comment_count"])
 
 
 RUNNERS = {"article": _run_article, "gallery_view": _run_gallery_view, "archive": _run_archive}
@@ -145,7 +95,7 @@ def test_fixture_set_is_complete():
     """Every page has its HTML next to its JSON, and each JSON names a known kind."""
     assert len(NAMES) >= 8, NAMES
     for name in NAMES:
-        meta, body = _load(name)
+        meta, body = load_page(PAGES, name)
         assert meta["kind"] in RUNNERS, (name, meta["kind"])
         assert body, name
         if meta["kind"] == "gallery_view":
@@ -154,5 +104,5 @@ def test_fixture_set_is_complete():
 
 @pytest.mark.parametrize("name", NAMES, ids=NAMES)
 def test_page(name, check):
-    meta, body = _load(name)
+    meta, body = load_page(PAGES, name)
     RUNNERS[meta["kind"]](check, name, meta, body)

@@ -15,16 +15,14 @@ page and the field.
 
 from __future__ import annotations
 
-import contextlib
-import json
 from pathlib import Path
 
 import pytest
 
-from knytscrape.encoding import decode_html
 from knytscrape.parsers.event import EventParser
 from knytscrape.parsers.video import VideoParser
 from knytscrape.pipelines.dates import event_times
+from tests.fixture_pages import as_int, decode_page, field_of, load_page
 
 PAGES = Path(__file__).parent / "section_pages"
 NAMES = sorted(p.stem for p in PAGES.glob("*.json"))
@@ -44,58 +42,8 @@ EVENT_FIELDS = ("title", "location", "organiser", "status")
 EVENT_TIME_FIELDS = ("starts_at", "ends_at", "all_day")
 
 
-def _load(name: str) -> tuple[dict, bytes]:
-    meta = json.loads((PAGES / f"{name}.json").read_text(encoding="utf-8"))
-    body = (PAGES / f"{name}.html").read_bytes()
-    return meta, body
-
-
-def _get(obj, name):
-    """A field of an item, whether the item exposes attributes or is a mapping."""
-    if hasattr(obj, name):
-        return getattr(obj, name)
-    try:
-        return obj[name]
-    except (KeyError, TypeError, IndexError):
-        return f"<no field {name!r}>"
-
-
-def _as_int(value):
-    if value is None or isinstance(value, bool):
-        return value
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return value
-
-
-@pytest.fixture
-def check(request):
-    """check(field, actual, expected): one assertion per field, reported separately when possible."""
-    try:
-        subtests = request.getfixturevalue("subtests")
-    except pytest.FixtureLookupError:  # pytest < 9 without pytest-subtests: first failure stops the test
-        subtests = None
-
-    def _check(field: str, actual, expected) -> None:
-        ctx = subtests.test(msg=field) if subtests is not None else contextlib.nullcontext()
-        with ctx:
-            assert actual == expected, f"field {field!r}:\n  expected {expected!r}\n  actual   {actual!r}"
-
-    return _check
-
-
-def _decode(check, name: str, body: bytes, content_type: str | None) -> str:
-    text, codec = decode_html(body, content_type)
-    # Swedish letters, ×, «, – must come through intact: no replacement characters, and no C1 control
-    # characters (what windows-1252 bytes 0x80-0x9F turn into when decoded as strict ISO-8859-1).
-    bad = sorted({f"U+{ord(c):04X}" for c in text if c == "\ufffd" or "\x80" <= c <= "\x9f"})
-    check(f"decode[{name}] (codec {codec!r}) bad characters", bad, [])
-    return text
-
-
 def _run_video(check, name: str, meta: dict, body: bytes) -> None:
-    html = _decode(check, name, body, meta["content_type"])
+    html = decode_page(check, name, body, meta["content_type"])
     item = VideoParser().parse(html, meta["url"])
     exp = meta["expected"]
     if exp is None:  # an archive/list page, not one video: no item at all
@@ -103,14 +51,14 @@ def _run_video(check, name: str, meta: dict, body: bytes) -> None:
         return
     assert item is not None, f"{name}: VideoParser().parse returned None"
     for field in VIDEO_FIELDS:
-        actual = _get(item, field)
+        actual = field_of(item, field)
         if field in ("duration", "article_id"):
-            actual = _as_int(actual)
+            actual = as_int(actual)
         check(field, actual, exp[field])
 
 
 def _run_event(check, name: str, meta: dict, body: bytes) -> None:
-    html = _decode(check, name, body, meta["content_type"])
+    html = decode_page(check, name, body, meta["content_type"])
     item = EventParser().parse(html, meta["url"])
     exp = meta["expected"]
     if exp is None:  # the calendar list, not one event: no item at all
@@ -118,9 +66,9 @@ def _run_event(check, name: str, meta: dict, body: bytes) -> None:
         return
     assert item is not None, f"{name}: EventParser().parse returned None"
     for field in EVENT_FIELDS:
-        check(field, _get(item, field), exp[field])
+        check(field, field_of(item, field), exp[field])
     try:
-        times = event_times(_get(item, "date_text"), _get(item, "time_text"), _get(item, "default_year"))
+        times = event_times(field_of(item, "date_text"), field_of(item, "time_text"), field_of(item, "default_year"))
     except Exception as exc:  # noqa: BLE001 - report as a field failure, keep checking the rest
         times = (f"<event_times raised {exc!r}>",) * 3
     starts_at, ends_at, all_day = times
@@ -137,7 +85,7 @@ def test_fixture_set_is_complete():
     assert 12 <= len(NAMES) <= 14, NAMES
     kinds = {"video": 0, "event": 0}
     for name in NAMES:
-        meta, body = _load(name)
+        meta, body = load_page(PAGES, name)
         assert meta["kind"] in RUNNERS, (name, meta["kind"])
         assert body, name
         assert meta["url"] and meta["notes"], name
@@ -152,5 +100,5 @@ def test_fixture_set_is_complete():
 
 @pytest.mark.parametrize("name", NAMES, ids=NAMES)
 def test_page(name, check):
-    meta, body = _load(name)
+    meta, body = load_page(PAGES, name)
     RUNNERS[meta["kind"]](check, name, meta, body)

@@ -26,6 +26,9 @@ def metadata_for(db_path: str | Path) -> dict:
     name = Path(db_path).stem
     if METADATA_DB_NAME in databases and name != METADATA_DB_NAME:
         databases[name] = databases.pop(METADATA_DB_NAME)
+        # links in the description point into the database by its name
+        metadata["description_html"] = metadata.get("description_html", "").replace(
+            f"/{METADATA_DB_NAME}/", f"/{name}/")
     return metadata
 
 

@@ -31,3 +31,8 @@ def test_publishing_note_names_the_owner():
     metadata = metadata_for("data/knytpunkt.db")
     assert metadata["title"] and metadata["source_url"].startswith("https://knytpunkt.se")
     assert "Johan Gullberg" in metadata["description_html"]
+
+
+def test_description_links_follow_the_database_name():
+    metadata = metadata_for("/tmp/elsewhere/arkiv.db")
+    assert "/arkiv/search_everything" in metadata["description_html"]

@@ -80,3 +80,8 @@ def test_canned_queries_answer(app):
     rows = asyncio.run(app.client.get(f"/knytpunkt/article_in_full.json?id={article['id']}&_shape=array")).json()
     assert rows[0]["heading"] == article["title"]
     assert [r["part"] for r in rows].count("comment") == len(article["comments"] or [])
+
+
+def test_one_search_box_on_the_home_page(app):
+    page = asyncio.run(app.client.get("/")).text
+    assert 'action="/knytpunkt/search_everything"' in page and 'name="q"' in page

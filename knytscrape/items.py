@@ -121,7 +121,6 @@ class SeenItem:
     """A stored article the site still shows unchanged (304 Not Modified, or the same body)."""
 
     article_id: int
-    page: PageInfo | None = None
 
 
 @dataclass

@@ -38,6 +38,11 @@ def lines(text: str) -> list[str]:
     return text.split("\n")
 
 
+def br_lines(text: str) -> str:
+    """The lines of ``text`` escaped and joined by ``<br>``."""
+    return "<br>\n".join(esc(line) for line in lines(text))
+
+
 def paragraphs(text: str) -> list[str]:
     """A comment's text as its paragraphs (separated by a blank line in the truth)."""
     return [p for p in text.split("\n\n")]

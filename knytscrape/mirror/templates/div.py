@@ -9,7 +9,7 @@ from __future__ import annotations
 from knytscrape.mirror import encodings
 from knytscrape.mirror.model import LOGO_SRC, OVERLAY_STYLE, ArchiveEntry, ArticleView
 from knytscrape.mirror.sections import EventList, EventView, VideoList, VideoView, rooted
-from knytscrape.mirror.templates.common import Page, attr, esc, lines, loosen, player_html
+from knytscrape.mirror.templates.common import Page, attr, br_lines, esc, lines, loosen, player_html
 
 STYLE = """
 body { font-family: Georgia, serif; margin: 0; background: #f4f1ea; }
@@ -23,17 +23,13 @@ body { font-family: Georgia, serif; margin: 0; background: #f4f1ea; }
 """.strip()
 
 
-def _br(text: str) -> str:
-    return "<br>\n".join(esc(line) for line in lines(text))
-
-
 def _lightbox(view: ArticleView | None) -> str:
     inner = ""
     if view is not None and view.lightbox is not None:
         image = view.lightbox
         parts = [f'    <img class="lb-bild" src="{attr(image["src"])}" alt="">']
         if image.get("caption"):
-            parts.append(f'    <p class="lb-text">{_br(image["caption"])}</p>')
+            parts.append(f'    <p class="lb-text">{br_lines(image["caption"])}</p>')
         if image.get("credit"):
             parts.append(f'    <p class="lb-foto">{esc(image["credit"])}</p>')
         inner = '  <div class="lb-inner">\n' + "\n".join(parts) + "\n  </div>\n"
@@ -122,7 +118,7 @@ def home(page: Page, entries: list[tuple[dict, str]]) -> str:
             '<div class="nyhet">\n'
             f'  <h2><a href="{attr(href)}">{esc(article["title"])}</a></h2>\n'
             f"  {_publicerat(article['published_raw'])}"
-            f'  <p class="ingress">{_br(article["lead"])}</p>\n'
+            f'  <p class="ingress">{br_lines(article["lead"])}</p>\n'
             "</div>\n"
         )
     return _document(page, "".join(parts))
@@ -139,7 +135,7 @@ def archive(page: Page, year: int, category: str, entries: list[ArchiveEntry]) -
             f"  {_publicerat(article['published_raw'])}"
             f'  <p class="antal">Kommentarer [ {entry.comments} ]</p>\n'
             f'  <p class="rad">{thumb}{credit}<a href="{attr(entry.href)}">{esc(article["title"])}</a></p>\n'
-            f'  <p class="text">{_br(article["lead"])}</p>\n'
+            f'  <p class="text">{br_lines(article["lead"])}</p>\n'
             "</div>\n"
         )
     if not entries:
@@ -165,7 +161,7 @@ def _comments(page: Page, article: dict) -> str:
             head = f'Skrivet av: <strong>{author}</strong><br>\n    <span class="datum">{raw}</span>'
         else:
             head = f"<strong>{author}</strong> | <em>{raw}</em>"
-        text = "".join(f"    <p>{_br(p)}</p>\n" for p in comment["text"].split("\n\n"))
+        text = "".join(f"    <p>{br_lines(p)}</p>\n" for p in comment["text"].split("\n\n"))
         parts.append(f'  <div class="kommentar">\n    <p class="av">{head}</p>\n{text}  </div>\n')
     parts.append(
         f'  <form class="kommentera" method="post" action="artiklar.php?id={article["id"]}">\n'
@@ -187,7 +183,7 @@ def _inline_image(image: dict) -> str:
     if image.get("credit"):
         parts.append(f'  <p class="fotograf">{esc(image["credit"])}</p>')
     if image.get("caption"):
-        parts.append(f'  <p class="bildtext">{_br(image["caption"])}</p>')
+        parts.append(f'  <p class="bildtext">{br_lines(image["caption"])}</p>')
     return '<div class="bild">\n' + "\n".join(parts) + "\n</div>\n"
 
 
@@ -197,7 +193,7 @@ def article(page: Page, view: ArticleView) -> str:
     if art["template"] == "modern":
         parts.append(f'<h1 class="rubrik">{esc(art["title"])}</h1>\n')
         parts.append(f'<p class="rubrik2"><strong>{esc(art["title"])}</strong></p>\n')
-        parts.append(f'<p class="ingress">{_br(art["lead"])}</p>\n')
+        parts.append(f'<p class="ingress">{br_lines(art["lead"])}</p>\n')
         if art.get("lead_image"):
             parts.append(f'<div class="huvudbild"><img src="{attr(art["lead_image"])}" alt=""></div>\n')
         if art.get("credit"):
@@ -217,7 +213,7 @@ def article(page: Page, view: ArticleView) -> str:
     else:
         parts.append(f'<h1 class="rubrik">{esc(art["title"])}</h1>\n')
         parts.append('<div class="brodtext">\n')
-        parts.append(f'<p class="ingress">{_br(art["lead"])}</p>\n')
+        parts.append(f'<p class="ingress">{br_lines(art["lead"])}</p>\n')
         by_place: dict[int, list[dict]] = {}
         for image in art["images"]:
             by_place.setdefault(image.get("after_paragraph", 0), []).append(image)

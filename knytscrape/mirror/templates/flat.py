@@ -20,7 +20,7 @@ from __future__ import annotations
 from knytscrape.mirror import encodings
 from knytscrape.mirror.model import LOGO_SRC, OVERLAY_STYLE, ArchiveEntry, ArticleView
 from knytscrape.mirror.sections import EventList, EventView, VideoList, VideoView
-from knytscrape.mirror.templates.common import Page, attr, esc, lines, loosen, player_html
+from knytscrape.mirror.templates.common import Page, attr, br_lines, esc, lines, loosen, player_html
 
 
 def link(url: str) -> str:
@@ -30,17 +30,13 @@ def link(url: str) -> str:
     return attr("/" + url)
 
 
-def _br(text: str) -> str:
-    return "<br>\n".join(esc(line) for line in lines(text))
-
-
 def _lightbox(view: ArticleView | None) -> str:
     inner = ""
     if view is not None and view.lightbox is not None:
         image = view.lightbox
         parts = [f'<img src="{link(image["src"])}" border="0">']
         if image.get("caption"):
-            parts.append(f'<span class="bt">{_br(image["caption"])}</span>')
+            parts.append(f'<span class="bt">{br_lines(image["caption"])}</span>')
         if image.get("credit"):
             parts.append(f'<span class="bf">{esc(image["credit"])}</span>')
         inner = "<center>" + "<br>\n".join(parts) + "</center>\n"
@@ -113,7 +109,7 @@ def home(page: Page, entries: list[tuple[dict, str]]) -> str:
         parts.append(
             f'<a href="{link(url)}"><b>{esc(article["title"])}</b></a><br>\n'
             + _publicerat(article["published_raw"])
-            + f"{_br(article['lead'])}<br>\n<br>\n"
+            + f"{br_lines(article['lead'])}<br>\n<br>\n"
         )
     return _document(page, "".join(parts))
 
@@ -128,7 +124,7 @@ def archive(page: Page, year: int, category: str, entries: list[ArchiveEntry]) -
             _publicerat(article["published_raw"])
             + f"Kommentarer [ {entry.comments} ]<br>\n"
             + f'{thumb}{credit}<a href="{link(entry.href)}">{esc(article["title"])}</a><br>\n'
-            + f"{_br(article['lead'])}<br>\n<hr>\n"
+            + f"{br_lines(article['lead'])}<br>\n<hr>\n"
         )
     if not entries:
         parts.append("Inga artiklar.<br>\n")
@@ -153,7 +149,7 @@ def _comments(page: Page, article: dict) -> str:
             head = f"Skrivet av: {author}<br>\n{raw}"
         else:
             head = f"{author} | {raw}"
-        text = "<br><br>\n".join(_br(p) for p in comment["text"].split("\n\n"))
+        text = "<br><br>\n".join(br_lines(p) for p in comment["text"].split("\n\n"))
         parts.append(f"<dt>{head}</dt>\n<dd>{text}</dd>\n")
     parts.append("</dl>\n")
     parts.append(
@@ -172,7 +168,7 @@ def _inline_image(image: dict) -> str:
     if image.get("credit"):
         parts.append(esc(image["credit"]))
     if image.get("caption"):
-        parts.append(_br(image["caption"]))
+        parts.append(br_lines(image["caption"]))
     return "<br>\n".join(parts) + "<br>\n<br>\n"
 
 
@@ -182,7 +178,7 @@ def article(page: Page, view: ArticleView) -> str:
     if art["template"] == "modern":
         parts.append(f"<b>{esc(art['title'])}</b><br>\n")
         parts.append(f"<h3>{esc(art['title'])}</h3>\n")
-        parts.append(f"{_br(art['lead'])}<br>\n<br>\n")
+        parts.append(f"{br_lines(art['lead'])}<br>\n<br>\n")
         if art.get("lead_image"):
             parts.append(f'<img src="{link(art["lead_image"])}" border="0"><br>\n')
         if art.get("credit"):
@@ -202,7 +198,7 @@ def article(page: Page, view: ArticleView) -> str:
             parts.append(f"{esc(paragraph)}<br>\n<br>\n")
     else:
         parts.append(f"<h3>{esc(art['title'])}</h3>\n")
-        parts.append(f"{_br(art['lead'])}<br>\n<br>\n")
+        parts.append(f"{br_lines(art['lead'])}<br>\n<br>\n")
         by_place: dict[int, list[dict]] = {}
         for image in art["images"]:
             by_place.setdefault(image.get("after_paragraph", 0), []).append(image)

@@ -1,4 +1,4 @@
-"""Datasette plugin: the archive's feeds as routes of the published instance.
+"""Datasette plugin of the published archive: feeds, Swedish-aware search, reading pages, pictures in tables.
 
 * ``/-/feeds/events.ics``: the calendar (table events) as iCalendar, ``text/calendar; charset=utf-8``;
 * ``/-/feeds/latest.atom``: the newest articles and videos as Atom, ``application/atom+xml; charset=utf-8``.
@@ -10,6 +10,11 @@ The feeds themselves are built by knytscrape.feeds.
 
 It also makes each content table's standard search (``?_search=``) the Swedish-aware one of
 knytscrape.search, by rewriting the query before Datasette sees it.
+
+Reading pages: the row pages of articles, videos and events show the record as a reader sees it (title,
+date, lead, paragraphs, gallery with captions and credits, comments, player), from templates/row.html of
+this package and the data gathered by knytscrape.reading; the stored record stays below, folded.
+Pictures are shown as pictures in tables; titles link to their reading page.
 """
 
 from __future__ import annotations
@@ -19,10 +24,12 @@ from html import escape
 from urllib.parse import parse_qsl, unquote, urlencode
 
 from datasette import hookimpl
+from datasette.utils import tilde_encode, urlsafe_components
 from datasette.utils.asgi import Response
 from markupsafe import Markup
 
 from knytscrape.feeds import atom_feed, events_ics
+from knytscrape.reading import READING_TABLES, VIEWS, is_image_url, local_image_source
 from knytscrape.search import SEARCH_COLUMNS, fts_query
 
 EVENTS_PATH = "/-/feeds/events.ics"
@@ -146,23 +153,54 @@ def prepare_connection(conn):
     conn.create_function("knyt_fts", 1, lambda text: fts_query(text or "") or '""', deterministic=True)
 
 
-# -- pictures shown as pictures in tables ---------------------------------------------------------------
-
-IMAGE_COLUMNS = {("images", "url"), ("articles", "lead_image_url"), ("videos", "thumbnail_url")}
-IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp)$", re.I)
+# -- reading pages and links to them ---------------------------------------------------------------------
 
 
 @hookimpl
-def render_cell(value, column, table, row):
-    """An image address in a picture column is shown as a small picture, linked to itself; the local
-    copy (when downloaded and mounted at /images/) is preferred. Everything else: Datasette's escaping."""
-    if (table, column) not in IMAGE_COLUMNS or not isinstance(value, str) or not value.startswith("http"):
+def extra_template_vars(template, database, table, request, datasette):
+    """The row pages of articles, videos and events get what data/templates/row.html reads them with."""
+    if template != "row.html" or table not in VIEWS or request is None or not database:
+        return {}
+    name, gather = VIEWS[table]
+
+    async def reading_vars():
+        components = urlsafe_components(request.url_vars.get("pks", ""))
+        if len(components) != 1:
+            return {}
+        def row_url(other_table: str, key) -> str:
+            return datasette.urls.row(database, other_table, tilde_encode(str(key)))
+
+        return {name: await gather(datasette.get_database(database), components[0], row_url)}
+
+    return reading_vars
+
+
+IMAGE_COLUMNS = {("images", "url"), ("articles", "lead_image_url"), ("videos", "thumbnail_url")}
+
+
+@hookimpl
+def render_cell(value, column, table, database, row, datasette):
+    """Pictures as pictures; titles as links to their reading page; article ids in query results as links.
+
+    Everything else is left to Datasette, which escapes it."""
+    if not isinstance(value, (str, int)) or value == "":
         return None
-    source = value
-    local = row["local_path"] if table == "images" and "local_path" in row.keys() else None  # noqa: SIM118 (sqlite3.Row)
-    if local and "/images/" in local.replace("\\", "/"):
-        source = "/images/" + local.replace("\\", "/").split("/images/", 1)[1]
-    elif not IMAGE_FILE.search(value.split("?", 1)[0]):
+    if (table, column) in IMAGE_COLUMNS and isinstance(value, str) and value.startswith("http"):
+        return _picture(value, table, row)
+    if table in READING_TABLES and column == "title" and "id" in row.keys():  # noqa: SIM118 (sqlite3.Row)
+        href = datasette.urls.row(database, table, tilde_encode(str(row["id"])))
+        return Markup(f'<a href="{escape(href)}">{escape(str(value))}</a>')
+    if table is None and column == "article_id" and isinstance(value, int):
+        href = datasette.urls.row(database, "articles", str(value))
+        return Markup(f'<a href="{escape(href)}">{value}</a>')
+    return None
+
+
+def _picture(value: str, table: str, row):
+    """A small picture linked to the original; the local copy (mounted at /images/) preferred."""
+    local = row["local_path"] if table == "images" and "local_path" in row.keys() else None  # noqa: SIM118
+    source = local_image_source(value, local)
+    if source == value and not is_image_url(value):
         return None
     return Markup(
         f'<a href="{escape(value)}"><img src="{escape(source)}" alt="" loading="lazy" '

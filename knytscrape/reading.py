@@ -1,0 +1,127 @@
+"""What the reading pages show: an article, a video or an event gathered from the archive's tables.
+
+Used by the Datasette plugin for the row pages of ``articles``, ``videos`` and ``events`` (the template is
+data/templates/row.html). Everything here is plain data: the template escapes every piece of site text.
+Only SELECTs, through Datasette's async ``execute``. ``row_url(table, key)`` makes the link to another
+record's page (the plugin passes one built on Datasette's URL helpers).
+"""
+
+from __future__ import annotations
+
+import re
+
+IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp)$", re.I)
+READING_TABLES = ("articles", "videos", "events")
+PROVIDER_NAMES = {"youtube": "YouTube", "vimeo": "Vimeo", "flash": "the Flash player", "file": "the video file"}
+
+
+def paragraphs(text: str | None) -> list[list[str]]:
+    """Stored text -> paragraphs (split at blank lines), each a list of its lines (a ``<br>`` on the site)."""
+    if not text:
+        return []
+    blocks = re.split(r"\n\s*\n", text.strip())
+    return [[line.strip() for line in block.split("\n") if line.strip()] for block in blocks if block.strip()]
+
+
+def local_image_source(url: str, local_path: str | None) -> str:
+    """The picture to show: the downloaded copy (served at /images/) when there is one, else the site's."""
+    if local_path and "/images/" in local_path.replace("\\", "/"):
+        return "/images/" + local_path.replace("\\", "/").split("/images/", 1)[1]
+    return url
+
+
+def is_image_url(value: str) -> bool:
+    return IMAGE_FILE.search(value.split("?", 1)[0]) is not None
+
+
+async def _all(database, sql: str, params: dict) -> list[dict]:
+    return [dict(row) for row in (await database.execute(sql, params)).rows]
+
+
+async def _columns(database, table: str) -> set[str]:
+    if not await database.table_exists(table):
+        return set()
+    return set(await database.table_columns(table))
+
+
+async def _one(database, table: str, key) -> dict | None:
+    if not await database.table_exists(table):
+        return None
+    rows = await _all(database, f"SELECT * FROM [{table}] WHERE id = :id", {"id": key})
+    return rows[0] if rows else None
+
+
+async def article_view(database, article_id, row_url) -> dict | None:
+    """An article with its text in paragraphs, its pictures (gallery and inline), comments and videos."""
+    article = await _one(database, "articles", article_id)
+    if article is None:
+        return None
+    key = {"id": article["id"]}
+    article["lead_paragraphs"] = paragraphs(article.get("lead"))
+    article["body_paragraphs"] = paragraphs(article.get("body"))
+    images = []
+    if await _columns(database, "images"):
+        images = await _all(database, "SELECT * FROM images WHERE article_id = :id ORDER BY position, id", key)
+    for image in images:
+        image["source"] = local_image_source(image["url"], image.get("local_path"))
+    article["gallery"] = [image for image in images if image.get("kind") == "gallery"]
+    article["inline_images"] = [image for image in images if image.get("kind") != "gallery"]
+    article["comments"] = []
+    if await _columns(database, "comments"):
+        article["comments"] = await _all(
+            database, "SELECT * FROM comments WHERE article_id = :id ORDER BY position, id", key)
+        for comment in article["comments"]:
+            comment["paragraphs"] = paragraphs(comment.get("text"))
+    article["videos"] = []
+    if await _columns(database, "videos"):
+        article["videos"] = [_with_player(video) for video in await _all(
+            database, "SELECT * FROM videos WHERE article_id = :id ORDER BY published, id", key)]
+        for video in article["videos"]:
+            video["href"] = row_url("videos", video["id"])
+    article["revision_count"] = 0
+    if "article_id" in await _columns(database, "revisions"):
+        rows = await _all(database, "SELECT count(*) AS n FROM revisions WHERE article_id = :id", key)
+        article["revision_count"] = rows[0]["n"]
+    return article
+
+
+def _with_player(video: dict) -> dict:
+    """How the page plays a video: a ``<video>`` for a media file, else a picture linking to the player.
+
+    Players of YouTube or Vimeo are not embedded, so that reading the archive sends nothing to them
+    until the reader clicks.
+    """
+    embed = video.get("embed_url") or ""
+    video["playable_file"] = embed if video.get("provider") == "file" and embed else None
+    thumbnail = video.get("thumbnail_url")
+    video["thumbnail"] = thumbnail if thumbnail else None
+    video["description_paragraphs"] = paragraphs(video.get("description"))
+    video["provider_name"] = PROVIDER_NAMES.get(video.get("provider") or "", video.get("provider") or "the player")
+    return video
+
+
+async def video_view(database, video_id, row_url) -> dict | None:
+    """A video with its player (or link to it) and its companion article's title."""
+    video = await _one(database, "videos", video_id)
+    if video is None:
+        return None
+    video = _with_player(video)
+    video["article"] = None
+    if video.get("article_id") is not None:
+        video["article"] = await _one(database, "articles", video["article_id"])
+        if video["article"] is not None:
+            video["article"]["href"] = row_url("articles", video["article_id"])
+    return video
+
+
+async def event_view(database, event_id, row_url) -> dict | None:
+    """An event with its description in paragraphs."""
+    event = await _one(database, "events", event_id)
+    if event is None:
+        return None
+    event["description_paragraphs"] = paragraphs(event.get("description"))
+    return event
+
+
+VIEWS = {"articles": ("knyt_article", article_view), "videos": ("knyt_video", video_view),
+         "events": ("knyt_event", event_view)}

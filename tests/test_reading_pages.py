@@ -1,0 +1,186 @@
+"""The reading pages (Datasette row pages of articles, videos and events), checked against the mirror's truth.
+
+Datasette runs in process on a real crawl of the mirror; each page is parsed as HTML and what a reader
+sees is compared with the content files the mirror was rendered from.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from parsel import Selector
+
+from knytscrape.publish import datasette_app
+from tests.expected import article_row, comment_rows, event_row, image_rows, video_row
+
+
+@pytest.fixture(scope="module")
+def published(crawled):
+    _, db = crawled
+    return datasette_app(db.conn.execute("PRAGMA database_list").fetchone()[2]), db
+
+
+def page(app, path: str) -> Selector:
+    response = asyncio.run(app.client.get(path))
+    assert response.status_code == 200, f"{path}: {response.status_code}"
+    return Selector(text=response.text)
+
+
+def lines_of(paragraph: Selector) -> str:
+    """A paragraph's text as stored: its ``<br>``-separated lines joined by newlines."""
+    return "\n".join(text.strip() for text in paragraph.xpath("text()").getall() if text.strip())
+
+
+def texts(selector: Selector, css: str) -> list[str]:
+    return [" ".join(node.xpath("string()").get().split()) for node in selector.css(css)]
+
+
+def test_every_article_reads_as_on_the_site(published, mirror, check):
+    app, _ = published
+    for article in mirror.truth()["articles"]:
+        expected = article_row(article)
+        html = page(app, f"/knytpunkt/articles/{article['id']}")
+        view = html.css("article.knyt-article")
+        key = f"article {article['id']}"
+        check(f"{key} title", view.css("h1.knyt-title::text").get(), expected["title"])
+        check(f"{key} date", view.css(".knyt-meta time::attr(datetime)").get(), expected["published"])
+        check(f"{key} printed date", view.css(".knyt-meta .knyt-raw::text").get(),
+              f"(printed: {expected['published_raw']})")
+        check(f"{key} lead", "\n\n".join(lines_of(p) for p in view.css("p.knyt-lead")) or None, expected["lead"])
+        check(f"{key} body", "\n\n".join(lines_of(p) for p in view.css(".knyt-body p")) or None, expected["body"])
+        check(f"{key} original link", view.css("a.knyt-original::attr(href)").get(), expected["url"])
+        if html.css("title::text").get().strip() != expected["title"]:
+            pytest.fail(f"{key}: the browser tab says {html.css('title::text').get()!r}")
+
+
+def test_every_picture_is_shown_with_its_caption_and_credit(published, mirror, check):
+    app, _ = published
+    for article in mirror.truth()["articles"]:
+        view = page(app, f"/knytpunkt/articles/{article['id']}").css("article.knyt-article")
+        figures = view.css("figure.knyt-figure")
+        shown = [{"url": figure.css("a::attr(href)").get(),
+                  "caption": figure.css(".knyt-caption::text").get(),
+                  "credit": figure.css(".knyt-credit::text").get()} for figure in figures]
+        expected = [{"url": row["url"], "caption": row["caption"], "credit": row["credit"]}
+                    for row in image_rows(article, mirror.base_url)]
+        check(f"article {article['id']} pictures", shown, expected)
+        for figure in figures:
+            assert figure.css("img::attr(src)").get(), f"article {article['id']}: a figure without a picture"
+
+
+def test_every_comment_is_shown_in_order(published, mirror, check):
+    app, _ = published
+    for article in mirror.truth()["articles"]:
+        view = page(app, f"/knytpunkt/articles/{article['id']}").css("article.knyt-article")
+        shown = [{"author": comment.css(".knyt-author::text").get(),
+                  "posted": comment.css("time::attr(datetime)").get(),
+                  "text": "\n\n".join(lines_of(p) for p in comment.css("p.knyt-comment-text"))}
+                 for comment in view.css(".knyt-comment")]
+        expected = [{"author": row["author"], "posted": row["posted"], "text": row["text"]}
+                    for row in comment_rows(article)]
+        check(f"article {article['id']} comments", shown, expected)
+        heading = view.css(".knyt-comments h2::text").get()
+        check(f"article {article['id']} comment heading", heading, f"Comments ({len(expected)})")
+
+
+def test_an_unreadable_date_is_said_and_its_raw_text_shown(published, mirror):
+    app, _ = published
+    undated = [article for article in mirror.truth()["articles"] if not article["published"]]
+    assert undated, "the mirror has an article whose date cannot be read"
+    for article in undated:
+        meta = page(app, f"/knytpunkt/articles/{article['id']}").css(".knyt-meta")
+        assert meta.css("time").get() is None
+        assert "date could not be read" in meta.get()
+        assert f"(printed: {article['published_raw']})" in texts(meta, ".knyt-raw")
+
+
+def test_an_articles_video_is_on_its_page_and_links_both_ways(published, mirror):
+    app, db = published
+    videos = [video for video in mirror.truth()["videos"] if video["article_id"]]
+    assert videos, "the mirror has videos that belong to articles"
+    for video in videos:
+        expected = video_row(video, mirror.base_url)
+        (video_id,) = db.execute("SELECT id FROM videos WHERE embed_url = ? AND title = ?",
+                                 [expected["embed_url"], expected["title"]]).fetchone()
+        article_page = page(app, f"/knytpunkt/articles/{video['article_id']}")
+        links = article_page.css(".knyt-videos h2 a")
+        assert expected["title"] in links.css("::text").getall()
+        video_page = page(app, links[links.css("::text").getall().index(expected["title"])].attrib["href"])
+        assert video_page.css("h1.knyt-title::text").get() == expected["title"]
+        companion = video_page.css(".knyt-companion a::attr(href)").get()
+        assert companion == f"/knytpunkt/articles/{video['article_id']}", video_id
+
+
+def test_every_video_page_shows_its_player(published, mirror, check):
+    app, db = published
+    for video in mirror.truth()["videos"]:
+        expected = video_row(video, mirror.base_url)
+        (video_id,) = db.execute("SELECT id FROM videos WHERE embed_url = ? AND title = ?",
+                                 [expected["embed_url"], expected["title"]]).fetchone()
+        view = page(app, f"/knytpunkt/videos/{video_id.replace(':', '~3A')}").css("article.knyt-video")
+        check(f"video {video_id} title", view.css("h1::text").get(), expected["title"])
+        check(f"video {video_id} date", view.css(".knyt-meta time::attr(datetime)").get(), expected["published"])
+        if expected["provider"] == "file":
+            check(f"video {video_id} plays in the page", view.css("video::attr(src)").get(), expected["embed_url"])
+        else:
+            check(f"video {video_id} links its player", view.css("a.knyt-play::attr(href)").get(),
+                  expected["embed_url"])
+            assert not view.css("iframe"), "third-party players are not embedded"
+        described = "\n\n".join(lines_of(p) for p in view.xpath("./p[not(@class)]"))
+        check(f"video {video_id} description", described or None, expected["description"])
+
+
+def test_every_event_page_says_what_when_and_where(published, mirror, check):
+    app, db = published
+    for event in mirror.truth()["events"]:
+        expected = event_row(event, mirror.base_url, "a")
+        row = db.execute("SELECT id FROM events WHERE title = ? AND coalesce(starts_at, '') = ?",
+                         [expected["title"], expected["starts_at"] or ""]).fetchone()
+        assert row, f"event {expected['title']!r} is in the database"
+        view = page(app, f"/knytpunkt/events/{row[0].replace(':', '~3A')}").css("article.knyt-event")
+        key = f"event {row[0]}"
+        check(f"{key} title", view.css("h1::text").get(), expected["title"])
+        check(f"{key} starts", view.css("dd time::attr(datetime)").get(), expected["starts_at"])
+        check(f"{key} ends", (view.css("dd time::attr(datetime)").getall()[1:] or [None])[0], expected["ends_at"])
+        facts = dict(zip(view.css("dt::text").getall(), texts(view, "dd"), strict=True))
+        check(f"{key} location", facts.get("Where"), expected["location"])
+        check(f"{key} organiser", facts.get("Organiser"), expected["organiser"])
+        status = view.css(".knyt-status::text").get()
+        check(f"{key} status", status.split(" ")[0].lower() if status else "scheduled", expected["status"])
+        described = "\n\n".join(lines_of(p) for p in view.xpath("./p[not(@class)]"))
+        check(f"{key} description", described or None, expected["description"])
+
+
+def test_site_text_on_a_reading_page_is_escaped(published):
+    app, db = published
+    article_id, text = db.execute("SELECT article_id, text FROM comments WHERE text LIKE '%<script>%'").fetchone()
+    response = asyncio.run(app.client.get(f"/knytpunkt/articles/{article_id}"))
+    assert "&lt;script&gt;" in response.text
+    assert "<script>" + text.split("<script>", 1)[1][:20] not in response.text
+    shown = Selector(text=response.text).css(".knyt-comment-text::text").getall()
+    assert any("<script>" in line for line in shown), "the comment is shown, as text"
+
+
+def test_other_tables_keep_datasettes_row_page(published):
+    app, db = published
+    comment_id = db.execute("SELECT id FROM comments LIMIT 1").fetchone()[0]
+    html = page(app, f"/knytpunkt/comments/{comment_id}")
+    assert not html.css(".knyt-reading")
+    assert html.css("table.rows-and-columns")
+
+
+def test_titles_in_tables_and_article_ids_in_queries_lead_to_reading_pages(published, mirror):
+    app, _ = published
+    newest = max((a for a in mirror.truth()["articles"] if a["published"]), key=lambda a: a["published"])
+    table = page(app, "/knytpunkt/articles?_sort_desc=published&_size=5")
+    assert f"/knytpunkt/articles/{newest['id']}" in table.css("td.col-title a::attr(href)").getall()
+    word = next(w for w in newest["title"].split() if len(w) > 5).strip(".,:!?")
+    found = page(app, f"/knytpunkt/search_everything?q={word}")
+    assert f"/knytpunkt/articles/{newest['id']}" in found.css("td.col-article_id a::attr(href)").getall()
+
+
+def test_a_missing_record_is_a_404_not_an_error(published):
+    app, _ = published
+    response = asyncio.run(app.client.get("/knytpunkt/articles/999999999"))
+    assert response.status_code == 404

@@ -1,9 +1,10 @@
-"""The ``knytscrape`` command: crawl, mirror, serve, demo."""
+"""The ``knytscrape`` command: crawl, mirror, serve, demo, package, publish."""
 
 from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import signal
 import subprocess
 import sys
@@ -122,6 +123,50 @@ def run_serve(db_path: str, host: str, port: int) -> int:
         return 0
 
 
+# -- package and publish -------------------------------------------------------------------------
+
+
+def run_package(db_path: str, tag: str | None, out: str | None, extra: list[str]) -> int:
+    """``datasette package`` (a Docker image) of the archive, or with ``out`` its build context only."""
+    from knytscrape import packaging
+
+    try:
+        packaging.require_database(db_path)
+        if out is not None:
+            if tag or extra:
+                raise UsageError("--out only writes the build context: give --tag and other options to "
+                                 "`docker build` there, or leave --out away to run `datasette package`")
+            packaging.require_empty_dir(out)
+            with packaging.prepared(db_path) as bundle:
+                target = packaging.write_build_context(bundle, out)
+            print(f"Build context of the archive in {target}; build and run it where Docker runs:")
+            print(f"  docker build -t knytpunkt {shlex.quote(str(target))}")
+            print("  docker run --rm -p 8001:8001 knytpunkt    # then http://127.0.0.1:8001/")
+            return 0
+        packaging.require_docker()
+        with packaging.prepared(db_path) as bundle:
+            command = packaging.package_command(bundle, [*(["--tag", tag] if tag else []), *extra])
+            print(f"Running: {shlex.join(command)}", flush=True)
+            return subprocess.call(command)
+    except packaging.PackagingError as error:
+        raise UsageError(str(error)) from None
+
+
+def run_publish(target: str, db_path: str, extra: list[str]) -> int:
+    """``datasette publish TARGET`` of the archive, with the user's further options."""
+    from knytscrape import packaging
+
+    try:
+        packaging.require_database(db_path)
+        packaging.require_publisher(target)
+        with packaging.prepared(db_path) as bundle:
+            command = packaging.publish_command(target, bundle, extra)
+            print(f"Running: {shlex.join(command)}", flush=True)
+            return subprocess.call(command)
+    except packaging.PackagingError as error:
+        raise UsageError(str(error)) from None
+
+
 # -- mirror and demo ------------------------------------------------------------------------------
 
 
@@ -189,11 +234,62 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--db", default=os.environ.get("KNYT_DB", DEFAULT_DB_PATH))
     demo.add_argument("--port", type=port_number, default=8001, help="Datasette port")
     demo.add_argument("--articles", type=non_negative, default=0, help="add N generated articles to the mirror")
+
+    shipped = ("It holds the database (immutable), data/metadata.yml, data/settings.json, data/templates/,\n"
+               "the downloaded images and a wheel of knytscrape, whose plugin serves the feeds and the\n"
+               "Swedish search.")
+    package = commands.add_parser(
+        "package", allow_abbrev=False, formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="a Docker image of the published archive (datasette package), or its build context (--out)",
+        usage="%(prog)s [-h] [--db PATH] [--tag TAG] [--out DIR] [DATASETTE-PACKAGE-OPTION ...]",
+        description="Build a Docker image of the archive with `datasette package` (needs a running Docker).\n"
+                    f"{shipped}\n\n"
+                    "With --out DIR, write its complete build context (the Dockerfile of `datasette package`\n"
+                    "and every file it copies) to DIR instead, for `docker build` on any machine: no Docker\n"
+                    "needed here.",
+        epilog="Other options go to `datasette package` (see `datasette package --help`),\n"
+               "e.g. --port 8080 or --version-note TEXT.\n\n"
+               "examples:\n"
+               "  knytscrape package --tag knytpunkt\n"
+               "  knytscrape package --out build/image && docker build -t knytpunkt build/image\n\n"
+               "See docs/publishing.md.")
+    package.add_argument("--db", default=os.environ.get("KNYT_DB", DEFAULT_DB_PATH), metavar="PATH",
+                         help=f"the database to publish (default: $KNYT_DB or {DEFAULT_DB_PATH})")
+    package.add_argument("-t", "--tag", default=None, help="name of the image (docker build -t)")
+    package.add_argument("--out", default=None, metavar="DIR",
+                         help="write the build context to DIR (new or empty) instead of building")
+
+    publish = commands.add_parser(
+        "publish", allow_abbrev=False, formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="publish the archive with datasette publish TARGET (cloudrun, heroku, fly...)",
+        usage="%(prog)s [-h] TARGET [--db PATH] [DATASETTE-PUBLISH-OPTION ...]",
+        description="Publish the archive to a hosting service with `datasette publish TARGET`.\n"
+                    f"{shipped}\n\n"
+                    "TARGET is a publisher of Datasette: cloudrun and heroku are built in, fly comes with\n"
+                    "`pip install datasette-publish-fly`. Each needs its provider's command, logged in.",
+        epilog="TARGET comes first; other options go to `datasette publish TARGET`\n"
+               "(see `datasette publish TARGET --help`).\n\n"
+               "examples:\n"
+               "  knytscrape publish cloudrun --service knytpunkt\n"
+               "  knytscrape publish heroku --name knytpunkt-arkiv\n"
+               "  knytscrape publish fly --app knytpunkt\n\n"
+               "See docs/publishing.md.")
+    publish.add_argument("target", metavar="TARGET", help="cloudrun, heroku, or a publisher plugin's name")
+    publish.add_argument("--db", default=os.environ.get("KNYT_DB", DEFAULT_DB_PATH), metavar="PATH",
+                         help=f"the database to publish (default: $KNYT_DB or {DEFAULT_DB_PATH})")
     return parser
 
 
+PASS_THROUGH = ("package", "publish")  # commands whose unknown options go on to Datasette
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command not in PASS_THROUGH:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    if extra[:1] == ["--"]:
+        extra = extra[1:]
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         if args.command == "crawl":
@@ -206,6 +302,10 @@ def main(argv: list[str] | None = None) -> int:
             return run_serve(args.db, args.host, args.port)
         if args.command == "demo":
             return run_demo(args.db, args.port, args.articles)
+        if args.command == "package":
+            return run_package(args.db, args.tag, args.out, extra)
+        if args.command == "publish":
+            return run_publish(args.target, args.db, extra)
     except UsageError as error:
         print(f"knytscrape: {error}", file=sys.stderr)
         return 2

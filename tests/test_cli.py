@@ -32,5 +32,5 @@ def test_bad_arguments(args, message):
 def test_help_lists_every_command():
     result = run("--help")
     assert result.returncode == 0
-    for command in ("crawl", "mirror", "serve", "demo"):
+    for command in ("crawl", "mirror", "serve", "demo", "package", "publish"):
         assert command in result.stdout

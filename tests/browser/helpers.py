@@ -1,0 +1,127 @@
+"""What a browser test does with a page: open it, submit a form, read what it shows, wait for a download."""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from collections import Counter
+from pathlib import Path
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+TIMEOUT = 20
+# The home page's search box: the search_everything query of the database.
+SEARCH_FORM = "form[action$='/knytpunkt/search_everything']"
+
+
+def wait(driver, condition, timeout: float = TIMEOUT, message: str = ""):
+    return WebDriverWait(driver, timeout).until(condition, message)
+
+
+def page_loaded(driver) -> bool:
+    return driver.execute_script("return document.readyState") == "complete"
+
+
+def open_page(driver, url: str) -> None:
+    driver.get(url)
+    wait(driver, page_loaded, message=f"{url} did not load")
+
+
+def submit(driver, element) -> None:
+    """Press Enter in a text box, or click a button or link, and wait until the next page has loaded."""
+    old_page = driver.find_element(By.TAG_NAME, "html")
+    if element.tag_name == "input" and element.get_attribute("type") in ("text", "search"):
+        element.send_keys(Keys.ENTER)
+    else:
+        element.click()
+    wait(driver, EC.staleness_of(old_page), message="the page did not change")
+    wait(driver, page_loaded, message="the next page did not load")
+
+
+def type_into(element, text: str) -> None:
+    element.clear()
+    element.send_keys(text)
+    assert element.get_attribute("value") == text, "the text box does not show what was typed"
+
+
+def visible_text(driver) -> str:
+    """The page's text as a person sees it (rendered, hidden parts left out)."""
+    return driver.find_element(By.TAG_NAME, "body").text
+
+
+def result_rows(driver) -> list[dict[str, str]]:
+    """The visible rows of the page's result table: {column: text of the cell}, by Datasette's col-* classes."""
+    rows = []
+    for tr in driver.find_elements(By.CSS_SELECTOR, "table.rows-and-columns tbody tr"):
+        if not tr.is_displayed():
+            continue
+        row = {}
+        for td in tr.find_elements(By.TAG_NAME, "td"):
+            column = next((c[4:] for c in (td.get_attribute("class") or "").split() if c.startswith("col-")), None)
+            if column:
+                row[column] = td.text
+        rows.append(row)
+    return rows
+
+
+ROW_COUNT = re.compile(r"\b([\d,]+) rows?\b")
+
+
+def row_count_heading(driver):
+    """The heading that says how many rows the page shows ("4 rows where year = 2010"), or None."""
+    for heading in driver.find_elements(By.CSS_SELECTOR, "h2, h3"):
+        if heading.is_displayed() and ROW_COUNT.search(heading.text):
+            return heading
+    return None
+
+
+def shown_row_count(driver) -> int | None:
+    """The "N rows" count the page prints in a heading above its table (None if it prints none)."""
+    heading = row_count_heading(driver)
+    return int(ROW_COUNT.search(heading.text).group(1).replace(",", "")) if heading else None
+
+
+def results(driver):
+    """Where the results are: the result table, else the row count heading, else the page."""
+    tables = driver.find_elements(By.CSS_SELECTOR, "table.rows-and-columns")
+    return tables[0] if tables else row_count_heading(driver) or driver.find_element(By.TAG_NAME, "body")
+
+
+def wait_for_download(folder: Path, pattern: str, timeout: float = TIMEOUT) -> Path:
+    """The one finished file matching ``pattern`` in ``folder`` (Chromium writes *.crdownload until done)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        done = sorted(folder.glob(pattern))
+        if done and not list(folder.glob("*.crdownload")):
+            size = done[0].stat().st_size
+            time.sleep(0.2)
+            if done[0].stat().st_size == size:
+                assert len(done) == 1, f"more than one download: {done}"
+                return done[0]
+        time.sleep(0.1)
+    raise AssertionError(f"no {pattern} downloaded into {folder} within {timeout} s: {sorted(os.listdir(folder))}")
+
+
+def home_search(driver, site, query: str, screenshot=None) -> None:
+    """Type ``query`` into the home page's search box and click its button."""
+    open_page(driver, site.url("/"))
+    form = driver.find_element(By.CSS_SELECTOR, SEARCH_FORM)
+    box = form.find_element(By.CSS_SELECTOR, "input[name='q']")
+    type_into(box, query)
+    if screenshot:
+        screenshot(f"typed-{query}", form)
+    submit(driver, form.find_element(By.CSS_SELECTOR, "[type='submit']"))
+    assert "/knytpunkt/search_everything" in driver.current_url, driver.current_url
+
+
+def hit_keys(rows: list[dict]) -> Counter:
+    """What truth.search_hits counts, read off the result rows a person sees."""
+    keys = Counter()
+    for row in rows:
+        kind = row["kind"]
+        keys[kind, row["article_id"] if kind in ("article", "comment", "image") else row["title"]] += 1
+    return keys

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import html
 import io
 
 import pytest
 
-from knytscrape.db import TABLES
+from knytscrape.datasette_plugin.pagination import with_tie_breaker
+from knytscrape.db import TABLES, open_database
 from knytscrape.publish import datasette_app
 
 
@@ -90,3 +92,96 @@ def test_facets_by_year_and_comments(published):
     assert {"year", "has_comments", "credit"} <= set(facets)
     years = {row["value"]: row["count"] for row in facets["year"]["results"]}
     assert sum(years.values()) == db.execute("SELECT count(*) FROM articles WHERE year IS NOT NULL").fetchone()[0]
+
+
+@pytest.mark.parametrize(("table", "column"), [("articles", "published"), ("videos", "published"),
+                                               ("events", "starts_at"), ("comments", "posted")])
+def test_tables_open_newest_first(published, table, column):
+    app, db = published
+    rows = get(app, f"/knytpunkt/{table}.json?_shape=array").json()
+    shown = [row[column] for row in rows if row[column]]
+    newest = db.execute(f"SELECT max({column}) FROM {table}").fetchone()[0]
+    assert shown and shown[0] == newest and shown == sorted(shown, reverse=True)
+
+
+def test_comments_and_pictures_name_their_article(published):
+    app, db = published
+    article_id, title = db.execute(
+        "SELECT a.id, a.title FROM comments c JOIN articles a ON a.id = c.article_id LIMIT 1").fetchone()
+    page = get(app, f"/knytpunkt/comments?article_id={article_id}").text
+    assert f'href="/knytpunkt/articles/{article_id}"' in page
+    assert html.escape(title, quote=False) in page  # the label column: the article's title beside its id
+
+
+CANNED_QUERY_ARGUMENTS = {"search_everything": "q=budget", "article_in_full": "id={article}",
+                          "changes": "since=2000-01-01"}
+
+
+@pytest.mark.parametrize("query", ["latest_articles", "upcoming_events", "most_commented", "search_everything",
+                                   "article_in_full", "health", "changes"])
+def test_every_canned_query_exports_csv_and_json(published, query):
+    app, db = published
+    article = db.execute("SELECT id FROM articles WHERE comment_count > 0 LIMIT 1").fetchone()[0]
+    arguments = CANNED_QUERY_ARGUMENTS.get(query, "").format(article=article)
+    as_json = get(app, f"/knytpunkt/{query}.json?_shape=array&{arguments}")
+    as_csv = get(app, f"/knytpunkt/{query}.csv?{arguments}")
+    assert as_json.status_code == 200 and as_csv.status_code == 200
+    rows = as_json.json()
+    assert len(list(csv.DictReader(io.StringIO(as_csv.text)))) == len(rows)
+    if query in ("latest_articles", "most_commented", "search_everything", "article_in_full", "health"):
+        assert rows, f"{query} finds something in the crawled mirror"
+
+
+MANY = 2500  # more rows than Datasette returns per page (1,000), on 25 dates: many ties at page boundaries
+
+
+@pytest.fixture(scope="module")
+def many_articles(tmp_path_factory):
+    path = tmp_path_factory.mktemp("many") / "knytpunkt.db"
+    db = open_database(path)
+    rows = [{"id": n, "url": f"https://knytpunkt.se/artiklar.php?id={n}", "title": f"Artikel nummer {n} – Örebro",
+             "published": f"20{10 + n % 15:02d}-0{1 + n % 9}-1{n % 10}", "year": 2010 + n % 15}
+            for n in range(1, MANY + 1)]
+    db["articles"].insert_all(rows)
+    db.conn.close()
+    return datasette_app(path), rows
+
+
+def test_the_whole_articles_table_streams_in_one_csv(many_articles):
+    app, rows = many_articles
+    page = get(app, "/knytpunkt/articles").text
+    assert 'name="_stream"' in page, "the table page offers to stream all rows"
+    response = get(app, "/knytpunkt/articles.csv?_stream=on&_size=max")
+    assert response.status_code == 200
+    streamed = list(csv.DictReader(io.StringIO(response.text)))
+    assert sorted(int(row["id"]) for row in streamed) == list(range(1, MANY + 1))
+    assert {row["title"] for row in streamed} == {row["title"] for row in rows}
+    dates = [row["published"] for row in streamed]
+    assert dates == sorted(dates, reverse=True), "newest first, as the table opens"
+
+
+@pytest.mark.parametrize("sort", ["", "_sort=published", "_sort_desc=year", "_sort=year&year__gte=2015"])
+def test_paging_through_a_sorted_table_shows_every_row_once(many_articles, sort):
+    app, rows = many_articles
+    expected = {row["id"] for row in rows if "year__gte" not in sort or row["year"] >= 2015}
+    seen, path = [], f"/knytpunkt/articles.json?_shape=objects&_size=100&{sort}"
+    while path:
+        page = get(app, path).json()
+        seen += [row["id"] for row in page["rows"]]
+        path = page["next_url"].split("localhost", 1)[1] if page.get("next_url") else None
+    assert len(seen) == len(set(seen)), "no row twice"
+    assert set(seen) == expected, "no row missing"
+
+
+@pytest.mark.parametrize(("sql", "expected"), [
+    ("select id, title from articles order by published desc limit 51",
+     "select id, title from articles order by published desc, [id] limit 51"),
+    ("select id from [comments] where article_id = :p0 order by posted limit 101 offset 5",
+     "select id from [comments] where article_id = :p0 order by posted, [id] limit 101 offset 5"),
+    ("select id from articles order by published desc, id limit 101", None),  # already has one
+    ("select a.id from articles a join comments c on c.article_id = a.id order by a.published limit 5", None),
+    ("select id from some_other_table order by x limit 5", None),
+    ("select count(*) from articles", None),
+])
+def test_first_page_tie_breaker(sql, expected):
+    assert with_tie_breaker(sql) == (expected or sql)

@@ -28,6 +28,7 @@ from datasette.utils import tilde_encode, urlsafe_components
 from datasette.utils.asgi import Response
 from markupsafe import Markup
 
+from knytscrape.datasette_plugin.pagination import add_tie_breaker
 from knytscrape.feeds import atom_feed, events_ics
 from knytscrape.reading import READING_TABLES, VIEWS, is_image_url, local_image_source
 from knytscrape.search import SEARCH_COLUMNS, fts_query
@@ -145,6 +146,14 @@ def asgi_wrapper(datasette):
         return search_in_swedish
 
     return wrap
+
+
+@hookimpl
+def startup(datasette):
+    """Every page of a sorted table in the same order (see pagination.py)."""
+    for name, database in datasette.databases.items():
+        if name != "_internal":
+            add_tie_breaker(database)
 
 
 @hookimpl

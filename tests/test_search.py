@@ -20,8 +20,9 @@ def test_stems_and_queries():
 
 
 def test_rewrite_only_content_tables_and_only_plain_searches():
-    assert rewrite_search("/knytpunkt/articles", b"_search=budgeten") == b"_search=%22budget%22%2A&_searchmode=raw"
-    assert rewrite_search("/knytpunkt/articles.csv", b"_search=park&_size=max").endswith(b"_searchmode=raw")
+    assert rewrite_search("/knytpunkt/articles", b"_search=budgeten") == (
+        b"_search=%22budget%22%2A&_searchmode=raw&_search_typed=budgeten")
+    assert b"&_searchmode=raw&" in rewrite_search("/knytpunkt/articles.csv", b"_search=park&_size=max")
     assert rewrite_search("/knytpunkt/crawls", b"_search=park") == b"_search=park"
     assert rewrite_search("/knytpunkt/articles", b"_search=park&_searchmode=raw") == b"_search=park&_searchmode=raw"
 
@@ -85,3 +86,27 @@ def test_canned_queries_answer(app):
 def test_one_search_box_on_the_home_page(app):
     page = asyncio.run(app.client.get("/")).text
     assert 'action="/knytpunkt/search_everything"' in page and 'name="q"' in page
+
+
+def test_a_searched_table_shows_the_words_typed_and_searches_afresh(tmp_path):
+    """The page says what the person typed, not the FTS query; its form does not carry the raw mode on."""
+    import asyncio
+
+    from parsel import Selector
+
+    from knytscrape.db import open_database
+    from knytscrape.publish import datasette_app
+    from knytscrape.search import index_row
+
+    db = open_database(tmp_path / "knytpunkt.db")
+    db["articles"].insert({"id": 1, "title": "Parkerna i Örebro", "published": "2020-01-01"})
+    index_row(db, "articles", "id", 1)
+    db.conn.close()
+    app = datasette_app(tmp_path / "knytpunkt.db")
+    page = Selector(text=asyncio.run(app.client.get("/knytpunkt/articles?_search=parkerna")).text)
+    assert page.css("input#_search::attr(value)").get() == "parkerna"
+    heading = " ".join(page.css("h3::text").getall())
+    assert 'search matches "parkerna"' in heading and "*" not in heading
+    assert page.css("td.col-title a::text").getall() == ["Parkerna i Örebro"]
+    hidden = page.css("form.filters input[type=hidden]::attr(name)").getall()
+    assert "_searchmode" not in hidden and "_search_typed" not in hidden

@@ -109,6 +109,7 @@ def register_routes():
 
 # -- Swedish-aware search through Datasette's own ``_search`` parameter ---------------------------------
 
+TYPED = "_search_typed"
 TABLE_PATH = re.compile(r"^/[^/]+/(?P<table>[^/.]+)(?:\.(?:json|csv))?$")
 
 
@@ -116,6 +117,7 @@ def rewrite_search(path: str, query_string: bytes) -> bytes:
     """``_search=budget`` on a content table -> the stemmed prefix query of knytscrape.search, in raw mode.
 
     Left alone: other paths, a request that already chose ``_searchmode``, and text with no words.
+    What the person typed rides along as ``_search_typed``: the page shows it instead of the FTS query.
     """
     match = TABLE_PATH.match(path)
     if not match or unquote(match.group("table")) not in SEARCH_COLUMNS:
@@ -123,13 +125,13 @@ def rewrite_search(path: str, query_string: bytes) -> bytes:
     pairs = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True)
     if any(name == "_searchmode" for name, _ in pairs):
         return query_string
-    rewritten, changed = [], False
+    rewritten, changed, typed = [], False, None
     for name, value in pairs:
         if name == "_search" and fts_query(value):
-            value, changed = fts_query(value), True
+            typed, value, changed = value, fts_query(value), True
         rewritten.append((name, value))
     if changed:
-        rewritten.append(("_searchmode", "raw"))
+        rewritten += [("_searchmode", "raw"), (TYPED, typed)]
     return urlencode(rewritten).encode("latin-1") if changed else query_string
 
 
@@ -165,10 +167,28 @@ def prepare_connection(conn):
 # -- reading pages and links to them ---------------------------------------------------------------------
 
 
+def search_as_typed(request) -> dict:
+    """A table page searched through ``rewrite_search`` shows the words typed, not the FTS query
+    (templates/table.html), and its search form does not carry the raw mode into the next search."""
+    typed = request.args.get(TYPED)
+    if typed is None or request.args.get("_searchmode") != "raw":
+        return {}
+    hidden = [(key, value) for key in request.args
+              if key.startswith("_") and key not in ("_sort", "_sort_desc", "_search", "_next", "_searchmode", TYPED)
+              and "__" not in key for value in request.args.getlist(key)]
+    return {"search": typed, "form_hidden_args": hidden, "knyt_search_typed": typed,
+            "knyt_search_query": request.args.get("_search", "")}
+
+
 @hookimpl
 def extra_template_vars(template, database, table, request, datasette):
-    """The row pages of articles, videos and events get what data/templates/row.html reads them with."""
-    if template != "row.html" or table not in VIEWS or request is None or not database:
+    """Row pages of articles, videos and events get what templates/row.html reads them with; searched
+    table pages get the words as typed."""
+    if request is None or not database:
+        return {}
+    if template == "table.html":
+        return search_as_typed(request)
+    if template != "row.html" or table not in VIEWS:
         return {}
     name, gather = VIEWS[table]
 

@@ -1,0 +1,87 @@
+"""Reading an article, its video and an event in the browser, as a person finds them: from the tables."""
+
+from __future__ import annotations
+
+from selenium.webdriver.common.by import By
+
+from knytscrape.mirror import load_articles, load_events, load_videos
+from tests.browser.helpers import open_page, submit, visible_text
+
+
+def richest_article() -> dict:
+    """The article with the most gallery pictures among those with comments and a video."""
+    with_video = {video["article_id"] for video in load_videos() if video["article_id"]}
+    candidates = [a for a in load_articles() if a["comments"] and a["id"] in with_video and a["images"]]
+    assert candidates, "the mirror has an article with pictures, comments and a video"
+    return max(candidates, key=lambda a: (len(a["images"]), len(a["comments"])))
+
+
+def test_an_article_reads_with_its_gallery_comments_and_video(site, driver, screenshot):
+    article = richest_article()
+    open_page(driver, site.url("/knytpunkt/articles?_sort_desc=published&_size=max"))
+    link = next(a for a in driver.find_elements(By.CSS_SELECTOR, "td.col-title a") if a.text == article["title"])
+    submit(driver, link)
+    assert driver.current_url.endswith(f"/knytpunkt/articles/{article['id']}"), driver.current_url
+    assert driver.title == article["title"]
+    view = driver.find_element(By.CSS_SELECTOR, "article.knyt-article")
+    screenshot("top", view, at="start")
+
+    assert view.find_element(By.CSS_SELECTOR, "h1").text == article["title"]
+    assert view.find_element(By.CSS_SELECTOR, ".knyt-meta time").get_attribute("datetime") == article["published"]
+    assert "\n".join(p.text for p in view.find_elements(By.CSS_SELECTOR, "p.knyt-lead")) == article["lead"]
+    paragraphs = [p.text for p in view.find_elements(By.CSS_SELECTOR, ".knyt-body p")]
+    assert paragraphs == article["body"]
+
+    figures = view.find_elements(By.CSS_SELECTOR, "figure.knyt-figure")
+    assert len(figures) == len(article["images"])
+    for figure, image in zip(figures, article["images"], strict=True):
+        picture = figure.find_element(By.TAG_NAME, "img")
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", picture)
+        loaded = driver.execute_script(
+            "const i = arguments[0]; return i.complete && i.naturalWidth > 0;", picture)
+        assert loaded, f"picture {image['src']} is not shown"
+        caption = figure.find_element(By.TAG_NAME, "figcaption").text
+        for part in (image["caption"], image["credit"]):
+            if part:
+                assert part in caption, (part, caption)
+    screenshot("gallery", view.find_element(By.CSS_SELECTOR, ".knyt-gallery"), at="start")
+
+    comments = view.find_elements(By.CSS_SELECTOR, ".knyt-comment")
+    assert [c.find_element(By.CSS_SELECTOR, ".knyt-author").text for c in comments] == [
+        comment["author"] for comment in article["comments"]]
+    assert ["\n\n".join(p.text for p in c.find_elements(By.CSS_SELECTOR, ".knyt-comment-text")) for c in comments] \
+        == [comment["text"] for comment in article["comments"]]
+    screenshot("comments", view.find_element(By.CSS_SELECTOR, ".knyt-comments"), at="start")
+
+    video = next(v for v in load_videos() if v["article_id"] == article["id"])
+    submit(driver, view.find_element(By.CSS_SELECTOR, ".knyt-videos h2 a"))
+    video_view = driver.find_element(By.CSS_SELECTOR, "article.knyt-video")
+    assert video_view.find_element(By.TAG_NAME, "h1").text == video["title"]
+    screenshot("video", video_view, at="start")
+    submit(driver, video_view.find_element(By.CSS_SELECTOR, ".knyt-companion a"))
+    assert driver.current_url.endswith(f"/knytpunkt/articles/{article['id']}"), "back at the article"
+
+
+def test_the_stored_record_is_folded_under_the_reading_view(site, driver):
+    article = richest_article()
+    open_page(driver, site.url(f"/knytpunkt/articles/{article['id']}"))
+    record = driver.find_element(By.CSS_SELECTOR, "details.knyt-record")
+    assert not record.find_element(By.CSS_SELECTOR, "table.rows-and-columns").is_displayed()
+    record.find_element(By.TAG_NAME, "summary").click()
+    table = record.find_element(By.CSS_SELECTOR, "table.rows-and-columns")
+    assert table.is_displayed() and article["published_raw"] in table.text
+    assert record.find_element(By.LINK_TEXT, "json").is_displayed()
+
+
+def test_an_event_reads_with_its_status_and_place(site, driver, screenshot):
+    event = next(e for e in load_events() if e["status"] == "postponed" and e["location"])
+    open_page(driver, site.url("/knytpunkt/events?_facet=status&status=postponed"))
+    link = next(a for a in driver.find_elements(By.CSS_SELECTOR, "td.col-title a") if a.text == event["title"])
+    submit(driver, link)
+    view = driver.find_element(By.CSS_SELECTOR, "article.knyt-event")
+    screenshot("event", view, at="start")
+    assert view.find_element(By.TAG_NAME, "h1").text == event["title"]
+    assert view.find_element(By.CSS_SELECTOR, ".knyt-status").text.startswith("Postponed")
+    assert event["location"] in visible_text(driver)
+    starts = view.find_element(By.CSS_SELECTOR, "dd time").get_attribute("datetime")
+    assert starts == event["starts_at"]

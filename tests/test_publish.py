@@ -10,6 +10,7 @@ from __future__ import annotations
 import configparser
 import csv
 import hashlib
+import html
 import io
 import json
 import os
@@ -440,3 +441,15 @@ def test_vercel_is_refused_with_the_reason(crawled):
 def test_other_commands_still_refuse_unknown_options():
     result = knytscrape("serve", "--service", "x")
     assert_usage_error(result, "unrecognized arguments: --service x")
+
+
+def test_reading_pages_come_with_the_wheel(served, crawled):
+    """The reading-page templates and CSS live in the plugin package: the bundle serves them from the wheel."""
+    base, *_ = served
+    _, db = crawled
+    article_id, title = db.execute("SELECT id, title FROM articles WHERE comment_count > 0 LIMIT 1").fetchone()
+    status, _, body = fetch(f"{base}/knytpunkt/articles/{article_id}")
+    assert status == 200 and 'class="knyt-reading knyt-article"' in body
+    assert html.escape(title, quote=False) in body
+    status, content_type, css = fetch(f"{base}/-/static-plugins/knytscrape/reading.css")
+    assert status == 200 and content_type.startswith("text/css") and ".knyt-reading" in css

@@ -204,12 +204,6 @@ def require_empty_dir(out: str | Path) -> Path:
 # -- the pieces -----------------------------------------------------------------------------------
 
 
-def images_dir() -> Path | None:
-    """The downloaded pictures ($KNYT_IMAGES_DIR or data/images/), as ``knytscrape serve`` mounts them."""
-    images = Path(os.environ.get("KNYT_IMAGES_DIR", publish.DATA_DIR / "images"))
-    return images.resolve() if images.is_dir() else None
-
-
 def snapshot(db_path: str | Path, folder: Path) -> Path:
     """A copy of the database under its own name, complete without a WAL file.
 
@@ -287,7 +281,7 @@ def prepared(db_path: str | Path) -> Iterator[Bundle]:
             wheel=wheel.name,
             settings=publish.load_settings(),
             templates=templates if templates.is_dir() else None,
-            images=images_dir(),
+            images=publish.images_dir(),
         )
 
 

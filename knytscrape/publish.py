@@ -32,6 +32,12 @@ def metadata_for(db_path: str | Path) -> dict:
     return metadata
 
 
+def images_dir() -> Path | None:
+    """The downloaded pictures ($KNYT_IMAGES_DIR or data/images/) when there are any, served at /images/."""
+    images = Path(os.environ.get("KNYT_IMAGES_DIR", DATA_DIR / "images"))
+    return images.resolve() if images.is_dir() else None
+
+
 def checkpoint(db_path: str | Path) -> None:
     """Fold the WAL into the file: an immutable open would not see rows still in the WAL."""
     connection = sqlite3.connect(db_path)
@@ -49,9 +55,9 @@ def datasette_command(db_path: str | Path, host: str, port: int) -> list[str]:
                "--port", str(port), "--metadata", str(metadata_file)]
     for name, value in load_settings().items():
         command += ["--setting", name, value if isinstance(value, str) else json.dumps(value)]
-    images = Path(os.environ.get("KNYT_IMAGES_DIR", DATA_DIR / "images"))
-    if images.is_dir():
-        command += ["--static", f"images:{images}"]  # downloaded pictures, shown in the images table
+    images = images_dir()
+    if images:
+        command += ["--static", f"images:{images}"]  # downloaded pictures, shown instead of the site's
     for folder, option in (("templates", "--template-dir"), ("plugins", "--plugins-dir")):
         if (DATA_DIR / folder).is_dir():
             command += [option, str(DATA_DIR / folder)]
@@ -65,10 +71,12 @@ def datasette_app(db_path: str | Path):
     checkpoint(db_path)
     templates = DATA_DIR / "templates"
     plugins = DATA_DIR / "plugins"
+    images = images_dir()
     return Datasette(
         immutables=[str(db_path)],
         metadata=metadata_for(db_path),
         settings=load_settings(),
         template_dir=str(templates) if templates.is_dir() else None,
         plugins_dir=str(plugins) if plugins.is_dir() else None,
+        static_mounts=[("images", str(images))] if images else None,
     )

@@ -3,7 +3,8 @@
 Used by the Datasette plugin for the row pages of ``articles``, ``videos`` and ``events`` (the template is
 data/templates/row.html). Everything here is plain data: the template escapes every piece of site text.
 Only SELECTs, through Datasette's async ``execute``. ``row_url(table, key)`` makes the link to another
-record's page (the plugin passes one built on Datasette's URL helpers).
+record's page (the plugin passes one built on Datasette's URL helpers); ``images_url`` is where the
+downloaded pictures are served, None when they are not.
 """
 
 from __future__ import annotations
@@ -23,11 +24,19 @@ def paragraphs(text: str | None) -> list[list[str]]:
     return [[line.strip() for line in block.split("\n") if line.strip()] for block in blocks if block.strip()]
 
 
-def local_image_source(url: str, local_path: str | None) -> str:
-    """The picture to show: the downloaded copy (served at /images/) when there is one, else the site's."""
-    if local_path and "/images/" in local_path.replace("\\", "/"):
-        return "/images/" + local_path.replace("\\", "/").split("/images/", 1)[1]
-    return url
+# ImagesPipeline keeps full/<sha1>.jpg and thumbs/<size>/<sha1>.jpg under its folder, wherever that is.
+STORED_FILE = re.compile(r"(?:^|/)(?:full|thumbs/[^/]+)/(?P<name>[^/]+)$")
+
+
+def local_image_source(url: str, local_path: str | None, images_url: str | None, size: str = "full") -> str:
+    """The picture to show: the downloaded copy when the pictures are served (at ``images_url``, the
+    ``images`` mount of Datasette, e.g. "/images/"), as the full picture or a thumbnail ``size``; else
+    the site's address."""
+    match = STORED_FILE.search((local_path or "").replace("\\", "/"))
+    if not match or not images_url:
+        return url
+    folder = "full" if size == "full" else f"thumbs/{size}"
+    return f"{images_url}{folder}/{match.group('name')}"
 
 
 def is_image_url(value: str) -> bool:
@@ -51,7 +60,7 @@ async def _one(database, table: str, key) -> dict | None:
     return rows[0] if rows else None
 
 
-async def article_view(database, article_id, row_url) -> dict | None:
+async def article_view(database, article_id, row_url, images_url=None) -> dict | None:
     """An article with its text in paragraphs, its pictures (gallery and inline), comments and videos."""
     article = await _one(database, "articles", article_id)
     if article is None:
@@ -63,7 +72,7 @@ async def article_view(database, article_id, row_url) -> dict | None:
     if await _columns(database, "images"):
         images = await _all(database, "SELECT * FROM images WHERE article_id = :id ORDER BY position, id", key)
     for image in images:
-        image["source"] = local_image_source(image["url"], image.get("local_path"))
+        image["source"] = local_image_source(image["url"], image.get("local_path"), images_url)
     article["gallery"] = [image for image in images if image.get("kind") == "gallery"]
     article["inline_images"] = [image for image in images if image.get("kind") != "gallery"]
     article["comments"] = []
@@ -100,7 +109,7 @@ def _with_player(video: dict) -> dict:
     return video
 
 
-async def video_view(database, video_id, row_url) -> dict | None:
+async def video_view(database, video_id, row_url, images_url=None) -> dict | None:
     """A video with its player (or link to it) and its companion article's title."""
     video = await _one(database, "videos", video_id)
     if video is None:
@@ -114,7 +123,7 @@ async def video_view(database, video_id, row_url) -> dict | None:
     return video
 
 
-async def event_view(database, event_id, row_url) -> dict | None:
+async def event_view(database, event_id, row_url, images_url=None) -> dict | None:
     """An event with its description in paragraphs."""
     event = await _one(database, "events", event_id)
     if event is None:

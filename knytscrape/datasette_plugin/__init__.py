@@ -199,11 +199,12 @@ def extra_template_vars(template, database, table, request, datasette):
         def row_url(other_table: str, key) -> str:
             return datasette.urls.row(database, other_table, tilde_encode(str(key)))
 
-        return {name: await gather(datasette.get_database(database), components[0], row_url)}
+        return {name: await gather(datasette.get_database(database), components[0], row_url, images_url(datasette))}
 
     return reading_vars
 
 
+IMAGES_MOUNT = "images"
 IMAGE_COLUMNS = {("images", "url"), ("articles", "lead_image_url"), ("videos", "thumbnail_url")}
 
 
@@ -215,7 +216,7 @@ def render_cell(value, column, table, database, row, datasette):
     if not isinstance(value, (str, int)) or value == "":
         return None
     if (table, column) in IMAGE_COLUMNS and isinstance(value, str) and value.startswith("http"):
-        return _picture(value, table, row)
+        return _picture(value, table, row, images_url(datasette))
     if table in READING_TABLES and column == "title" and "id" in row.keys():  # noqa: SIM118 (sqlite3.Row)
         href = datasette.urls.row(database, table, tilde_encode(str(row["id"])))
         return Markup(f'<a href="{escape(href)}">{escape(str(value))}</a>')
@@ -225,13 +226,20 @@ def render_cell(value, column, table, database, row, datasette):
     return None
 
 
-def _picture(value: str, table: str, row):
-    """A small picture linked to the original; the local copy (mounted at /images/) preferred."""
+def _picture(value: str, table: str, row, images: str | None):
+    """A small picture linked to the original; the downloaded thumbnail preferred when pictures are served."""
     local = row["local_path"] if table == "images" and "local_path" in row.keys() else None  # noqa: SIM118
-    source = local_image_source(value, local)
+    source = local_image_source(value, local, images, size="small")
     if source == value and not is_image_url(value):
         return None
     return Markup(
         f'<a href="{escape(value)}"><img src="{escape(source)}" alt="" loading="lazy" '
         f'style="max-width:160px;max-height:120px"></a>'
     )
+
+
+def images_url(datasette) -> str | None:
+    """Where the downloaded pictures are served: the ``images`` static mount (``--static images:DIR``)."""
+    if any(mount == IMAGES_MOUNT for mount, _ in datasette.static_mounts):
+        return datasette.urls.path(f"/{IMAGES_MOUNT}/")
+    return None

@@ -6,6 +6,7 @@ import asyncio
 import csv
 import html
 import io
+import re
 
 import pytest
 
@@ -185,3 +186,13 @@ def test_paging_through_a_sorted_table_shows_every_row_once(many_articles, sort)
 ])
 def test_first_page_tie_breaker(sql, expected):
     assert with_tie_breaker(sql) == (expected or sql)
+
+
+def test_every_link_on_the_home_page_answers(published):
+    app, _ = published
+    home = get(app, "/")
+    assert home.status_code == 200
+    links = {href for href in re.findall(r'href="(/[^"]*)"', home.text) if not href.startswith("/-/static")}
+    assert {"/knytpunkt/articles", "/knytpunkt/latest_articles", "/-/feeds/events.ics"} <= links
+    for href in sorted(links):
+        assert get(app, html.unescape(href)).status_code == 200, href

@@ -28,7 +28,7 @@ from datasette.utils import tilde_encode, urlsafe_components
 from datasette.utils.asgi import Response
 from markupsafe import Markup
 
-from knytscrape.datasette_plugin.pagination import add_tie_breaker
+from knytscrape.datasette_plugin.pagination import add_tie_breaker, serving_table_page, table_of_request
 from knytscrape.feeds import atom_feed, events_ics
 from knytscrape.reading import READING_TABLES, VIEWS, is_image_url, local_image_source
 from knytscrape.search import SEARCH_COLUMNS, fts_query
@@ -137,15 +137,25 @@ def rewrite_search(path: str, query_string: bytes) -> bytes:
 
 @hookimpl
 def asgi_wrapper(datasette):
-    def wrap(app):
-        async def search_in_swedish(scope, receive, send):
-            if scope.get("type") == "http" and scope.get("query_string"):
-                new = rewrite_search(scope.get("path", ""), scope["query_string"])
-                if new is not scope["query_string"]:
-                    scope = {**scope, "query_string": new}
-            await app(scope, receive, send)
+    """Swedish-aware ``_search`` (rewrite_search); table pages marked for the tie-breaker (pagination.py)."""
 
-        return search_in_swedish
+    def wrap(app):
+        async def archive_requests(scope, receive, send):
+            if scope.get("type") != "http":
+                await app(scope, receive, send)
+                return
+            query_string = scope.get("query_string") or b""
+            if query_string:
+                new = rewrite_search(scope.get("path", ""), query_string)
+                if new is not query_string:
+                    scope = {**scope, "query_string": new}
+            token = serving_table_page.set(table_of_request(scope.get("path", ""), query_string))
+            try:
+                await app(scope, receive, send)
+            finally:
+                serving_table_page.reset(token)
+
+        return archive_requests
 
     return wrap
 

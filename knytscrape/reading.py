@@ -1,7 +1,8 @@
 """What the reading pages show: an article, a video or an event gathered from the archive's tables.
 
-Used by the Datasette plugin for the row pages of ``articles``, ``videos`` and ``events`` (the template is
-data/templates/row.html). Everything here is plain data: the template escapes every piece of site text.
+Used by the Datasette plugin for the row pages of ``articles``, ``videos`` and ``events`` (templates in
+knytscrape/datasette_plugin/templates/). Everything here is plain data: the templates escape every piece
+of site text, and only http(s) addresses from the site reach a link or a picture (``web_url``).
 Only SELECTs, through Datasette's async ``execute``. ``row_url(table, key)`` makes the link to another
 record's page (the plugin passes one built on Datasette's URL helpers); ``images_url`` is where the
 downloaded pictures are served, None when they are not.
@@ -39,6 +40,14 @@ def local_image_source(url: str, local_path: str | None, images_url: str | None,
     return f"{images_url}{folder}/{match.group('name')}"
 
 
+def web_url(value: str | None) -> str | None:
+    """An address a page may link or load: http(s) only. Anything else the site printed (``javascript:``,
+    ``data:``, a bare word) stays in the stored record but is not put into a link."""
+    if isinstance(value, str) and re.match(r"https?://", value.strip(), re.I):
+        return value.strip()
+    return None
+
+
 def is_image_url(value: str) -> bool:
     return IMAGE_FILE.search(value.split("?", 1)[0]) is not None
 
@@ -66,13 +75,15 @@ async def article_view(database, article_id, row_url, images_url=None) -> dict |
     if article is None:
         return None
     key = {"id": article["id"]}
+    article["url"], article["lead_image_url"] = web_url(article.get("url")), web_url(article.get("lead_image_url"))
     article["lead_paragraphs"] = paragraphs(article.get("lead"))
     article["body_paragraphs"] = paragraphs(article.get("body"))
     images = []
     if await _columns(database, "images"):
         images = await _all(database, "SELECT * FROM images WHERE article_id = :id ORDER BY position, id", key)
     for image in images:
-        image["source"] = local_image_source(image["url"], image.get("local_path"), images_url)
+        image["url"] = web_url(image.get("url"))
+        image["source"] = image["url"] and local_image_source(image["url"], image.get("local_path"), images_url)
     article["gallery"] = [image for image in images if image.get("kind") == "gallery"]
     article["inline_images"] = [image for image in images if image.get("kind") != "gallery"]
     article["comments"] = []
@@ -100,10 +111,9 @@ def _with_player(video: dict) -> dict:
     Players of YouTube or Vimeo are not embedded, so that reading the archive sends nothing to them
     until the reader clicks.
     """
-    embed = video.get("embed_url") or ""
-    video["playable_file"] = embed if video.get("provider") == "file" and embed else None
-    thumbnail = video.get("thumbnail_url")
-    video["thumbnail"] = thumbnail if thumbnail else None
+    video["url"], video["embed_url"] = web_url(video.get("url")), web_url(video.get("embed_url"))
+    video["playable_file"] = video["embed_url"] if video.get("provider") == "file" else None
+    video["thumbnail"] = web_url(video.get("thumbnail_url"))
     video["description_paragraphs"] = paragraphs(video.get("description"))
     video["provider_name"] = PROVIDER_NAMES.get(video.get("provider") or "", video.get("provider") or "the player")
     return video
@@ -128,6 +138,7 @@ async def event_view(database, event_id, row_url, images_url=None) -> dict | Non
     event = await _one(database, "events", event_id)
     if event is None:
         return None
+    event["url"] = web_url(event.get("url"))
     event["description_paragraphs"] = paragraphs(event.get("description"))
     return event
 

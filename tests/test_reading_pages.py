@@ -9,8 +9,10 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from datasette.utils import tilde_encode
 from parsel import Selector
 
+from knytscrape.db import open_database
 from knytscrape.publish import datasette_app
 from tests.expected import article_row, comment_rows, event_row, image_rows, video_row
 
@@ -118,7 +120,7 @@ def test_every_video_page_shows_its_player(published, mirror, check):
         expected = video_row(video, mirror.base_url)
         (video_id,) = db.execute("SELECT id FROM videos WHERE embed_url = ? AND title = ?",
                                  [expected["embed_url"], expected["title"]]).fetchone()
-        view = page(app, f"/knytpunkt/videos/{video_id.replace(':', '~3A')}").css("article.knyt-video")
+        view = page(app, f"/knytpunkt/videos/{tilde_encode(video_id)}").css("article.knyt-video")
         check(f"video {video_id} title", view.css("h1::text").get(), expected["title"])
         check(f"video {video_id} date", view.css(".knyt-meta time::attr(datetime)").get(), expected["published"])
         if expected["provider"] == "file":
@@ -138,7 +140,7 @@ def test_every_event_page_says_what_when_and_where(published, mirror, check):
         row = db.execute("SELECT id FROM events WHERE title = ? AND coalesce(starts_at, '') = ?",
                          [expected["title"], expected["starts_at"] or ""]).fetchone()
         assert row, f"event {expected['title']!r} is in the database"
-        view = page(app, f"/knytpunkt/events/{row[0].replace(':', '~3A')}").css("article.knyt-event")
+        view = page(app, f"/knytpunkt/events/{tilde_encode(row[0])}").css("article.knyt-event")
         key = f"event {row[0]}"
         check(f"{key} title", view.css("h1::text").get(), expected["title"])
         check(f"{key} starts", view.css("dd time::attr(datetime)").get(), expected["starts_at"])
@@ -184,3 +186,43 @@ def test_a_missing_record_is_a_404_not_an_error(published):
     app, _ = published
     response = asyncio.run(app.client.get("/knytpunkt/articles/999999999"))
     assert response.status_code == 404
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory):
+    """Records with NULLs everywhere and addresses that are not http(s), as a broken page could leave them."""
+    path = tmp_path_factory.mktemp("hostile") / "knytpunkt.db"
+    db = open_database(path)
+    db["articles"].insert_all([
+        {"id": 1, "title": None, "url": None},
+        {"id": 2, "title": "Länkar", "url": "javascript:alert('a')", "lead_image_url": "data:image/png;base64,AAAA"},
+    ])
+    db["images"].insert_all([
+        {"id": "i1", "article_id": 2, "position": 1, "kind": "gallery", "url": "javascript:alert('img')"},
+        {"id": "i2", "article_id": 2, "position": 2, "kind": "gallery", "url": None, "caption": "Utan adress"},
+    ])
+    db["videos"].insert({"id": "flash:x/y", "article_id": 2, "title": "Film", "provider": "flash",
+                         "embed_url": "javascript:alert('v')", "url": "JAVASCRIPT:alert('p')",
+                         "thumbnail_url": "javascript:alert('t')"})
+    db["events"].insert({"id": "event:1", "title": None, "url": None})
+    db["comments"].insert({"id": "c1", "article_id": 1, "position": 1, "author": None, "text": None})
+    db.conn.close()
+    return datasette_app(path)
+
+
+@pytest.mark.parametrize("path", ["/knytpunkt/articles/1", "/knytpunkt/articles/2", "/knytpunkt/videos/flash~3Ax~2Fy",
+                                  "/knytpunkt/events/event~3A1"])
+def test_a_reading_page_links_and_loads_only_web_addresses(hostile, path):
+    view = page(hostile, path).css("article.knyt-reading")
+    assert view, "the reading view is shown"
+    addresses = view.css("[href]::attr(href), [src]::attr(src), [poster]::attr(poster)").getall()
+    assert addresses == [a for a in addresses if a.startswith(("http://", "https://", "/knytpunkt/", "/-/"))], addresses
+    if "/articles/2" not in path:
+        assert view.css("h1::text").get() in ("(no title could be read)", "Film")
+
+
+def test_a_picture_without_an_address_keeps_its_caption(hostile):
+    figures = page(hostile, "/knytpunkt/articles/2").css("figure.knyt-figure")
+    assert len(figures) == 2, "both stored pictures are listed"
+    assert "Utan adress" in figures.css(".knyt-caption::text").getall()
+    assert not figures.css("img")

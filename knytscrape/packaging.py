@@ -245,7 +245,8 @@ def build_wheel(folder: Path, project_root: Path | None = None) -> Path:
         folder.mkdir(parents=True, exist_ok=True)
         before = set(folder.glob("*.whl"))
         result = subprocess.run(
-            [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "--wheel-dir", str(folder), str(source)],
+            [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--quiet",
+             "--wheel-dir", str(folder), str(source)],
             capture_output=True, text=True,
         )
     wheels = sorted(set(folder.glob("knytscrape-*.whl")) - before)

@@ -235,9 +235,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--port", type=port_number, default=8001, help="Datasette port")
     demo.add_argument("--articles", type=non_negative, default=0, help="add N generated articles to the mirror")
 
-    shipped = ("It holds the database (immutable), data/metadata.yml, data/settings.json, data/templates/,\n"
-               "the downloaded images and a wheel of knytscrape, whose plugin serves the feeds and the\n"
-               "Swedish search.")
+    shipped = ("It holds the database (immutable), data/metadata.yml, data/settings.json, your templates in\n"
+               "data/templates/ if any, the downloaded images and a wheel of knytscrape, whose plugin serves\n"
+               "the reading pages, the feeds and the Swedish search.")
     package = commands.add_parser(
         "package", allow_abbrev=False, formatter_class=argparse.RawDescriptionHelpFormatter,
         help="a Docker image of the published archive (datasette package), or its build context (--out)",

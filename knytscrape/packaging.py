@@ -37,7 +37,6 @@ from pathlib import Path
 from knytscrape import publish
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent  # the checkout the wheel is built from
-IMAGES_MOUNT = "images"  # the pictures are served at /images/ (see knytscrape/reading.py)
 CONTEXT_NAME = "datasette"  # the build directory's name, as datasette package calls it
 # The files a wheel of knytscrape is built from (pyproject.toml names README.md as its readme).
 SOURCE_FILES = ("pyproject.toml", "README.md", "setup.py", "setup.cfg", "MANIFEST.in", "LICENSE", "LICENSE.txt")
@@ -83,7 +82,7 @@ class Bundle:
 
     @property
     def static(self) -> list[tuple[str, Path]]:
-        return [(IMAGES_MOUNT, self.images)] if self.images else []
+        return [(publish.IMAGES_MOUNT, self.images)] if self.images else []
 
 
 # -- command lines --------------------------------------------------------------------------------

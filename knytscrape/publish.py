@@ -13,6 +13,7 @@ import yaml
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 METADATA_DB_NAME = "knytpunkt"  # the database key in data/metadata.yml
+IMAGES_MOUNT = "images"  # the downloaded pictures are served at /images/ (see knytscrape/reading.py)
 
 
 def load_settings() -> dict:
@@ -57,7 +58,7 @@ def datasette_command(db_path: str | Path, host: str, port: int) -> list[str]:
         command += ["--setting", name, value if isinstance(value, str) else json.dumps(value)]
     images = images_dir()
     if images:
-        command += ["--static", f"images:{images}"]  # downloaded pictures, shown instead of the site's
+        command += ["--static", f"{IMAGES_MOUNT}:{images}"]  # downloaded pictures, shown instead of the site's
     for folder, option in (("templates", "--template-dir"), ("plugins", "--plugins-dir")):
         if (DATA_DIR / folder).is_dir():
             command += [option, str(DATA_DIR / folder)]
@@ -78,5 +79,5 @@ def datasette_app(db_path: str | Path):
         settings=load_settings(),
         template_dir=str(templates) if templates.is_dir() else None,
         plugins_dir=str(plugins) if plugins.is_dir() else None,
-        static_mounts=[("images", str(images))] if images else None,
+        static_mounts=[(IMAGES_MOUNT, str(images))] if images else None,
     )

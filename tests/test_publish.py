@@ -16,11 +16,9 @@ import json
 import os
 import shlex
 import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -32,6 +30,8 @@ import yaml
 from datasette.utils import make_dockerfile
 
 from knytscrape import packaging, publish
+from tests import servers
+from tests.servers import wait_until_answers
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 IMAGE_BYTES = b"\xff\xd8\xff\xe0 not really a jpeg"
@@ -153,19 +153,10 @@ def test_wheel_holds_the_plugin_and_its_entry_point(context):
 # -- the Dockerfile's steps, run here -------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def fetch(url: str, data: bytes | None = None):
-    """(status, content type, body) of a GET (or POST with ``data``), errors included."""
-    try:
-        with urllib.request.urlopen(urllib.request.Request(url, data=data), timeout=10) as response:
-            return response.status, response.headers.get("content-type", ""), response.read().decode("utf-8")
-    except urllib.error.HTTPError as error:
-        return error.code, error.headers.get("content-type", ""), error.read().decode("utf-8")
+    """(status, content type, body as text) of a GET (or POST with ``data``), errors included."""
+    status, content_type, body = servers.fetch(url, data, timeout=10)
+    return status, content_type, body.decode("utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -183,7 +174,7 @@ def served(context, tmp_path_factory):
     inspect = ["inspect", *shlex.split(step(app, "RUN datasette inspect"))]
     subprocess.run(datasette + inspect, cwd=app, env=env, check=True, timeout=120)
     assert (app / "inspect-data.json").is_file()
-    port = free_port()
+    port = servers.free_port()
     command = shlex.split(step(app, "CMD").replace("$PORT", str(port)))
     assert command[0] == "datasette" and command[2:4] == ["--host", "0.0.0.0"]
     command = datasette + command[1:2] + ["--host", "127.0.0.1"] + command[4:]
@@ -191,15 +182,7 @@ def served(context, tmp_path_factory):
     process = subprocess.Popen(command, cwd=app, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, Path(log.name).read_text()
-            try:
-                with urllib.request.urlopen(f"{base}/-/versions.json", timeout=2):
-                    break
-            except OSError:
-                assert time.monotonic() < deadline, "datasette did not answer within 60 s"
-                time.sleep(0.2)
+        wait_until_answers(f"{base}/-/versions.json", process, Path(log.name))
         yield base, env, site, app, db_hash
     finally:
         process.terminate()

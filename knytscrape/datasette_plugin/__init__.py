@@ -30,6 +30,7 @@ from markupsafe import Markup
 
 from knytscrape.datasette_plugin.pagination import add_tie_breaker, serving_table_page, table_of_request
 from knytscrape.feeds import atom_feed, events_ics
+from knytscrape.publish import IMAGES_MOUNT
 from knytscrape.reading import READING_TABLES, VIEWS, is_image_url, local_image_source
 from knytscrape.search import SEARCH_COLUMNS, fts_query
 
@@ -214,7 +215,6 @@ def extra_template_vars(template, database, table, request, datasette):
     return reading_vars
 
 
-IMAGES_MOUNT = "images"
 IMAGE_COLUMNS = {("images", "url"), ("articles", "lead_image_url"), ("videos", "thumbnail_url")}
 
 

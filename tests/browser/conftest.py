@@ -22,19 +22,17 @@ import contextlib
 import os
 import re
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import PROJECT_ROOT
+from tests.servers import free_port, wait_until_answers
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -68,20 +66,6 @@ class Site:
 
     def url(self, path: str = "/") -> str:
         return self.base_url + path
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status == 200
-    except (urllib.error.URLError, OSError):
-        return False
 
 
 def serve_command(db_path: Path, port: int) -> list[str]:
@@ -137,12 +121,10 @@ def site(crawled, tmp_path_factory):
                                    stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
     site = Site(base_url=f"http://127.0.0.1:{port}", db_path=db_path)
     try:
-        deadline = time.monotonic() + SERVER_START_TIMEOUT
-        while not answers(site.url("/-/versions.json")):
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"`knytscrape serve` did not answer on {site.base_url}:\n"
-                            + log_path.read_text(encoding="utf-8"), pytrace=False)
-            time.sleep(0.2)
+        try:
+            wait_until_answers(site.url("/-/versions.json"), process, log_path, SERVER_START_TIMEOUT)
+        except AssertionError as error:
+            pytest.fail(f"`knytscrape serve` did not start: {error}", pytrace=False)
         yield site
     finally:
         stop(process)

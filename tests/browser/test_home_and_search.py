@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import urllib.request
-
 import feedparser
 import icalendar
 from selenium.webdriver.common.by import By
 
 from knytscrape.mirror import load_articles, load_events
+from tests import servers
 from tests.browser import truth
 from tests.browser.helpers import (
     SEARCH_FORM,
@@ -26,8 +25,9 @@ TITLE = "Knytpunkt – arkivet"
 
 
 def fetch(url: str) -> tuple[str, bytes]:
-    with urllib.request.urlopen(url, timeout=20) as response:
-        return response.headers.get("Content-Type", ""), response.read()
+    status, content_type, body = servers.fetch(url)
+    assert status == 200, url
+    return content_type, body
 
 
 def test_home_page_shows_the_title_the_search_box_and_the_feeds(site, driver, screenshot):

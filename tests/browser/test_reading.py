@@ -5,7 +5,7 @@ from __future__ import annotations
 from selenium.webdriver.common.by import By
 
 from knytscrape.mirror import load_articles, load_events, load_videos
-from tests.browser.helpers import open_page, submit, visible_text
+from tests.browser.helpers import open_page, submit, visible_text, wait
 
 
 def richest_article() -> dict:
@@ -16,11 +16,21 @@ def richest_article() -> dict:
     return max(candidates, key=lambda a: (len(a["images"]), len(a["comments"])))
 
 
+def link_titled(driver, title: str):
+    """The title link a person clicks in a table."""
+    links = [a for a in driver.find_elements(By.CSS_SELECTOR, "td.col-title a") if a.text == title]
+    assert links, f"no title link {title!r} in the table"
+    return links[0]
+
+
+def picture_shown(driver, picture) -> bool:
+    return driver.execute_script("const i = arguments[0]; return i.complete && i.naturalWidth > 0;", picture)
+
+
 def test_an_article_reads_with_its_gallery_comments_and_video(site, driver, screenshot):
     article = richest_article()
     open_page(driver, site.url("/knytpunkt/articles?_sort_desc=published&_size=max"))
-    link = next(a for a in driver.find_elements(By.CSS_SELECTOR, "td.col-title a") if a.text == article["title"])
-    submit(driver, link)
+    submit(driver, link_titled(driver, article["title"]))
     assert driver.current_url.endswith(f"/knytpunkt/articles/{article['id']}"), driver.current_url
     assert driver.title == article["title"]
     view = driver.find_element(By.CSS_SELECTOR, "article.knyt-article")
@@ -37,9 +47,7 @@ def test_an_article_reads_with_its_gallery_comments_and_video(site, driver, scre
     for figure, image in zip(figures, article["images"], strict=True):
         picture = figure.find_element(By.TAG_NAME, "img")
         driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", picture)
-        loaded = driver.execute_script(
-            "const i = arguments[0]; return i.complete && i.naturalWidth > 0;", picture)
-        assert loaded, f"picture {image['src']} is not shown"
+        wait(driver, lambda d, p=picture: picture_shown(d, p), message=f"picture {image['src']} is not shown")
         caption = figure.find_element(By.TAG_NAME, "figcaption").text
         for part in (image["caption"], image["credit"]):
             if part:
@@ -53,7 +61,7 @@ def test_an_article_reads_with_its_gallery_comments_and_video(site, driver, scre
         == [comment["text"] for comment in article["comments"]]
     screenshot("comments", view.find_element(By.CSS_SELECTOR, ".knyt-comments"), at="start")
 
-    video = next(v for v in load_videos() if v["article_id"] == article["id"])
+    [video] = [v for v in load_videos() if v["article_id"] == article["id"]]
     submit(driver, view.find_element(By.CSS_SELECTOR, ".knyt-videos h2 a"))
     video_view = driver.find_element(By.CSS_SELECTOR, "article.knyt-video")
     assert video_view.find_element(By.TAG_NAME, "h1").text == video["title"]
@@ -74,10 +82,11 @@ def test_the_stored_record_is_folded_under_the_reading_view(site, driver):
 
 
 def test_an_event_reads_with_its_status_and_place(site, driver, screenshot):
-    event = next(e for e in load_events() if e["status"] == "postponed" and e["location"])
+    postponed = [e for e in load_events() if e["status"] == "postponed" and e["location"]]
+    assert postponed, "the mirror has a postponed event with a place"
+    event = postponed[0]
     open_page(driver, site.url("/knytpunkt/events?_facet=status&status=postponed"))
-    link = next(a for a in driver.find_elements(By.CSS_SELECTOR, "td.col-title a") if a.text == event["title"])
-    submit(driver, link)
+    submit(driver, link_titled(driver, event["title"]))
     view = driver.find_element(By.CSS_SELECTOR, "article.knyt-event")
     screenshot("event", view, at="start")
     assert view.find_element(By.TAG_NAME, "h1").text == event["title"]

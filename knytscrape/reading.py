@@ -98,11 +98,26 @@ async def article_view(database, article_id, row_url, images_url=None) -> dict |
             database, "SELECT * FROM videos WHERE article_id = :id ORDER BY published, id", key)]
         for video in article["videos"]:
             video["href"] = row_url("videos", video["id"])
+    article["older"], article["newer"] = await _neighbours(database, article, row_url)
     article["revision_count"] = 0
     if "article_id" in await _columns(database, "revisions"):
         rows = await _all(database, "SELECT count(*) AS n FROM revisions WHERE article_id = :id", key)
         article["revision_count"] = rows[0]["n"]
     return article
+
+
+async def _neighbours(database, article: dict, row_url) -> tuple[dict | None, dict | None]:
+    """The next older and the next newer dated article (by date, then id), to read on from this one."""
+    if not article.get("published"):
+        return None, None
+    key = {"published": article["published"], "id": article["id"]}
+    found = []
+    for condition, order in (("(published, id) < (:published, :id)", "DESC"),
+                             ("(published, id) > (:published, :id)", "ASC")):
+        rows = await _all(database, f"SELECT id, title, published FROM articles WHERE published IS NOT NULL "
+                                    f"AND {condition} ORDER BY published {order}, id {order} LIMIT 1", key)
+        found.append({**rows[0], "href": row_url("articles", rows[0]["id"])} if rows else None)
+    return found[0], found[1]
 
 
 def _with_player(video: dict) -> dict:

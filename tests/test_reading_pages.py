@@ -226,3 +226,19 @@ def test_a_picture_without_an_address_keeps_its_caption(hostile):
     assert len(figures) == 2, "both stored pictures are listed"
     assert "Utan adress" in figures.css(".knyt-caption::text").getall()
     assert not figures.css("img")
+
+
+def test_older_and_newer_links_walk_the_whole_archive_in_date_order(published, mirror):
+    app, _ = published
+    dated = sorted((a for a in mirror.truth()["articles"] if a["published"]),
+                   key=lambda a: (a["published"], a["id"]), reverse=True)
+    walked, path = [], f"/knytpunkt/articles/{dated[0]['id']}"
+    while path and len(walked) <= len(dated):
+        view = page(app, path)
+        walked.append(int(path.rsplit("/", 1)[1]))
+        path = view.css("a.knyt-older::attr(href)").get()
+    assert walked == [a["id"] for a in dated]
+    newest = page(app, f"/knytpunkt/articles/{dated[0]['id']}")
+    oldest = page(app, f"/knytpunkt/articles/{dated[-1]['id']}")
+    assert not newest.css("a.knyt-newer") and not oldest.css("a.knyt-older")
+    assert oldest.css("a.knyt-newer::attr(href)").get() == f"/knytpunkt/articles/{dated[-2]['id']}"

@@ -74,6 +74,7 @@ TABLES: dict[str, dict] = {
             "posted": str,
             "posted_raw": str,
             "text": str,
+            "replaces": str,
             "first_seen": str,
             "last_seen": str,
             "removed_at": str,

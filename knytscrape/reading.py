@@ -90,8 +90,7 @@ async def article_view(database, article_id, row_url, images_url=None) -> dict |
     if await _columns(database, "comments"):
         article["comments"] = await _all(
             database, "SELECT * FROM comments WHERE article_id = :id ORDER BY position, id", key)
-        for comment in article["comments"]:
-            comment["paragraphs"] = paragraphs(comment.get("text"))
+        article["comments"] = _with_earlier_texts(article["comments"])
     article["videos"] = []
     if await _columns(database, "videos"):
         article["videos"] = [_with_player(video) for video in await _all(
@@ -104,6 +103,22 @@ async def article_view(database, article_id, row_url, images_url=None) -> dict |
         rows = await _all(database, "SELECT count(*) AS n FROM revisions WHERE article_id = :id", key)
         article["revision_count"] = rows[0]["n"]
     return article
+
+
+def _with_earlier_texts(comments: list[dict]) -> list[dict]:
+    """The comments to show, each with its text in paragraphs; a comment edited on the site carries its
+    earlier texts (the rows it ``replaces``, newest first) instead of showing them as comments of their own."""
+    by_id = {comment["id"]: comment for comment in comments}
+    replaced = {comment["replaces"] for comment in comments if comment.get("replaces")}
+    for comment in comments:
+        comment["paragraphs"] = paragraphs(comment.get("text"))
+    shown = [comment for comment in comments if comment["id"] not in replaced]
+    for comment in shown:
+        comment["earlier"], earlier = [], by_id.get(comment.get("replaces"))
+        while earlier is not None and earlier not in comment["earlier"]:
+            comment["earlier"].append(earlier)
+            earlier = by_id.get(earlier.get("replaces"))
+    return shown
 
 
 async def _neighbours(database, article: dict, row_url) -> tuple[dict | None, dict | None]:

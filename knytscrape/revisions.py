@@ -70,8 +70,31 @@ def article_changes(old: dict, new: dict, old_images: list[dict], new_images: li
              for i in before if i not in after]
     seen_before = {c["id"]: c for c in old_comments}
     seen_after = {c["id"]: c for c in new_comments}
+    edited = edited_comments(old_comments, new_comments)
+    rows += [_row("comments", new_id, article_id, "text", "edited", seen_before[old_id]["text"],
+                  seen_after[new_id]["text"]) for new_id, old_id in edited.items()]
     rows += [_row("comments", c, article_id, "text", "added", None, seen_after[c]["text"])
-             for c in seen_after if c not in seen_before]
+             for c in seen_after if c not in seen_before and c not in edited]
     rows += [_row("comments", c, article_id, "text", "removed", seen_before[c]["text"], None)
-             for c in seen_before if c not in seen_after]
+             for c in seen_before if c not in seen_after and c not in edited.values()]
     return rows
+
+
+def edited_comments(old_comments: list[dict], new_comments: list[dict]) -> dict[str, str]:
+    """New comment id -> id of the comment it replaces, for comments whose text was edited.
+
+    A comment's id hashes its text, so an edit gives a new id. A comment that vanished and one that
+    appeared with the same author and the same printed time are taken as one comment, edited: the
+    printed time is required, since two undated comments by one reader are not the same comment.
+    """
+    old_ids, new_ids = {c["id"] for c in old_comments}, {c["id"] for c in new_comments}
+    vanished = sorted((c for c in old_comments if c["id"] not in new_ids), key=lambda c: c.get("position") or 0)
+    pairs: dict[str, str] = {}
+    for comment in new_comments:
+        if comment["id"] in old_ids or not comment.get("posted_raw"):
+            continue
+        same = [old for old in vanished if old["id"] not in pairs.values()
+                and (old.get("author"), old.get("posted_raw")) == (comment.get("author"), comment.get("posted_raw"))]
+        if same:
+            pairs[comment["id"]] = same[0]["id"]
+    return pairs

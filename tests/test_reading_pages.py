@@ -242,3 +242,24 @@ def test_older_and_newer_links_walk_the_whole_archive_in_date_order(published, m
     oldest = page(app, f"/knytpunkt/articles/{dated[-1]['id']}")
     assert not newest.css("a.knyt-newer") and not oldest.css("a.knyt-older")
     assert oldest.css("a.knyt-newer::attr(href)").get() == f"/knytpunkt/articles/{dated[-2]['id']}"
+
+
+def test_an_edited_comment_shows_once_with_its_earlier_text(tmp_path):
+    path = tmp_path / "knytpunkt.db"
+    db = open_database(path)
+    db["articles"].insert({"id": 7, "title": "Kommenterad", "url": "https://knytpunkt.se/artiklar.php?id=7"})
+    db["comments"].insert_all([
+        {"id": "a", "article_id": 7, "position": 1, "author": "Lisa", "posted_raw": "2025-01-02 10:00",
+         "text": "Först skrivet.", "removed_at": "2025-01-05T08:00:00+01:00"},
+        {"id": "b", "article_id": 7, "position": 1, "author": "Lisa", "posted_raw": "2025-01-02 10:00",
+         "text": "Sedan rättat.", "replaces": "a"},
+        {"id": "c", "article_id": 7, "position": 2, "author": "Nils", "posted_raw": "2025-01-03 11:00",
+         "text": "Borttagen.", "removed_at": "2025-01-05T08:00:00+01:00"},
+    ])
+    db.conn.close()
+    view = page(datasette_app(path), "/knytpunkt/articles/7").css("article.knyt-article")
+    comments = view.css(".knyt-comment")
+    assert [lines_of(c.css("p.knyt-comment-text")[0]) for c in comments] == ["Sedan rättat.", "Borttagen."]
+    assert comments[0].css("details.knyt-earlier p::text").getall() == ["Först skrivet."]
+    assert "removed from the site" in comments[1].get() and not comments[1].css("details.knyt-earlier")
+    assert view.css(".knyt-comments h2::text").get() == "Comments (2)"

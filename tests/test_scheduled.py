@@ -105,6 +105,34 @@ def test_changes_between_runs_reach_exactly_the_right_rows(site, tmp_path):
     assert runs[1]["items_new"] == 1 and runs[1]["items_changed"] == 2
 
 
+def test_an_edited_comment_is_one_edit_not_a_removal(site, tmp_path):
+    db_path = tmp_path / "knytpunkt.db"
+    assert crawl(site.base_url, db_path).returncode == 0
+    article = next(a for a in site.truth()["articles"] if a["comments"] and len(a["comments"]) >= 2
+                   and all(c["posted_raw"] for c in a["comments"]))
+    before = article["comments"][1]
+
+    def edit(truth):
+        comment = next(a for a in truth["articles"] if a["id"] == article["id"])["comments"][1]
+        comment["text"] = comment["text"] + " (Rättat: jag menade tisdag.)"
+
+    site.mutate(edit)
+    result = crawl(site.base_url, db_path, "--full")
+    assert result.returncode == 0, result.stdout + result.stderr
+    db = sqlite_utils.Database(db_path)
+    rows = list(db.query("SELECT * FROM comments WHERE article_id = ? AND position = 2 ORDER BY first_seen, rowid",
+                         [article["id"]]))
+    assert [(r["text"], r["removed_at"] is None) for r in rows] == [
+        (before["text"], False), (before["text"] + " (Rättat: jag menade tisdag.)", True)]
+    old, new = rows
+    assert new["replaces"] == old["id"] and old["replaces"] is None
+    comment_revisions = list(db.query("SELECT * FROM revisions WHERE table_name = 'comments'"))
+    assert [(r["record_id"], r["change"], r["old"], r["new"]) for r in comment_revisions] == [
+        (new["id"], "edited", old["text"], new["text"])]
+    others = list(db.query("SELECT * FROM comments WHERE article_id = ? AND position != 2", [article["id"]]))
+    assert all(r["removed_at"] is None and r["replaces"] is None for r in others)
+
+
 @pytest.mark.parametrize("extra", [0, 150])
 def test_unchanged_site_costs_a_small_constant(extra, tmp_path):
     with MirrorServer(extra_articles=extra) as site:

@@ -25,7 +25,7 @@ from knytscrape.items import (
     SeenRecordItem,
     VideoItem,
 )
-from knytscrape.revisions import article_changes, content_hash
+from knytscrape.revisions import article_changes, content_hash, edited_comments
 
 TABLE_OF = {ArticleItem: "articles", VideoItem: "videos", EventItem: "events"}
 HANDLED = (*TABLE_OF, SeenItem, GoneItem, ListedCountItem, SeenRecordItem)
@@ -150,8 +150,13 @@ class StoragePipeline:
             self.stats.inc_value("knyt/items/unchanged")
             return
         if stored:
+            stored_comments = self._active("comments", article.id)
+            edited = edited_comments(stored_comments, comments)
+            for comment in comments:
+                if comment["id"] in edited:
+                    comment["replaces"] = edited[comment["id"]]  # set only here: an upsert keeps it later
             changes = article_changes(stored, values, self._active("images", article.id), images,
-                                      self._active("comments", article.id), comments)
+                                      stored_comments, comments)
             if stored["removed_at"] is not None:
                 changes.append({"table_name": "articles", "record_id": str(article.id), "article_id": article.id,
                                 "field": "removed_at", "change": "restored", "old": stored["removed_at"],

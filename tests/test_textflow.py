@@ -56,3 +56,17 @@ def test_form_lines_are_marked():
 def test_empty_and_broken_html():
     assert text_flow("", URL) == []
     assert texts("<p>öppen <b>tagg") == ["öppen tagg"]
+
+
+def test_floated_and_display_block_elements_are_blocks():
+    html = ('<div><a href="a.html" style="float:left">« Föregående</a><span style="float: right">Sista bilden</span>'
+            '<span style="display:block">Egen rad</span><span style="color:red">samma</span> rad</div>')
+    assert texts(html) == ["« Föregående", "Sista bilden", "Egen rad", "samma rad"]
+
+
+def test_a_lazy_loaded_picture_is_its_real_file_not_the_placeholder():
+    html = ('<img src="/grafik/platshallare.svg" data-src="bilder/1/stor/2.jpg">'
+            '<img src="bilder/3.jpg" data-original="bilder/3-stor.jpg"><img src="bilder/4.jpg">')
+    site = "http://127.0.0.1:8000"
+    assert [t.src for t in text_flow(html, URL) if isinstance(t, Image)] == [
+        f"{site}/bilder/1/stor/2.jpg", f"{site}/bilder/3-stor.jpg", f"{site}/bilder/4.jpg"]

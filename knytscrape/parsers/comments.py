@@ -98,9 +98,13 @@ def _author_line(line: Line) -> _Draft | None:
     return None
 
 
+def _is_footer(line: Line) -> bool:
+    return line.text.startswith(("©", "Copyright"))
+
+
 def _ends_section(line: Line) -> bool:
     """After the comments: the back link, a row of links, a copyright footer."""
-    return bool(lm.BACK.match(line.text)) or is_links_only(line) or line.text.startswith(("©", "Copyright"))
+    return bool(lm.BACK.match(line.text)) or is_links_only(line) or _is_footer(line)
 
 
 def comment_zone(tokens: list[Token]) -> tuple[bool, list[Line]]:
@@ -122,6 +126,8 @@ def comment_zone(tokens: list[Token]) -> tuple[bool, list[Line]]:
                     continue
                 if seen_comment and _ends_section(following) and not _author_line(following):
                     break
+                if zone and _is_footer(following):
+                    break  # the site's copyright footer, whatever the comments looked like
                 seen_comment = seen_comment or _author_line(following) is not None
                 zone.append(following)
             return True, zone

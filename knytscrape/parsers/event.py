@@ -23,7 +23,8 @@ from knytscrape.parsers.textflow import Line, is_links_only, text_flow
 from knytscrape.urls import article_id, page_name, query_int
 
 LABELS = ["datum", "dag", "tid", "klockan", "när", "plats", "var", "lokal", "adress", "arrangör", "arrangörer",
-          "arrangeras av", "nytt datum", "ny tid", "ny dag", "tidigare datum", "ursprungligt datum", "status"]
+          "arrangeras av", "arr", "anordnare", "anordnas av", "nytt datum", "ny tid", "ny dag", "tidigare datum",
+          "ursprungligt datum", "status"]
 LABELLED = re.compile(rf"^(?P<label>{'|'.join(LABELS)})\s*:\s*(?P<value>.*)$", re.I)
 DATE_LABELS = {"datum", "dag", "när"}
 TIME_LABELS = {"tid", "klockan"}
@@ -31,7 +32,7 @@ NEW_DATE_LABELS = {"nytt datum", "ny dag"}
 NEW_TIME_LABELS = {"ny tid"}
 OLD_DATE_LABELS = {"tidigare datum", "ursprungligt datum"}
 PLACE_LABELS = {"plats", "var", "lokal", "adress"}
-ORGANISER_LABELS = {"arrangör", "arrangörer", "arrangeras av"}
+ORGANISER_LABELS = {"arrangör", "arrangörer", "arrangeras av", "arr", "anordnare", "anordnas av"}
 
 MONTH = lm.MONTH_NAME
 DATE_IN_TEXT = re.compile(
@@ -83,12 +84,18 @@ class _Fields:
     month_heading: str | None = None  # "Maj 2025" above the title: makes the year of "17 maj" certain
 
 
+def _elsewhere_on_site(href: str, url: str) -> bool:
+    """A link to another page of the same host (not the page itself, not a fragment of it)."""
+    target, here = urlsplit(href), urlsplit(url)
+    return bool(url) and target.netloc == here.netloc and (target.path, target.query) != (here.path, here.query)
+
+
 class EventParser:
     def parse(self, html: str, url: str) -> EventItem | None:
         """The event on the page, or None for a list page or a page without an event."""
         content = [t for t in without_chrome(text_flow(html, url)) if isinstance(t, Line)]
         content = normalise_labelled_lines(content, LABELS)
-        if self.is_list(content):
+        if self.is_list(content, url):
             return None
         title_index = self._title_index(content)
         if title_index is None:
@@ -116,9 +123,11 @@ class EventParser:
     # -- page kind ----------------------------------------------------------------------------
 
     @staticmethod
-    def is_list(content: list[Line]) -> bool:
-        """Several dated, linked entries: a list page, not one event."""
-        entries = 0
+    def is_list(content: list[Line], url: str = "") -> bool:
+        """Dated, linked entries: a list page, not one event. Several entries; or one whose heading links
+        to another page of the site (a month with a single event), since an event page's own title is
+        not a link away from it."""
+        entries = heading_entries = 0
         for index, line in enumerate(content):
             links = [h for h, _ in line.links if article_id(h) is None]
             if not links or len(line.links) != 1:
@@ -126,7 +135,9 @@ class EventParser:
             nearby = content[max(0, index - 1): index + 2]
             if any(DATE_IN_TEXT.search(other.text) for other in nearby):
                 entries += 1
-        return entries >= 2
+                if line.heading and _elsewhere_on_site(links[0], url) and line.links[0][1].strip() == line.text:
+                    heading_entries += 1
+        return entries >= 2 or heading_entries >= 1
 
     # -- fields -------------------------------------------------------------------------------
 

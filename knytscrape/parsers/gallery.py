@@ -104,7 +104,7 @@ def _read_caption(tokens, known_lines: set[str], backwards: bool = False) -> tup
             break
         if _is_stop(token):
             break
-        if is_navigation_only(token) or lm.GALLERY_COUNTER.match(token.text):  # "Nästa »", "Bild 3 av 12"
+        if is_navigation_only(token) or lm.GALLERY_COUNTER.match(token.text) or lm.GALLERY_NAV_TEXT.match(token.text):
             continue
         if lm.CREDIT.match(token.text):  # may equal the article's credit, so checked before known lines
             if credit is not None:

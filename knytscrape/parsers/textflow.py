@@ -72,6 +72,8 @@ EMBED_TAGS = frozenset(["iframe", "video", "audio", "object", "embed"])
 SKIPPED_TAGS = frozenset(
     ["head", "script", "style", "noscript", "template", "textarea", "select", "option"]
 )
+BLOCK_STYLE = re.compile(r"(?:^|;)\s*(?:float\s*:\s*(?:left|right)|display\s*:\s*(?:block|flex|grid|table))", re.I)
+LAZY_SOURCES = ("data-src", "data-original", "data-lazy-src", "data-lazy", "src")
 BACKGROUND_URL = re.compile(r"background(?:-image)?\s*:[^;]*url\(\s*['\"]?([^'\")]+)", re.IGNORECASE)
 XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 WHITESPACE = re.compile(r"[\s\u00a0\u2007\u202f\u200b]+")
@@ -180,10 +182,11 @@ class _FlowBuilder:
         if tag in EMBED_TAGS:
             self.add_embed(tag, element)
             return  # fallback text inside a player is not content
-        is_block = tag in BLOCK_TAGS
+        style = element.get("style")
+        # a floated or display:block element is a block whatever its tag (CSS makes it one)
+        is_block = tag in BLOCK_TAGS or bool(style and BLOCK_STYLE.search(style))
         if is_block:
             self.new_block()
-        style = element.get("style")
         if style:
             match = BACKGROUND_URL.search(style)
             if match:
@@ -195,7 +198,8 @@ class _FlowBuilder:
             return
         if tag == "img":
             self.flush()
-            src = element.get("src") or element.get("data-src") or ""
+            # a lazy-loaded picture names its real file in data-*; its src is then a placeholder
+            src = next((element.get(name) for name in LAZY_SOURCES if (element.get(name) or "").strip()), "")
             if src.strip():
                 link = self.link_stack[-1] if self.link_stack else None
                 self.tokens.append(Image(self.absolute(src), clean_text(element.get("alt") or ""), self.block, link))

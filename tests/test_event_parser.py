@@ -93,3 +93,18 @@ def test_status_comes_from_announcements_not_from_the_description():
 
 def test_multi_day_event_with_a_start_time_keeps_its_last_day():
     assert event_times("2024-08-09 – 2024-08-11", "kl 13", None)[:2] == ("2024-08-09T13:00:00+02:00", "2024-08-11")
+
+
+def test_a_year_less_date_takes_its_year_from_the_breadcrumb():
+    item = event('<p><a href="kalender.php">Kalendern</a> › <a href="kalender.php?manad=2025-03">mars 2025</a> › '
+                 "Bildkväll</p><h1>Bildkväll</h1><p>Datum: 14/3</p><p>Tid: 19.00–21.30</p>")
+    assert times(item) == ("2025-03-14T19:00:00+01:00", "2025-03-14T21:30:00+01:00", False)
+
+
+def test_a_year_less_date_takes_its_year_from_the_sites_own_listing_of_this_event():
+    html = ("<body><div>I Kalendern:</div><p>2026-01-09<br><a href='kalender.php?id=6'>Annat</a></p>"
+            "<p>2025-03-14<br><a href='kalender.php?id=7'>Bildkväll</a></p><div>De senaste 5 videona.</div>"
+            "<p>Du hitter fler videos under menyn Video.</p><h1>Bildkväll</h1><p>Datum: 14/3</p></body>")
+    item = EventParser().parse(html, URL)
+    assert times(item) == ("2025-03-14", None, True)
+    assert times(EventParser().parse(html.replace("id=7'", "id=8'"), URL)) == (None, None, None)

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from knytscrape.items import EventItem
 from knytscrape.parsers import landmarks as lm
 from knytscrape.parsers.article import is_content_end
-from knytscrape.parsers.chrome import SidebarEntry, without_chrome
+from knytscrape.parsers.chrome import SidebarEntry, calendar_sidebar, without_chrome
 from knytscrape.parsers.labels import normalise_labelled_lines
 from knytscrape.parsers.textflow import Line, is_links_only, text_flow
 from knytscrape.urls import article_id, page_name, query_int
@@ -84,6 +84,25 @@ class _Fields:
     month_heading: str | None = None  # "Maj 2025" above the title: makes the year of "17 maj" certain
 
 
+BREADCRUMB_SEPARATOR = re.compile(r"\s*[›»>/|]\s*")
+
+
+def _month_in_breadcrumb(text: str) -> str | None:
+    """The "mars 2025" part of a breadcrumb line, if it has exactly one such part."""
+    parts = BREADCRUMB_SEPARATOR.split(text)
+    months = [part for part in parts if MONTH_HEADING.match(part)] if len(parts) > 1 else []
+    return months[0] if len(months) == 1 else None
+
+
+def _year_listed(entries: list[SidebarEntry], url: str) -> int | None:
+    """The year of this very event in the site's own calendar column ("2025-03-14" beside a link to this
+    page): a year-less date on the page is in it."""
+    years = {int(match.group(1) or match.group(2)) for entry in entries
+             if entry.url and entry.date_raw and entry.url.split("#")[0] == url
+             for match in YEAR_IN_DATE.finditer(entry.date_raw)}
+    return years.pop() if len(years) == 1 else None
+
+
 def _elsewhere_on_site(href: str, url: str) -> bool:
     """A link to another page of the same host (not the page itself, not a fragment of it)."""
     target, here = urlsplit(href), urlsplit(url)
@@ -93,7 +112,8 @@ def _elsewhere_on_site(href: str, url: str) -> bool:
 class EventParser:
     def parse(self, html: str, url: str) -> EventItem | None:
         """The event on the page, or None for a list page or a page without an event."""
-        content = [t for t in without_chrome(text_flow(html, url)) if isinstance(t, Line)]
+        flow = text_flow(html, url)
+        content = [t for t in without_chrome(flow) if isinstance(t, Line)]
         content = normalise_labelled_lines(content, LABELS)
         if self.is_list(content, url):
             return None
@@ -115,7 +135,7 @@ class EventParser:
             description=self._parse_description(content, title_index),
             status=status,
             previous_date_raw=fields.previous,
-            default_year=self._certain_year(fields),
+            default_year=self._certain_year(fields) or _year_listed(calendar_sidebar(flow), url),
             date_text=fields.date_text,
             time_text=fields.time_text,
         )
@@ -192,6 +212,8 @@ class EventParser:
                 fields.date_lines.append(line.text)
             elif MONTH_HEADING.match(line.text):
                 fields.month_heading = line.text
+            elif fields.month_heading is None and (crumb := _month_in_breadcrumb(line.text)):
+                fields.month_heading = crumb  # "Kalendern › mars 2025 › Bildkväll"
         if fields.date_text is None and unlabelled_date is not None:
             fields.date_text = unlabelled_date
             fields.date_lines.insert(0, unlabelled_date)

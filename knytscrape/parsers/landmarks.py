@@ -31,9 +31,11 @@ GALLERY = re.compile(r"^(?P<count>\d{1,4})\s+(?:\w+\s+)?klickbara?\s+bild(?:er)?
 
 # "Bild 3 av 12", "3 / 12" beside a gallery image: navigation, not caption
 GALLERY_COUNTER = re.compile(r"^(?:Bild\s+)?\d{1,4}\s*(?:av|/)\s*\d{1,4}$", re.IGNORECASE)
-# "« Föregående", "Nästa bild »", "Sista bilden" printed without a link at either end of a gallery
+# "« Föregående", "Nästa bild »", "Sista bilden", "‹ Föregående 6 / 17 Nästa ›": a gallery's navigation
+# as text (its links may be elsewhere), made only of these words, arrows and the counter
 GALLERY_NAV_TEXT = re.compile(
-    r"^[«»‹›<>\s]*(?:(?:första|sista|föregående|förra|nästa)(?:\s+bild(?:en)?)?[«»‹›<>\s]*)+$", re.IGNORECASE)
+    r"^[«»‹›<>|\s]*(?:(?:(?:första|sista|föregående|förra|nästa)(?:\s+bild(?:en)?)?"
+    r"|(?:bild\s+)?\d{1,4}\s*(?:av|/)\s*\d{1,4})[«»‹›<>|\s]*)+$", re.IGNORECASE)
 
 BACK = re.compile(r"^[«<\s]*Tillbaka[.!]?[\s»>]*$", re.IGNORECASE)
 # "Kommentarer:", also with the count the archive prints: "Kommentarer (2)", "Kommentarer [ 1 ]"

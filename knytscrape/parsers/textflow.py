@@ -49,7 +49,6 @@ BLOCK_TAGS = frozenset(
         "hr",
         "html",
         "legend",
-        "li",
         "main",
         "nav",
         "ol",
@@ -70,18 +69,21 @@ BLOCK_TAGS = frozenset(
 HEADING_TAGS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6"])
 EMBED_TAGS = frozenset(["iframe", "video", "audio", "object", "embed"])
 SKIPPED_TAGS = frozenset(
-    ["head", "script", "style", "noscript", "template", "textarea", "select", "option"]
+    ["head", "script", "style", "noscript", "template", "textarea", "select", "option", "svg"]
 )
 BLOCK_STYLE = re.compile(r"(?:^|;)\s*(?:float\s*:\s*(?:left|right)|display\s*:\s*(?:block|flex|grid|table))", re.I)
 LAZY_SOURCES = ("data-src", "data-original", "data-lazy-src", "data-lazy", "src")
 BACKGROUND_URL = re.compile(r"background(?:-image)?\s*:[^;]*url\(\s*['\"]?([^'\")]+)", re.IGNORECASE)
 XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
-WHITESPACE = re.compile(r"[\s\u00a0\u2007\u202f\u200b]+")
+WHITESPACE = re.compile(r"[\s\u00a0\u2007\u202f]+")
+# soft hyphen, zero-width space / joiners, word joiner, a stray BOM: a browser prints none of them
+INVISIBLE = re.compile(r"[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 
 
 def clean_text(text: str) -> str:
-    """Collapse whitespace, including NBSP, as a browser shows it, and strip the ends."""
-    return WHITESPACE.sub(" ", text).strip()
+    """The text as a browser shows it: invisible characters dropped, whitespace (NBSP too) collapsed,
+    the ends stripped."""
+    return WHITESPACE.sub(" ", INVISIBLE.sub("", text)).strip()
 
 
 @dataclass
@@ -187,6 +189,8 @@ class _FlowBuilder:
         is_block = tag in BLOCK_TAGS or bool(style and BLOCK_STYLE.search(style))
         if is_block:
             self.new_block()
+        elif tag == "li":
+            self.flush()  # a list item is a line of its list's block (ul/ol), as a browser shows it
         if style:
             match = BACKGROUND_URL.search(style)
             if match:
@@ -223,6 +227,8 @@ class _FlowBuilder:
             self.link_stack.pop()
         if is_block:
             self.new_block()  # before leaving a form, so its last line is marked as in it
+        elif tag == "li":
+            self.flush()
         if tag == "form":
             self.form_depth -= 1
         if tag in HEADING_TAGS:

@@ -72,3 +72,20 @@ def test_header_with_a_count_and_the_form_first(header):
     flow = text_flow(f"<html><body>{html}</body></html>", "http://x/")
     _, comments = parse_comments(flow)
     assert [(c.author, c.text) for c in comments] == [("Eva", "Första."), ("Per", "Andra.")]
+
+
+def test_date_cells_before_name_cells():
+    _, comments = comments_of(
+        "<h3>Kommentarer:</h3><table><tr><td>2007-11-10 23:14</td><td>Marianne</td></tr><tr><td>Håller med</td></tr>"
+        "<tr><td>2007-11-11 09:02</td><td>Ulf B</td></tr><tr><td>Kort svar</td></tr></table>")
+    assert [(c.author, c.posted_raw, c.text) for c in comments] == [
+        ("Marianne", "2007-11-10 23:14", "Håller med"), ("Ulf B", "2007-11-11 09:02", "Kort svar")]
+
+
+def test_numbered_headers_relative_dates_and_a_quoted_reply():
+    _, comments = comments_of(
+        "<h3>Kommentarer:</h3><div>#1 Stefan Å 12 OKTOBER 2011 21:40</div><div>Äntligen.</div>"
+        "<div>#2 www.orebrobloggen.se igår 14:32</div><div>#1 skrev:<br>&gt; Äntligen.</div><div>Ja!</div>")
+    assert [(c.author, c.posted_raw) for c in comments] == [
+        ("Stefan Å", "12 OKTOBER 2011 21:40"), ("www.orebrobloggen.se", "igår 14:32")]
+    assert comments[1].text == "#1 skrev:\n> Äntligen.\n\nJa!"

@@ -23,10 +23,12 @@ from knytscrape.parsers.textflow import Line, Token, is_links_only
 
 MONTHS = lm.MONTH_NAME
 TIME = r"(?:\s*(?:,|kl\.?|klockan)?\s*\d{1,2}(?:[:.]\d{2}){1,2})"
+# case-insensitive inside: "12 OKTOBER 2011", "Lördag"; "igår 14:05" is a date as printed, kept raw
 DATE_TEXT = (
-    r"(?:(?:(?:mån|tis|ons|tors|fre|lör|sön)dag(?:en)?\s+)?(?:den\s+)?"
+    r"(?i:(?:(?:mån|tis|ons|tors|fre|lör|sön)dag(?:en)?\s+)?(?:den\s+)?"
     rf"(?:\d{{4}}-\d{{1,2}}-\d{{1,2}}(?:T\d{{1,2}}:\d{{2}}(?::\d{{2}})?)?|\d{{1,2}}/\d{{1,2}}(?:[-/ ]\s*\d{{2,4}})?"
-    rf"|\d{{1,2}}\.\d{{1,2}}\.\d{{2,4}}|\d{{1,2}}\s+{MONTHS}(?:\s+\d{{4}})?)"
+    rf"|\d{{1,2}}\.\d{{1,2}}\.\d{{2,4}}|\d{{1,2}}\s+{MONTHS}(?:\s+\d{{4}})?"
+    rf"|(?:i\s?går|i\s?dag|i\s?förrgår)(?={TIME}))"
     rf"{TIME}?)"
 )
 NAME = r"[^\s|:,(][^|:]{0,60}?"
@@ -76,22 +78,28 @@ class _Draft:
     needs_date: bool  # "Skrivet av:" lines carry the date on the next line
 
 
-NUMBERED = re.compile(r"^\d{1,3}[.)]\s+")  # "1. Anna Berg skrev …"
+NUMBERED = re.compile(r"^(?:\d{1,3}[.)]|#\d{1,4}[.:]?)\s+")  # "1. Anna Berg skrev …", "#1 Anna Berg 12 maj …"
+# after a "#N": any nick before the date, "www.orebrobloggen.se igår 14:32" included
+NUMBERED_NICK_DATE = re.compile(rf"^(?P<author>\S[^|:]{{0,60}}?)\s+(?P<when>{DATE_TEXT})\s*:?$")
+COMMENT_REFERENCE = re.compile(r"^#\d{1,4}$")  # "#2 skrev:" quotes comment 2: not an author
 
 
 def _author_line(line: Line) -> _Draft | None:
     if DATE_LINE.match(line.text):
         return None  # a date alone (the second line of "Skrivet av:")
     text = NUMBERED.sub("", line.text)
-    for pattern in AUTHOR_LINES:
+    patterns = (*AUTHOR_LINES, NUMBERED_NICK_DATE) if text != line.text else AUTHOR_LINES
+    for pattern in patterns:
         match = pattern.match(text)
         if not match:
             continue
         author = match.group("author").strip(" ,-–")
-        if not author or len(author.split()) > MAX_NAME_WORDS or DATE_LINE.match(author):
+        if not author or len(author.split()) > MAX_NAME_WORDS or DATE_LINE.match(author) \
+                or COMMENT_REFERENCE.match(author):
             continue
         when = match.groupdict().get("when")
-        if pattern in (NAME_THEN_DATE, NAME_SPACE_DATE, DATE_THEN_NAME) and author.endswith((".", "!", "?")):
+        if pattern in (NAME_THEN_DATE, NAME_SPACE_DATE, DATE_THEN_NAME, NUMBERED_NICK_DATE) \
+                and author.endswith((".", "!", "?")):
             continue  # a sentence that mentions a date, not an author line
         when = when.strip() if when else None
         return _Draft(author, when or None, [], pattern is WRITTEN_BY and not when)
@@ -165,6 +173,14 @@ def _signed_comments(zone: list[Line]) -> list[_Draft] | None:
     return drafts
 
 
+def _date_cell_first(zone: list[Line]) -> bool:
+    """Whether the section's first comment starts with its date alone, then its author alone (a date
+    cell before the name cell): then every comment of the section is read that way round."""
+    lines = [line for line in zone if not lm.NO_COMMENTS.match(line.text)]
+    return (len(lines) >= 2 and _author_line(lines[0]) is None and bool(DATE_LINE.match(lines[0].text))
+            and _is_name(lines[1].text) and _author_line(lines[1]) is None)
+
+
 def parse_comments(tokens: list[Token]) -> tuple[bool, list[CommentItem]]:
     """(has a comment section, the comments in page order)."""
     has_section, zone = comment_zone(tokens)
@@ -173,14 +189,19 @@ def parse_comments(tokens: list[Token]) -> tuple[bool, list[CommentItem]]:
         return has_section, _items(signed)
     drafts: list[_Draft] = []
     skip_next = False
+    date_first = _date_cell_first(zone)
     for index, line in enumerate(zone):
         if skip_next:
             skip_next = False
             continue
         draft = _author_line(line)
-        if draft is None and index + 1 < len(zone) and _is_name(line.text) and DATE_LINE.match(zone[index + 1].text):
+        following = zone[index + 1].text if index + 1 < len(zone) else ""
+        if draft is None and not date_first and _is_name(line.text) and DATE_LINE.match(following):
             # a name alone, then a date alone: table cells, or <b>name</b><br><i>date</i>
-            draft = _Draft(line.text, DATE_LINE.match(zone[index + 1].text).group("when").strip(), [], False)
+            draft = _Draft(line.text, DATE_LINE.match(following).group("when").strip(), [], False)
+            skip_next = True
+        elif draft is None and date_first and DATE_LINE.match(line.text) and _is_name(following):
+            draft = _Draft(following, DATE_LINE.match(line.text).group("when").strip(), [], False)
             skip_next = True
         if draft is not None:
             drafts.append(draft)

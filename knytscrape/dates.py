@@ -358,8 +358,8 @@ def parse_span(
 
     A year written on only one side is shared with the other (``9 aug – 11 aug 2024``); ``default_year`` is
     used only when neither side has one. The whole span is read or nothing is: ``(UNREADABLE, None)`` when
-    either side is unreadable or the end comes before the start (an end time earlier than the start time on
-    the same day is not taken to mean the next day).
+    either side is unreadable or the end comes before the start. An end time alone that is earlier than
+    the start time ends the next day, when the span is then at most 12 hours ("22.00–03.00").
     """
     text = _normalise(raw)
     found = _span_text(text, default_year, on_date)
@@ -373,7 +373,7 @@ def _span_text(
     if times is not None:
         if on_date is None:
             return None
-        return _finish(on_date, times[0], on_date, times[1], has_end=times[1] is not None)
+        return _finish(on_date, times[0], on_date, times[1], has_end=times[1] is not None, same_day=True)
 
     days = _DAY_RANGE.fullmatch(text)
     if days:
@@ -394,6 +394,7 @@ def _span_text(
     if not sep:
         return None
     second = _moment_at(text, sep.end())
+    same_day = False
     if second is not None and second[2] == len(text):
         end_date, end_time, _ = second
     else:
@@ -404,14 +405,19 @@ def _span_text(
         if timed is None or timed[1] != len(text):
             return None
         end_date, end_time = start_date, timed[0]
+        same_day = True
 
     year = start_date.year if start_date.year is not None else end_date.year
     end_year = end_date.year if end_date.year is not None else start_date.year
     if year is None:
         year = end_year = default_year
     return _finish(
-        _make_date(start_date, year), start_time, _make_date(end_date, end_year), end_time, has_end=True
+        _make_date(start_date, year), start_time, _make_date(end_date, end_year), end_time, has_end=True,
+        same_day=same_day,
     )
+
+
+OVERNIGHT_HOURS = 12
 
 
 def _finish(
@@ -421,8 +427,13 @@ def _finish(
     end_time: _TimeParts | None,
     *,
     has_end: bool,
+    same_day: bool = False,
 ) -> tuple[ParsedMoment, ParsedMoment | None] | None:
-    """Build and check both moments; None when any written part is impossible."""
+    """Build and check both moments; None when any written part is impossible.
+
+    ``same_day``: the end is a time alone ("22.00–03.00"); an end time before the start time is then
+    the next day's, when that makes the span at most ``OVERNIGHT_HOURS`` long ("17.00–13.00" stays
+    unreadable: more likely a typo than a 20-hour evening)."""
     moments = []
     for date, time_parts in ((start_date, start_time), (end_date, end_time))[: 2 if has_end else 1]:
         time = _make_time(time_parts)
@@ -435,6 +446,10 @@ def _finish(
     if not has_end:
         return moments[0], None
     start, end = moments
+    if same_day and end_date is not None and end.time is not None and _ends_before(end, start):
+        next_day = _moment(end_date + datetime.timedelta(days=1), end.time)
+        if next_day.readable and _aware(next_day) - _aware(start) <= datetime.timedelta(hours=OVERNIGHT_HOURS):
+            end = next_day
     if _ends_before(end, start):
         return None
     return start, end

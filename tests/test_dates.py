@@ -457,12 +457,20 @@ def test_parse_span_written_year_beats_default_year():
         ("13.00-17.00", "2024-05-18T13:00:00+02:00", "2024-05-18T17:00:00+02:00"),
         ("kl 13-17", "2024-05-18T13:00:00+02:00", "2024-05-18T17:00:00+02:00"),
         ("kl. 18.30", "2024-05-18T18:30:00+02:00", None),
+        ("kl 22-02", "2024-05-18T22:00:00+02:00", "2024-05-19T02:00:00+02:00"),  # past midnight
     ],
 )
 def test_parse_span_times_on_a_separate_date(raw, start, end):
     got_start, got_end = parse_span(raw, on_date=D(2024, 5, 18))
     assert got_start.iso == start
     assert (got_end.iso if got_end is not None else None) == end
+
+
+def test_a_night_past_midnight_and_across_the_clock_change():
+    start, end = parse_span("18 maj 2024 kl. 22.00–03.00")
+    assert (start.iso, end.iso) == ("2024-05-18T22:00:00+02:00", "2024-05-19T03:00:00+02:00")
+    start, end = parse_span("Tid: 22.00–03.00", on_date=D(2024, 10, 26))
+    assert (start.iso, end.iso) == ("2024-10-26T22:00:00+02:00", "2024-10-27T03:00:00+01:00")
 
 
 def test_parse_span_times_on_a_winter_date():
@@ -484,7 +492,7 @@ def test_parse_span_own_date_beats_on_date():
         ("", None),
         ("2024-08-11 – 2024-08-09", None),  # end before start
         ("18 maj 2024 kl. 17.00–13.00", None),
-        ("kl 22-02", D(2024, 5, 18)),  # not taken to end the next day
+        ("kl 17-13", D(2024, 5, 18)),  # 20 hours: a typo rather than the next day
         ("30 december – 2 januari 2025", None),  # sharing the year would put the end first
         ("2024-08-09 – 2024-13-01", None),
         ("2024-08-09 – snart", None),

@@ -21,7 +21,8 @@ from knytscrape.parsers.textflow import Embed, Line, is_links_only, text_flow
 from knytscrape.urls import article_id
 
 YOUTUBE_ID = re.compile(r"(?:youtube(?:-nocookie)?\.com/(?:embed/|v/|watch\?v=)|youtu\.be/)([\w-]{6,})", re.I)
-VIMEO_ID = re.compile(r"vimeo\.com/(?:video/)?(\d+)", re.I)
+# player.vimeo.com/video/ID, vimeo.com/ID, and the old Flash player moogaloop.swf?clip_id=ID
+VIMEO_ID = re.compile(r"vimeo\.com/(?:video/|moogaloop\.swf\?(?:[^#]*&)?clip_id=)?(\d+)", re.I)
 LABELS = ["publicerat", "publicerad", "datum", "inlagd", "längd", "speltid"]
 DURATION_LINE = re.compile(r"^(?:Längd|Speltid|Tid)\s*:\s*(?P<raw>.+)$", re.I)
 CLOCK_DURATION = re.compile(r"^(?:(?P<h>\d+):)?(?P<m>\d{1,2}):(?P<s>\d{2})$")

@@ -39,6 +39,10 @@ WRITTEN_BY = re.compile(
     rf"\s*(?P<author>{NAME})(?:(?:\s*(?:,|den|-|–|\|)\s*|\s+)(?P<when>{DATE_TEXT}))?\s*:?\s*$",
     re.I,
 )
+# "Skrivet 2008-10-04 kl 19:12 av Gunnel": the date before the author
+WRITTEN_ON_BY = re.compile(
+    rf"^(?:skrivet|skriven|postat|postad|inlagd|inlagt|inskickad|inskickat)\s+(?:den\s+)?(?P<when>{DATE_TEXT})"
+    rf"\s+av\s*:?\s*(?P<author>{NAME})\s*:?\s*$", re.I)
 # The same two with an unreadable date: "skrev …:" and "|" are strong enough signals on their own.
 SKREV_LOOSE = re.compile(rf"^(?P<author>{NAME})\s+skrev\s+(?P<when>[^:\d]{{0,20}}\d[^:]{{0,20}}?)\s*:\s*$", re.I)
 PIPE = re.compile(rf"^(?P<author>{NAME})\s*\|\s*(?P<when>[^|]{{0,40}}?)\s*:?\s*$", re.I)
@@ -49,7 +53,8 @@ NAME_SPACE_DATE = re.compile(rf"^(?P<author>{CAPITALISED_NAME})\s+(?P<when>{DATE
 DATE_THEN_NAME = re.compile(rf"^(?P<when>{DATE_TEXT})\s*(?:,|-|–|\|)?\s*(?P<author>{NAME})\s*:?\s*$", re.I)
 DATE_LINE = re.compile(rf"^(?:datum\s*:\s*)?(?P<when>{DATE_TEXT})\s*:?\s*$", re.I)
 
-AUTHOR_LINES = (SKREV, SKREV_LOOSE, WRITTEN_BY, PIPE, NAME_THEN_DATE, NAME_SPACE_DATE, DATE_THEN_NAME)
+AUTHOR_LINES = (SKREV, SKREV_LOOSE, WRITTEN_BY, WRITTEN_ON_BY, PIPE, NAME_THEN_DATE, NAME_SPACE_DATE,
+                DATE_THEN_NAME)
 MAX_NAME_WORDS = 6
 
 
@@ -85,8 +90,8 @@ COMMENT_REFERENCE = re.compile(r"^#\d{1,4}$")  # "#2 skrev:" quotes comment 2: n
 
 
 def _author_line(line: Line) -> _Draft | None:
-    if DATE_LINE.match(line.text):
-        return None  # a date alone (the second line of "Skrivet av:")
+    if DATE_LINE.match(line.text) or CLOSING_DATE.match(line.text):
+        return None  # a date alone (the second line of "Skrivet av:"), or "Inskickad <date>"
     text = NUMBERED.sub("", line.text)
     patterns = (*AUTHOR_LINES, NUMBERED_NICK_DATE) if text != line.text else AUTHOR_LINES
     for pattern in patterns:
@@ -153,23 +158,49 @@ def _join_paragraphs(lines: list[Line]) -> str:
     return text
 
 
-SIGNATURE_DASH = re.compile(r"^[—–-]\s*")  # "— Anna Berg, 15 mars 2014" under the comment's text
+SIGNATURE_DASH = re.compile(r"^[—–/-]\s*")  # "— Anna Berg, 15 mars 2014", "/Marie L, 2019-06-08 21:40"
+# "Inskickad 2015-08-29 22:05" under a comment whose author heads it: the date closes the comment
+CLOSING_DATE = re.compile(
+    rf"^(?:inskickad|inskickat|skickad|skickat|postad|postat|publicerad|publicerat)\s*:?\s+(?:den\s+)?"
+    rf"(?P<when>{DATE_TEXT})\s*$", re.I)
 
 
 def _signed_comments(zone: list[Line]) -> list[_Draft] | None:
-    """Comments signed below their text ("…text… / — Anna Berg, 15 mars 2014"), when the section's
-    first author line is such a signature with text above it; else None."""
+    """Comments signed below their text ("…text… / — Anna Berg, 15 mars 2014", or "Sofia 2018-08-26
+    09:14" under the text), when the section's first author line has text above it; else None."""
+    zone = [line for line in zone if not lm.NO_COMMENTS.match(line.text)]
     first = next((i for i, line in enumerate(zone) if _author_line(line)), None)
-    if not first or not SIGNATURE_DASH.match(zone[first].text):  # None, or 0: nothing above it
+    if not first:  # None, or 0: nothing above it
         return None
+    dashed = bool(SIGNATURE_DASH.match(zone[first].text))
     drafts, text = [], []
     for line in zone:
-        draft = _author_line(line) if SIGNATURE_DASH.match(line.text) else None
+        draft = _author_line(line) if dashed is bool(SIGNATURE_DASH.match(line.text)) else None
         if draft is None:
             text.append(line)
             continue
         drafts.append(_Draft(SIGNATURE_DASH.sub("", draft.author).strip(), draft.when, text, False))
         text = []
+    return drafts
+
+
+def _closed_by_dates(zone: list[Line]) -> list[_Draft] | None:
+    """Comments headed by their author alone and closed by a labelled date ("Göran P" / text /
+    "Inskickad 2015-08-29 22:05"), when the section is written that way; else None."""
+    if not zone or not _is_name(zone[0].text) or _author_line(zone[0]) or not any(
+            CLOSING_DATE.match(line.text) for line in zone):
+        return None
+    drafts: list[_Draft] = []
+    closed = True
+    for line in zone:
+        date = CLOSING_DATE.match(line.text)
+        if date and drafts and not closed:
+            drafts[-1].when, closed = date.group("when").strip(), True
+        elif closed and _is_name(line.text):
+            drafts.append(_Draft(line.text, None, [], False))
+            closed = False
+        elif drafts:
+            drafts[-1].lines.append(line)
     return drafts
 
 
@@ -184,10 +215,11 @@ def _date_cell_first(zone: list[Line]) -> bool:
 def parse_comments(tokens: list[Token]) -> tuple[bool, list[CommentItem]]:
     """(has a comment section, the comments in page order)."""
     has_section, zone = comment_zone(tokens)
-    signed = _signed_comments(zone)
-    if signed is not None:
-        return has_section, _items(signed)
-    drafts: list[_Draft] = []
+    for layout in (_signed_comments, _closed_by_dates):
+        drafts = layout(zone)
+        if drafts is not None:
+            return has_section, _items(drafts)
+    drafts = []
     skip_next = False
     date_first = _date_cell_first(zone)
     for index, line in enumerate(zone):

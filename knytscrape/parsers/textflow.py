@@ -244,7 +244,8 @@ def text_flow(html: str, base_url: str) -> list[Token]:
         root = lxml.html.document_fromstring(html)
     except (etree.ParserError, ValueError):
         return []
-    builder = _FlowBuilder(base_url)
+    base = root.find(".//base[@href]")  # <base href> moves every relative address, as in a browser
+    builder = _FlowBuilder(urljoin(base_url, base.get("href").strip()) if base is not None else base_url)
     builder.walk(root)
     builder.flush()
     return builder.tokens

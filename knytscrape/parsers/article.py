@@ -102,7 +102,7 @@ class ArticleParser:
         title, duplicated, content = self._parse_title(content)
         segments = self._segments(content)
         lead, segments = self._parse_lead(segments)
-        pictures, body, image_count, gallery_line, repeated_lead = self._read_sections(segments, lead)
+        pictures, body, image_count, gallery_line, repeated_lead = self._read_sections(segments, lead, title)
         if lead is None and body:
             lead = body.pop(0)  # pictures came before any text: the first paragraph is the lead
         modern = duplicated or gallery_line is not None or repeated_lead
@@ -236,8 +236,9 @@ class ArticleParser:
         repeated = squash(" ".join(p.text for p in after[: len(pieces) + 2]))
         return pieces if repeated.startswith(candidate) else None
 
-    def _read_sections(self, segments: list[Segment], lead: str | None):
-        """Pictures (image + credit + caption), body paragraphs, the gallery count, the repeated lead."""
+    def _read_sections(self, segments: list[Segment], lead: str | None, title: str | None = None):
+        """Pictures (image + credit + caption), body paragraphs, the gallery count, the repeated lead.
+        The title printed again before the body (after the pictures) is not body."""
         pictures: list[Picture] = []
         body: list[str] = []
         image_count = gallery_line = None
@@ -260,6 +261,8 @@ class ArticleParser:
             elif segment.kind == "gallery":
                 if image_count is None:
                     image_count, gallery_line = segment.count, segment.text
+                open_picture, awaiting_caption = None, False
+            elif title and not body and not pending_repeat and not awaiting_caption and same_title(segment.text, title):
                 open_picture, awaiting_caption = None, False
             else:
                 is_lead_again = (

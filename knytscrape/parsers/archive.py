@@ -1,11 +1,13 @@
 """Yearly archives (``art_ar.php?ar=YYYY&kat_id=K``) and any other list of articles.
 
-Each entry shows ``Publicerat: DATE``, ``Kommentarer [ N ]``, the thumbnail credit and the linked title
-on one line, and the lead, in an order that may differ between templates. So the parts are paired by
-distance, not by order: each ``Publicerat:`` line goes to the nearest line that links an article
-(the following one on a tie); a comment count goes to the article linked on its own line, else to
-the entry whose ``Publicerat:`` line came last before it. The spider uses the entries to find
-articles and to cross-check comment counts.
+Each entry shows ``Publicerat: DATE``, ``Kommentarer [ N ]``, the thumbnail credit and the linked title,
+and the lead, in an order that differs between templates but is the same for every entry of a page. So
+the page is cut into entries where each one starts: at its ``Publicerat:`` line when the page prints the
+date before the first article link, else at the first link to an article the previous entry did not
+link. An entry's date and comment count are the ones inside it. An entry is an article linked in a part
+that has a date or a comment count (a sidebar's links have neither); an entry without a date keeps
+``published_raw`` None. An article listed twice is one entry, at its first place. The spider uses the
+entries to find articles and to cross-check comment counts.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from knytscrape.parsers import landmarks as lm
-from knytscrape.parsers.textflow import Line, text_flow
+from knytscrape.parsers.textflow import Image, Line, Token, text_flow
 from knytscrape.urls import article_id, gallery_position
 
 
@@ -39,48 +41,69 @@ def _title(text: str) -> str | None:
     return (split.group("rest") if split else text) or None  # the credit and title may share a line
 
 
-def _nearest(index: int, candidates: list[int]) -> int | None:
-    """The candidate closest to ``index``, the later one on a tie."""
-    return min(candidates, key=lambda c: (abs(c - index), c < index), default=None)
+def _published(lines: list[Line], index: int) -> str | None:
+    match = lm.PUBLISHED.match(lines[index].text)
+    raw = match.group("raw")
+    if not raw.strip() and index + 1 < len(lines) and lm.PUBLISHED_VALUE.match(lines[index + 1].text):
+        raw = lines[index + 1].text  # label and date in two elements
+    published, _ = lm.split_published(raw)
+    return published
+
+
+def _linked(tokens: list[Token]) -> list[tuple[int, list[tuple[int, str, str]]]]:
+    """(index in ``lines``, article links) for every line, a linked picture counting as a line of its own."""
+    found = []
+    line_index = -1
+    for token in tokens:
+        if isinstance(token, Line):
+            line_index += 1
+            found.append((line_index, _article_links(token)))
+        elif isinstance(token, Image) and token.link and article_id(token.link) is not None \
+                and gallery_position(token.link) is None:
+            found.append((line_index + 1, [(article_id(token.link), token.link, "")]))
+    return found
+
+
+def _entry_starts(lines: list[Line], linked: list[tuple[int, list]]) -> list[tuple[int, int | None]]:
+    """(line index where an entry starts, its article id when the start is a link)."""
+    dated = [i for i, line in enumerate(lines) if lm.PUBLISHED.match(line.text)]
+    first_link = next((i for i, links in linked if links), None)
+    if dated and (first_link is None or dated[0] <= first_link):
+        return [(i, None) for i in dated]  # the date comes first in every entry
+    starts, current = [], None
+    for index, links in linked:
+        for number, _, _ in links:
+            if number != current:
+                starts.append((index, number))
+                current = number
+            break
+    return starts
 
 
 def parse_archive(html: str, url: str) -> list[ArchiveEntry]:
-    lines = [t for t in text_flow(html, url) if isinstance(t, Line)]
-    link_lines: dict[int, list[int]] = {}  # article id -> indices of lines linking it
-    first_link: dict[int, tuple[str, str]] = {}
-    for index, line in enumerate(lines):
-        for number, href, text in _article_links(line):
-            link_lines.setdefault(number, []).append(index)
-            if number not in first_link or (text and not first_link[number][1]):
-                first_link[number] = (href, text)
-    owner_of_line = {i: n for n, indices in link_lines.items() for i in indices}
+    tokens = text_flow(html, url)
+    lines = [t for t in tokens if isinstance(t, Line)]
+    linked = _linked(tokens)
+    links_at: dict[int, list[tuple[int, str, str]]] = {}
+    for index, links in linked:
+        links_at.setdefault(index, []).extend(links)
+    starts = _entry_starts(lines, linked)
     entries: dict[int, ArchiveEntry] = {}
-    entry_of_published: list[tuple[int, int]] = []  # (index of the Publicerat line, article id)
-    for index, line in enumerate(lines):
-        match = lm.PUBLISHED.match(line.text)
-        if not match:
-            continue
-        free = [i for i, n in owner_of_line.items() if n not in entries]
-        nearest = _nearest(index, free)
-        if nearest is None:
-            continue
-        number = owner_of_line[nearest]
-        href, text = first_link[number]
-        raw = match.group("raw")
-        if not raw.strip() and index + 1 < len(lines) and lm.PUBLISHED_VALUE.match(lines[index + 1].text):
-            raw = lines[index + 1].text  # label and date in two elements
-        published, _ = lm.split_published(raw)
-        entries[number] = ArchiveEntry(number, href, _title(text), published, None)
-        entry_of_published.append((index, number))
-    for index, line in enumerate(lines):
-        counted = lm.COMMENT_COUNT.search(line.text)
-        if not counted:
-            continue
-        # on a line that links its article: that one; else the entry whose Publicerat line came last
-        on_line = [owner_of_line[index]] if owner_of_line.get(index) in entries else []
-        before = [number for at, number in entry_of_published if at <= index]
-        number = (on_line or before[-1:] or [None])[0]
-        if number is not None and entries[number].comment_count is None:
-            entries[number].comment_count = int(counted.group("count"))
-    order = {n: min(link_lines[n]) for n in entries}
-    return sorted(entries.values(), key=lambda e: order[e.article_id])
+    for position, (start, number) in enumerate(starts):
+        end = starts[position + 1][0] if position + 1 < len(starts) else len(lines)
+        part = range(start, max(end, start + 1))
+        links = [link for i in part for link in links_at.get(i, [])]
+        if number is None:
+            number = links[0][0] if links else None
+        if number is None or number in entries:
+            continue  # a date without a link, or an article listed again
+        dates = [_published(lines, i) for i in part if i < len(lines) and lm.PUBLISHED.match(lines[i].text)]
+        counts = [lm.COMMENT_COUNT.search(lines[i].text) for i in part if i < len(lines)]
+        counts = [int(c.group("count")) for c in counts if c]
+        if not dates and not counts:
+            continue  # links without a date or a count: a sidebar, a menu, "Läs mer"
+        own = [(href, text) for n, href, text in links if n == number]
+        href, text = next(((h, t) for h, t in own if t), own[0])
+        entries[number] = ArchiveEntry(number, href, _title(text), dates[0] if dates else None,
+                                       counts[0] if counts else None)
+    return list(entries.values())

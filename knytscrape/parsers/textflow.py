@@ -141,9 +141,9 @@ class _FlowBuilder:
     def flush(self) -> bool:
         text = clean_text("".join(self.parts))
         self.parts = []
-        links, self.links = self.links, []
         if not text:
-            return False
+            return False  # a link opened here still belongs to the line its text starts on
+        links, self.links = self.links, []
         self.tokens.append(Line(text, self.block, links, in_form=self.form_depth > 0, heading=self.heading_depth > 0))
         return True
 

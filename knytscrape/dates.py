@@ -448,7 +448,8 @@ def _finish(
     start, end = moments
     if same_day and end_date is not None and end.time is not None and _ends_before(end, start):
         next_day = _moment(end_date + datetime.timedelta(days=1), end.time)
-        if next_day.readable and _aware(next_day) - _aware(start) <= datetime.timedelta(hours=OVERNIGHT_HOURS):
+        hours = (_aware(next_day).timestamp() - _aware(start).timestamp()) / 3600 if next_day.readable else None
+        if hours is not None and hours <= OVERNIGHT_HOURS:  # real hours, across a clock change too
             end = next_day
     if _ends_before(end, start):
         return None

@@ -89,3 +89,12 @@ def test_numbered_headers_relative_dates_and_a_quoted_reply():
     assert [(c.author, c.posted_raw) for c in comments] == [
         ("Stefan Å", "12 OKTOBER 2011 21:40"), ("www.orebrobloggen.se", "igår 14:32")]
     assert comments[1].text == "#1 skrev:\n> Äntligen.\n\nJa!"
+
+
+@pytest.mark.parametrize("above", ["<p>Visa alla 3 kommentarer</p>", "<p>Kommentarer modereras.</p>", ""])
+def test_a_line_above_the_first_author_does_not_make_the_section_signed_below(above):
+    _, comments = comments_of(
+        f"<h3>Kommentarer:</h3>{above}<p>Anna Berg 2017-10-29 14:32</p><p>Bra skrivet, tack!</p>"
+        "<p>Per Ek 2017-10-30 09:10</p><p>Håller med Anna.</p>")
+    assert [(c.author, c.text) for c in comments] == [
+        ("Anna Berg", "Bra skrivet, tack!"), ("Per Ek", "Håller med Anna.")]

@@ -493,6 +493,7 @@ def test_parse_span_own_date_beats_on_date():
         ("2024-08-11 – 2024-08-09", None),  # end before start
         ("18 maj 2024 kl. 17.00–13.00", None),
         ("kl 17-13", D(2024, 5, 18)),  # 20 hours: a typo rather than the next day
+        ("kl 18-06", D(2024, 10, 26)),  # 13 real hours across the autumn clock change
         ("30 december – 2 januari 2025", None),  # sharing the year would put the end first
         ("2024-08-09 – 2024-13-01", None),
         ("2024-08-09 – snart", None),

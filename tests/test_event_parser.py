@@ -108,3 +108,25 @@ def test_a_year_less_date_takes_its_year_from_the_sites_own_listing_of_this_even
     item = EventParser().parse(html, URL)
     assert times(item) == ("2025-03-14", None, True)
     assert times(EventParser().parse(html.replace("id=7'", "id=8'"), URL)) == (None, None, None)
+
+
+def test_a_linked_heading_after_the_events_facts_is_not_a_list():
+    html = ("<h1>Bildkväll</h1><p>Datum: 2025-03-14</p><p>Plats: Folkets hus</p><h3>Nästa evenemang</h3>"
+            "<h4><a href='kalender.php?id=80'>Stadsvandring</a></h4><p>2025-03-20</p>")
+    assert EventParser().parse(html, URL).title == "Bildkväll"
+    linked_section = ("<h2><a href='/kalender.php'>Kalendern</a></h2><p>2025-03-14</p>"
+                      "<h1>Bildkväll</h1><p>Datum: 2025-03-14</p>")
+    assert EventParser().parse(linked_section, URL).title == "Bildkväll"
+
+
+def test_share_icons_do_not_take_the_title():
+    html = ("<div><a href='https://facebook.com/x'><svg><title>Dela på Facebook</title></svg></a>"
+            "<a href='https://twitter.com/x'><svg><title>Dela</title></svg></a></div>"
+            "<h1>Bildkväll</h1><p>Datum: 2025-03-14</p><p>Välkomna!</p>")
+    item = EventParser().parse(html, URL)
+    assert (item.title, item.description) == ("Bildkväll", "Välkomna!")
+
+
+def test_a_multi_day_event_with_evenings_past_midnight_ends_after_the_last_evening():
+    assert event_times("9–11 augusti 2024", "18.00–01.00", 2024) == (
+        "2024-08-09T18:00:00+02:00", "2024-08-12T01:00:00+02:00", False)

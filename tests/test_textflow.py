@@ -66,7 +66,16 @@ def test_floated_and_display_block_elements_are_blocks():
 
 def test_a_lazy_loaded_picture_is_its_real_file_not_the_placeholder():
     html = ('<img src="/grafik/platshallare.svg" data-src="bilder/1/stor/2.jpg">'
-            '<img src="bilder/3.jpg" data-original="bilder/3-stor.jpg"><img src="bilder/4.jpg">')
+            '<img src="bilder/3.jpg" data-original="bilder/3-stor.jpg"><img src="bilder/4.jpg" data-lazy="true">')
     site = "http://127.0.0.1:8000"
     assert [t.src for t in text_flow(html, URL) if isinstance(t, Image)] == [
         f"{site}/bilder/1/stor/2.jpg", f"{site}/bilder/3-stor.jpg", f"{site}/bilder/4.jpg"]
+
+
+def test_a_link_that_prints_nothing_does_not_land_on_a_later_line():
+    html = ('<div><a href="https://facebook.com/x"><svg><title>Dela</title></svg></a>'
+            '<a href="mailto:x"><script>document.write("x")</script></a></div><p>Tillbaka</p>'
+            '<a href="artiklar.php?id=9"><div>Rubrik i kort</div><div>Ingress</div></a>')
+    flow = [t for t in text_flow(html, URL) if isinstance(t, Line)]
+    assert [(line.text, line.hrefs) for line in flow] == [
+        ("Tillbaka", []), ("Rubrik i kort", ["http://127.0.0.1:8000/artiklar.php?id=9"]), ("Ingress", [])]

@@ -4,10 +4,12 @@ Each entry shows ``Publicerat: DATE``, ``Kommentarer [ N ]``, the thumbnail cred
 and the lead, in an order that differs between templates but is the same for every entry of a page. So
 the page is cut into entries where each one starts: at its ``Publicerat:`` line when the page prints the
 date before the first article link, else at the first link to an article the previous entry did not
-link. An entry's date and comment count are the ones inside it. An entry is an article linked in a part
-that has a date or a comment count (a sidebar's links have neither); an entry without a date keeps
-``published_raw`` None. An article listed twice is one entry, at its first place. The spider uses the
-entries to find articles and to cross-check comment counts.
+link (the order is read from the first entry: its date and the article link nearest to it). An entry's
+date and comment count are the ones inside it. An entry is an article linked in a part that has a date
+or a comment count; sidebars are left out first. In a list that prints links first, an entry without a
+date keeps ``published_raw`` None (where dates come first, an undated entry cannot be told apart). An
+article listed twice is one entry, at its first place. The spider uses the entries to find articles
+and to cross-check comment counts.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from knytscrape.parsers import landmarks as lm
+from knytscrape.parsers.chrome import without_chrome
 from knytscrape.parsers.textflow import Image, Line, Token, text_flow
 from knytscrape.urls import article_id, gallery_position
 
@@ -50,42 +53,61 @@ def _published(lines: list[Line], index: int) -> str | None:
     return published
 
 
-def _linked(tokens: list[Token]) -> list[tuple[int, list[tuple[int, str, str]]]]:
-    """(index in ``lines``, article links) for every line, a linked picture counting as a line of its own."""
+def _linked(tokens: list[Token]) -> list[tuple[int, list[tuple[int, str, str]], bool]]:
+    """(index in ``lines``, article links, is a picture) for every line, a linked picture counting as a
+    line of its own (at the index of the line after it)."""
     found = []
     line_index = -1
     for token in tokens:
         if isinstance(token, Line):
             line_index += 1
-            found.append((line_index, _article_links(token)))
+            found.append((line_index, _article_links(token), False))
         elif isinstance(token, Image) and token.link and article_id(token.link) is not None \
                 and gallery_position(token.link) is None:
-            found.append((line_index + 1, [(article_id(token.link), token.link, "")]))
+            found.append((line_index + 1, [(article_id(token.link), token.link, "")], True))
     return found
 
 
 def _entry_starts(lines: list[Line], linked: list[tuple[int, list]]) -> list[tuple[int, int | None]]:
-    """(line index where an entry starts, its article id when the start is a link)."""
-    dated = [i for i, line in enumerate(lines) if lm.PUBLISHED.match(line.text)]
-    first_link = next((i for i, links in linked if links), None)
-    if dated and (first_link is None or dated[0] <= first_link):
-        return [(i, None) for i in dated]  # the date comes first in every entry
-    starts, current = [], None
-    for index, links in linked:
+    """(line index where an entry starts, its article id when the start is a link).
+
+    Two ways to cut the page: at each date, or at each link to a new article. The one that gives more
+    parts with exactly one date and one article is the page's order (a tie goes to the dates).
+    """
+    dated = [(i, None) for i, line in enumerate(lines) if lm.PUBLISHED.match(line.text)]
+    by_link, current = [], None
+    for index, links, picture in linked:
+        line = "" if picture or index >= len(lines) else lines[index].text
+        if lm.PUBLISHED.match(line) or lm.COMMENT_COUNT.search(line):
+            continue  # "Kommentarer [ 4 ]" links its article too: a count, not an entry's start
         for number, _, _ in links:
-            if number != current:
-                starts.append((index, number))
+            # a new article starts an entry; so does the same one again after a date (a duplicate entry)
+            dated_since = by_link and any(by_link[-1][0] < i < index for i, _ in dated)
+            if number != current or dated_since:
+                by_link.append((index, number))
                 current = number
             break
-    return starts
+    if not dated:
+        return by_link
+    return max((dated, by_link), key=lambda starts: _good_parts(starts, lines, linked))
+
+
+def _good_parts(starts: list[tuple[int, int | None]], lines: list[Line], linked) -> int:
+    good = 0
+    for position, (start, _) in enumerate(starts):
+        end = starts[position + 1][0] if position + 1 < len(starts) else len(lines)
+        dates = sum(1 for i in range(start, end) if lm.PUBLISHED.match(lines[i].text))
+        articles = {number for i, links, _ in linked if start <= i < end for number, _, _ in links}
+        good += dates == 1 and len(articles) == 1
+    return good
 
 
 def parse_archive(html: str, url: str) -> list[ArchiveEntry]:
-    tokens = text_flow(html, url)
+    tokens = without_chrome(text_flow(html, url))  # the sidebars' links are not entries
     lines = [t for t in tokens if isinstance(t, Line)]
     linked = _linked(tokens)
     links_at: dict[int, list[tuple[int, str, str]]] = {}
-    for index, links in linked:
+    for index, links, _ in linked:
         links_at.setdefault(index, []).extend(links)
     starts = _entry_starts(lines, linked)
     entries: dict[int, ArchiveEntry] = {}

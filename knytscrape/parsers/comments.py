@@ -173,6 +173,12 @@ def _signed_comments(zone: list[Line]) -> list[_Draft] | None:
     if not first:  # None, or 0: nothing above it
         return None
     dashed = bool(SIGNATURE_DASH.match(zone[first].text))
+    if not dashed:
+        # unmarked signatures only when the section ends on one, and the first is not a header form
+        # that introduces the text below it ("Anna skrev:", "Skrivet av: Anna")
+        headed = (SKREV, SKREV_LOOSE, WRITTEN_BY, WRITTEN_ON_BY)
+        if not _author_line(zone[-1]) or any(pattern.match(NUMBERED.sub("", zone[first].text)) for pattern in headed):
+            return None
     drafts, text = [], []
     for line in zone:
         draft = _author_line(line) if dashed is bool(SIGNATURE_DASH.match(line.text)) else None

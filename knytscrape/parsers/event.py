@@ -103,6 +103,12 @@ def _year_listed(entries: list[SidebarEntry], url: str) -> int | None:
     return years.pop() if len(years) == 1 else None
 
 
+def _names_a_record(href: str) -> bool:
+    """``kalender.php?visa=12``, ``/kalendarium/1271-slug``: one record, not the section's own page."""
+    target = urlsplit(href)
+    return bool(target.query) or any(ch.isdigit() for ch in target.path)
+
+
 def _elsewhere_on_site(href: str, url: str) -> bool:
     """A link to another page of the same host (not the page itself, not a fragment of it)."""
     target, here = urlsplit(href), urlsplit(url)
@@ -148,6 +154,7 @@ class EventParser:
         to another page of the site (a month with a single event), since an event page's own title is
         not a link away from it."""
         entries = heading_entries = 0
+        first_fact = next((i for i, line in enumerate(content) if LABELLED.match(line.text)), len(content))
         for index, line in enumerate(content):
             links = [h for h, _ in line.links if article_id(h) is None]
             if not links or len(line.links) != 1:
@@ -155,7 +162,10 @@ class EventParser:
             nearby = content[max(0, index - 1): index + 2]
             if any(DATE_IN_TEXT.search(other.text) for other in nearby):
                 entries += 1
-                if line.heading and _elsewhere_on_site(links[0], url) and line.links[0][1].strip() == line.text:
+                # a heading linked away before any "Datum:"-like fact: the facts are that entry's, a list's
+                whole = line.links[0][1].strip() == line.text
+                if line.heading and index < first_fact and whole and _elsewhere_on_site(links[0], url) \
+                        and _names_a_record(links[0]):
                     heading_entries += 1
         return entries >= 2 or heading_entries >= 1
 

@@ -72,12 +72,24 @@ SKIPPED_TAGS = frozenset(
     ["head", "script", "style", "noscript", "template", "textarea", "select", "option", "svg"]
 )
 BLOCK_STYLE = re.compile(r"(?:^|;)\s*(?:float\s*:\s*(?:left|right)|display\s*:\s*(?:block|flex|grid|table))", re.I)
-LAZY_SOURCES = ("data-src", "data-original", "data-lazy-src", "data-lazy", "src")
+LAZY_SOURCES = ("data-src", "data-original", "data-lazy-src", "data-lazy")
+IMAGE_ADDRESS = re.compile(r"^\s*\S*[/.]\S*\s*$")  # "bilder/1.jpg", not "true" or "1"
 BACKGROUND_URL = re.compile(r"background(?:-image)?\s*:[^;]*url\(\s*['\"]?([^'\")]+)", re.IGNORECASE)
 XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 WHITESPACE = re.compile(r"[\s\u00a0\u2007\u202f]+")
 # soft hyphen, zero-width space / joiners, word joiner, a stray BOM: a browser prints none of them
 INVISIBLE = re.compile(r"[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+
+
+def visible_text(element) -> str:
+    """The text a browser prints for an element: without scripts, styles, SVG and players' fallbacks."""
+    parts = [element.text or ""]
+    for child in element:
+        tag = child.tag.lower() if isinstance(child.tag, str) else None
+        if tag is not None and tag not in SKIPPED_TAGS and tag not in EMBED_TAGS:
+            parts.append(visible_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
 
 
 def clean_text(text: str) -> str:
@@ -203,7 +215,8 @@ class _FlowBuilder:
         if tag == "img":
             self.flush()
             # a lazy-loaded picture names its real file in data-*; its src is then a placeholder
-            src = next((element.get(name) for name in LAZY_SOURCES if (element.get(name) or "").strip()), "")
+            src = next((element.get(name) for name in LAZY_SOURCES if IMAGE_ADDRESS.match(element.get(name) or "")),
+                       element.get("src") or "")
             if src.strip():
                 link = self.link_stack[-1] if self.link_stack else None
                 self.tokens.append(Image(self.absolute(src), clean_text(element.get("alt") or ""), self.block, link))
@@ -216,15 +229,19 @@ class _FlowBuilder:
         if href is not None:
             href = self.absolute(href)
             self.link_stack.append(href)
-            link_text = clean_text(element.text_content())
+            link_text = clean_text(visible_text(element))
             if link_text:  # the link belongs to the line its text starts on
                 self.links.append((href, link_text))
+        flushed_before, parts_before = len(self.tokens), len(self.parts)
         self.add_text(element.text)
         for child in element:
             self.walk(child)
             self.add_text(child.tail)
         if href is not None:
             self.link_stack.pop()
+            printed = len(self.tokens) > flushed_before or clean_text("".join(self.parts[parts_before:]))
+            if not printed and self.links and self.links[-1][0] == href:
+                self.links.pop()  # nothing of it was printed: it must not land on a later line
         if is_block:
             self.new_block()  # before leaving a form, so its last line is marked as in it
         elif tag == "li":

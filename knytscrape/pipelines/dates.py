@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 
 from knytscrape.dates import parse_date, parse_moment, parse_span
@@ -28,7 +29,9 @@ def event_times(date_text: str | None, time_text: str | None, default_year: int 
         timed_start, timed_end = parse_span(time_text, on_date=start.date, default_year=start.date.year)
         if timed_start.readable and timed_start.date == start.date:
             if end is not None and end.readable and timed_end is not None and timed_end.time is not None:
-                end = parse_moment(f"{end.iso} {timed_end.time.strftime('%H:%M')}")
+                overnight = timed_end.date is not None and timed_end.date > timed_start.date  # "18.00–01.00"
+                last_day = end.date + datetime.timedelta(days=1) if overnight else end.date
+                end = parse_moment(f"{last_day.isoformat()} {timed_end.time.strftime('%H:%M')}")
             else:
                 end = timed_end or end
             start = timed_start

@@ -118,6 +118,23 @@ def without_chrome(flow: list[Token]) -> list[Token]:
     return [token for token, kept in zip(flow, keep, strict=True) if kept]
 
 
+def content_runs(flow: list[Token]) -> list[list[Token]]:
+    """The flow without chrome, as the runs of tokens between the sidebars: a page's own content is one
+    run, and what follows a sidebar after it (a footer) is another."""
+    flow = _split_run_on_headers(flow)
+    spans = chrome_spans(flow)
+    runs: list[list[Token]] = [[]]
+    for index, token in enumerate(flow):
+        if any(start == index for start, _ in spans):
+            runs.append([])
+        if any(start <= index < end for start, end in spans):
+            continue
+        if isinstance(token, Line) and (is_menu_line(token) or is_navigation_line(token)):
+            continue
+        runs[-1].append(token)
+    return [run for run in runs if run]
+
+
 def calendar_sidebar(flow: list[Token]) -> list[SidebarEntry]:
     """The ``I Kalendern:`` entries: a date line, then the (maybe linked) event title."""
     flow = _split_run_on_headers(flow)

@@ -81,12 +81,24 @@ WHITESPACE = re.compile(r"[\s\u00a0\u2007\u202f]+")
 INVISIBLE = re.compile(r"[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 
 
+# the usual classes of text for screen readers only (Drupal, Bootstrap, WordPress): not printed on screen
+SCREEN_READER_ONLY = frozenset(["element-invisible", "sr-only", "visually-hidden", "screen-reader-text"])
+HIDDEN_STYLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)", re.I)
+
+
+def _is_hidden(element) -> bool:
+    """An element a browser does not show: ``hidden``, ``display:none``, or screen-reader-only text."""
+    if element.get("hidden") is not None or HIDDEN_STYLE.search(element.get("style") or ""):
+        return True
+    return bool(SCREEN_READER_ONLY.intersection((element.get("class") or "").split()))
+
+
 def visible_text(element) -> str:
     """The text a browser prints for an element: without scripts, styles, SVG and players' fallbacks."""
     parts = [element.text or ""]
     for child in element:
         tag = child.tag.lower() if isinstance(child.tag, str) else None
-        if tag is not None and tag not in SKIPPED_TAGS and tag not in EMBED_TAGS:
+        if tag is not None and tag not in SKIPPED_TAGS and tag not in EMBED_TAGS and not _is_hidden(child):
             parts.append(visible_text(child))
         parts.append(child.tail or "")
     return "".join(parts)
@@ -191,7 +203,7 @@ class _FlowBuilder:
         if not isinstance(tag, str):  # comments, processing instructions
             return
         tag = tag.lower()
-        if tag in SKIPPED_TAGS:
+        if tag in SKIPPED_TAGS or _is_hidden(element):
             return
         if tag in EMBED_TAGS:
             self.add_embed(tag, element)

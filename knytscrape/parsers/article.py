@@ -103,9 +103,10 @@ class ArticleParser:
         segments = self._segments(content)
         lead, segments = self._parse_lead(segments)
         pictures, body, image_count, gallery_line, repeated_lead = self._read_sections(segments, lead, title)
-        if lead is None and body:
-            lead = body.pop(0)  # pictures came before any text: the first paragraph is the lead
         modern = duplicated or gallery_line is not None or repeated_lead
+        if lead is None and body and not modern:
+            lead = body.pop(0)  # an old page whose pictures came before any text: its first paragraph
+        # (the modern template prints its lead before the pictures: none there means no lead)
         lead_picture = pictures[0] if modern and pictures and pictures[0].before_body else None
         inline = [p for p in pictures if p is not lead_picture]
         has_section, comments = parse_comments(rest)

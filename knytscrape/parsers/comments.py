@@ -33,7 +33,7 @@ DATE_TEXT = (
 )
 NAME = r"[^\s|:,(][^|:]{0,60}?"
 
-SKREV = re.compile(rf"^(?P<author>{NAME})\s+skrev(?:\s+(?:den\s+)?(?P<when>{DATE_TEXT}))?\s*:?\s*$", re.I)
+SKREV = re.compile(rf"^(?P<author>{NAME})\s+skr(?:ev|iver)(?:\s+(?:den\s+)?(?P<when>{DATE_TEXT}))?\s*:?\s*$", re.I)
 WRITTEN_BY = re.compile(
     r"^(?:(?:skrivet|skriven|postat|postad|inlagd|inlagt|kommentar)\s+av\s*:?|(?:från|namn|av|signatur|författare)\s*:)"
     rf"\s*(?P<author>{NAME})(?:(?:\s*(?:,|den|-|–|\|)\s*|\s+)(?P<when>{DATE_TEXT}))?\s*:?\s*$",
@@ -50,6 +50,8 @@ NAME_THEN_DATE = re.compile(rf"^(?P<author>{NAME})\s*(?:,|-|–|\(|den)\s*(?P<wh
 # "Anna Berg 2017-10-29 kl 14:32" (name and date in two inline elements): only capitalised names
 CAPITALISED_NAME = r"(?:[A-ZÅÄÖÉ][\w'-]*\s+){0,3}[A-ZÅÄÖÉ][\w'-]*"
 NAME_SPACE_DATE = re.compile(rf"^(?P<author>{CAPITALISED_NAME})\s+(?P<when>{DATE_TEXT})\s*:?$")
+# in a section whose comments are headed "Name 2014-10-11 20:14": any short name before a date
+LOOSE_NAME_DATE = re.compile(rf"^(?P<author>[^\s|:,.!?][^|:.!?]{{0,60}}?)\s+(?P<when>{DATE_TEXT})\s*$")
 DATE_THEN_NAME = re.compile(rf"^(?P<when>{DATE_TEXT})\s*(?:,|-|–|\|)?\s*(?P<author>{NAME})\s*:?\s*$", re.I)
 DATE_LINE = re.compile(rf"^(?:datum\s*:\s*)?(?P<when>{DATE_TEXT})\s*:?\s*$", re.I)
 
@@ -81,8 +83,12 @@ class _Draft:
     when: str | None
     lines: list[Line]
     needs_date: bool  # "Skrivet av:" lines carry the date on the next line
+    from_name_date: bool = False  # read from "Name 2014-10-11 20:14"
 
 
+COMMENT_ACTION = re.compile(
+    r"^(?:svara|permalänk|permalink|länk|citera|anmäl|rapportera|gilla|redigera|ta bort)(?:\s*[|·]\s*"
+    r"(?:svara|permalänk|permalink|länk|citera|anmäl|rapportera|gilla|redigera|ta bort))*$", re.I)
 NUMBERED = re.compile(r"^(?:\d{1,3}[.)]|#\d{1,4}[.:]?)\s+")  # "1. Anna Berg skrev …", "#1 Anna Berg 12 maj …"
 # after a "#N": any nick before the date, "www.orebrobloggen.se igår 14:32" included
 NUMBERED_NICK_DATE = re.compile(rf"^(?P<author>\S[^|:]{{0,60}}?)\s+(?P<when>{DATE_TEXT})\s*:?$")
@@ -107,7 +113,8 @@ def _author_line(line: Line) -> _Draft | None:
                 and author.endswith((".", "!", "?")):
             continue  # a sentence that mentions a date, not an author line
         when = when.strip() if when else None
-        return _Draft(author, when or None, [], pattern is WRITTEN_BY and not when)
+        return _Draft(author, when or None, [], pattern in (WRITTEN_BY, SKREV) and not when,
+                      from_name_date=pattern is NAME_SPACE_DATE)
     return None
 
 
@@ -117,7 +124,8 @@ def _is_footer(line: Line) -> bool:
 
 def _ends_section(line: Line) -> bool:
     """After the comments: the back link, a row of links, a copyright footer."""
-    return bool(lm.BACK.match(line.text)) or is_links_only(line) or _is_footer(line)
+    links_row = is_links_only(line) and not is_date_line(line.text) and not COMMENT_ACTION.match(line.text)
+    return bool(lm.BACK.match(line.text)) or links_row or _is_footer(line)  # a linked date, "Svara": inside
 
 
 def comment_zone(tokens: list[Token]) -> tuple[bool, list[Line]]:
@@ -134,8 +142,8 @@ def comment_zone(tokens: list[Token]) -> tuple[bool, list[Line]]:
                 if lm.is_chrome(following.text):
                     break
                 if following.in_form or lm.COMMENT_FORM.match(following.text):
-                    if seen_comment:
-                        break
+                    if seen_comment or any(not lm.NO_COMMENTS.match(line.text) for line in zone):
+                        break  # the form after the comments (one before them is stepped over)
                     continue
                 if seen_comment and _ends_section(following) and not _author_line(following):
                     break
@@ -233,6 +241,9 @@ def parse_comments(tokens: list[Token]) -> tuple[bool, list[CommentItem]]:
             skip_next = False
             continue
         draft = _author_line(line)
+        if draft is None and drafts and drafts[0].from_name_date:
+            loose = LOOSE_NAME_DATE.match(line.text)  # "Mamma till en spelare 2014-10-12 10:31"
+            draft = _Draft(loose.group("author").strip(), loose.group("when").strip(), [], False) if loose else None
         following = zone[index + 1].text if index + 1 < len(zone) else ""
         if draft is None and not date_first and _is_name(line.text) and DATE_LINE.match(following):
             # a name alone, then a date alone: table cells, or <b>name</b><br><i>date</i>
@@ -247,6 +258,8 @@ def parse_comments(tokens: list[Token]) -> tuple[bool, list[CommentItem]]:
         if not drafts or lm.NO_COMMENTS.match(line.text):
             continue  # text before the first author line ("Inga kommentarer än.")
         current = drafts[-1]
+        if is_links_only(line) and COMMENT_ACTION.match(line.text):
+            continue  # "Svara", "Permalänk": the comment's buttons, not its text
         if current.needs_date and not current.lines:
             current.needs_date = False
             if is_date_line(line.text):

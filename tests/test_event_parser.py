@@ -130,3 +130,10 @@ def test_share_icons_do_not_take_the_title():
 def test_a_multi_day_event_with_evenings_past_midnight_ends_after_the_last_evening():
     assert event_times("9–11 augusti 2024", "18.00–01.00", 2024) == (
         "2024-08-09T18:00:00+02:00", "2024-08-12T01:00:00+02:00", False)
+
+
+def test_a_place_with_its_address_on_the_next_line_but_not_a_sentence():
+    assert event("<h2>Vernissage</h2><p>Datum: 2024-05-18</p><p>Plats: Galleri Kvarnen<br>Hamnplan 4</p>"
+                 ).location == "Galleri Kvarnen\nHamnplan 4"
+    assert event("<h2>Vernissage</h2><p>Datum: 2024-05-18</p><p>Plats: Galleri Kvarnen<br>Välkomna alla!</p>"
+                 ).location == "Galleri Kvarnen"

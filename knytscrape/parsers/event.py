@@ -44,6 +44,7 @@ TIME_LINE = re.compile(r"^(?:kl\.?|klockan)\s*\d{1,2}(?:[.:]\d{2})?(?:\s*[-–]\
 MONTH_HEADING = re.compile(rf"^{MONTH}\s+(?:19|20)\d{{2}}$", re.I)
 CANCELLED = re.compile(r"\b(?:inställ(?:t|d|da|es)|avlyst|avbokat|avbokad)\b", re.I)
 POSTPONED = re.compile(r"\b(?:uppskjut(?:et|en|na|s)|framflytta(?:t|d|de|s)|flyttat|flyttas|nytt datum|ny tid)\b", re.I)
+MAX_ADDRESS_LINE = 40  # "Hamnplan 4", "702 10 Örebro"
 SECTION_LABELS = re.compile(r"^(?:Kalender|Kalendern|Kalendarium|Evenemang|På gång)[.:]?$", re.I)
 # A line that announces the status ("Uppskjutet. Nytt datum meddelas senare."), not description.
 STATUS_LINE = re.compile(
@@ -187,7 +188,7 @@ class EventParser:
     def _read_fields(self, content: list[Line], title_index: int) -> _Fields:
         fields = _Fields(date_lines=[])
         unlabelled_date = None
-        for line in content:
+        for index, line in enumerate(content):
             if line.in_form or is_content_end(line):
                 continue
             match = LABELLED.match(line.text)
@@ -212,7 +213,7 @@ class EventParser:
                     fields.previous = value
                     fields.date_lines.append(line.text)
                 elif label in PLACE_LABELS and fields.location is None:
-                    fields.location = value
+                    fields.location = self._with_address(value, content, index)
                 elif label in ORGANISER_LABELS and fields.organiser is None:
                     fields.organiser = value
             elif unlabelled_date is None and is_date_line(line.text):
@@ -228,6 +229,19 @@ class EventParser:
             fields.date_text = unlabelled_date
             fields.date_lines.insert(0, unlabelled_date)
         return fields
+
+    @staticmethod
+    def _with_address(value: str | None, content: list[Line], index: int) -> str | None:
+        """A place and its address printed on the following lines of the same paragraph
+        ("Plats: Galleri Kvarnen<br>Hamnplan 4"), lines joined with a newline."""
+        lines = [value] if value else []
+        for line in content[index + 1:]:
+            if line.block != content[index].block or LABELLED.match(line.text) or is_date_line(line.text) \
+                    or TIME_LINE.match(line.text) or line.links or len(line.text) > MAX_ADDRESS_LINE \
+                    or line.text.endswith((".", "!", "?")):
+                break  # a sentence after the place is description, not its address
+            lines.append(line.text)
+        return "\n".join(lines) or None
 
     def _parse_status(self, content: list[Line], fields: _Fields, title: str = "") -> str:
         """From the title, lines that announce a status and the status label: not from the description,

@@ -39,6 +39,8 @@ DATE_ONLY = re.compile(
 MEDIA_FILE = re.compile(r"\.(?:mp4|m4v|webm|ogv|mov|flv|swf)$", re.I)
 ARTICLE_LINK_TEXT = re.compile(r"artikel|läs mer|läs hela", re.I)
 SECTION_LABELS = re.compile(r"^(?:Video|Videos|Videor|Filmer|Film|Senaste videor)[.:]?$", re.I)
+# "Inspelad: 2008-09-13": when it was filmed, a detail of the page (not its publication date)
+RECORDED_LINE = re.compile(r"^(?:inspelad|inspelat|filmad|filmat|inspelningsdatum)\s*:\s*.+$", re.I)
 
 
 def parse_duration(raw: str | None) -> int | None:
@@ -134,8 +136,8 @@ class VideoParser:
         text = line.text
         return bool(
             lm.PUBLISHED.match(text) or DATE_ONLY.match(text) or DURATION_LINE.match(text)
-            or SECTION_LABELS.match(text) or lm.CLOSE_BUTTON.match(text) or is_links_only(line)
-            or line.in_form
+            or RECORDED_LINE.match(text) or SECTION_LABELS.match(text) or lm.CLOSE_BUTTON.match(text)
+            or is_links_only(line) or line.in_form
         )
 
     def _parse_title(self, before: list[Line], after: list[Line]) -> str | None:
@@ -171,6 +173,8 @@ class VideoParser:
         for line in after:
             if is_content_end(line) or lm.COMMENTS_HEADER.match(line.text):
                 break
+            if paragraphs and line.text.startswith(("©", "Copyright")):
+                break  # the page's footer after the description
             if self._is_meta(line) or line.text == title:
                 previous_block = None
                 continue

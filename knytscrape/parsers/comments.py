@@ -50,13 +50,16 @@ NAME_THEN_DATE = re.compile(rf"^(?P<author>{NAME})\s*(?:,|-|–|\(|den)\s*(?P<wh
 # "Anna Berg 2017-10-29 kl 14:32" (name and date in two inline elements): only capitalised names
 CAPITALISED_NAME = r"(?:[A-ZÅÄÖÉ][\w'-]*\s+){0,3}[A-ZÅÄÖÉ][\w'-]*"
 NAME_SPACE_DATE = re.compile(rf"^(?P<author>{CAPITALISED_NAME})\s+(?P<when>{DATE_TEXT})\s*:?$")
+# "Simmartjejen2023-05-04 21:03": name and date in two touching elements (a flex row on screen)
+GLUED_NAME_DATE = re.compile(
+    r"^(?P<author>[^\s\d|:,.!?][^|:.!?]{0,59}[^\W\d_])(?P<when>\d{4}-\d{2}-\d{2}(?:[ T]\d{1,2}[:.]\d{2})?)$")
 # in a section whose comments are headed "Name 2014-10-11 20:14": any short name before a date
 LOOSE_NAME_DATE = re.compile(rf"^(?P<author>[^\s|:,.!?][^|:.!?]{{0,60}}?)\s+(?P<when>{DATE_TEXT})\s*$")
 DATE_THEN_NAME = re.compile(rf"^(?P<when>{DATE_TEXT})\s*(?:,|-|–|\|)?\s*(?P<author>{NAME})\s*:?\s*$", re.I)
 DATE_LINE = re.compile(rf"^(?:datum\s*:\s*)?(?P<when>{DATE_TEXT})\s*:?\s*$", re.I)
 
 AUTHOR_LINES = (SKREV, SKREV_LOOSE, WRITTEN_BY, WRITTEN_ON_BY, PIPE, NAME_THEN_DATE, NAME_SPACE_DATE,
-                DATE_THEN_NAME)
+                DATE_THEN_NAME, GLUED_NAME_DATE)
 MAX_NAME_WORDS = 6
 
 
@@ -226,9 +229,29 @@ def _date_cell_first(zone: list[Line]) -> bool:
             and _is_name(lines[1].text) and _author_line(lines[1]) is None)
 
 
+def _merge_name_date_lines(zone: list[Line]) -> list[Line]:
+    """A name alone and a date alone on two lines of one paragraph ("Anna<br>2013-05-04 21:03") -> one
+    "Anna, 2013-05-04 21:03" line, read like any author line (above its text or signed below it)."""
+    merged: list[Line] = []
+    index = 0
+    while index < len(zone):
+        line = zone[index]
+        following = zone[index + 1] if index + 1 < len(zone) else None
+        if (following is not None and following.block == line.block and _author_line(line) is None
+                and _is_name(line.text) and DATE_LINE.match(following.text)):
+            date = DATE_LINE.match(following.text).group("when").strip()
+            merged.append(Line(f"{line.text}, {date}", line.block, line.links, line.in_form, line.heading))
+            index += 2
+            continue
+        merged.append(line)
+        index += 1
+    return merged
+
+
 def parse_comments(tokens: list[Token]) -> tuple[bool, list[CommentItem]]:
     """(has a comment section, the comments in page order)."""
     has_section, zone = comment_zone(tokens)
+    zone = _merge_name_date_lines(zone)
     for layout in (_signed_comments, _closed_by_dates):
         drafts = layout(zone)
         if drafts is not None:

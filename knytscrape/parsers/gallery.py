@@ -63,6 +63,24 @@ def _locate(flow: list[Token], known_images: Collection[str], lead_image: str | 
     return (before or others or [None])[0]
 
 
+def _in_lightbox(flow: list[Token], index: int) -> bool:
+    """Whether the picture sits in the lightbox: after its close button, before the logo that follows."""
+    close = next((i for i, t in enumerate(flow) if isinstance(t, Line) and lm.CLOSE_BUTTON.match(t.text)), None)
+    logo = next((i for i, t in enumerate(flow) if isinstance(t, Image) and lm.LOGO_ALT.search(t.alt)), None)
+    return close is not None and logo is not None and close < index < logo
+
+
+def _credit_above(before: list[Token]) -> str | None:
+    """A credit line printed just above the picture (navigation in between is stepped over)."""
+    for token in reversed(before):
+        if not isinstance(token, Line):
+            return None
+        if is_navigation_only(token) or lm.GALLERY_COUNTER.match(token.text) or lm.GALLERY_NAV_TEXT.match(token.text):
+            continue
+        return token.text if lm.CREDIT.match(token.text) else None
+    return None
+
+
 def parse_gallery_view(
     html: str,
     url: str,
@@ -81,7 +99,11 @@ def parse_gallery_view(
     if position is None or index is None:
         return None
     image: Image = flow[index]
-    credit, caption = _read_caption(flow[index + 1:], set(known_lines))
+    # inside the lightbox (before its logo) every line is the picture's own, even one the article repeats
+    lines_known = set() if _in_lightbox(flow, index) else set(known_lines)
+    credit, caption = _read_caption(flow[index + 1:], lines_known)
+    if credit is None:
+        credit = _credit_above(flow[:index])
     if not caption:
         # some layouts print the caption (or the credit) above the image
         credit_before, caption = _read_caption(reversed(flow[:index]), set(known_lines), backwards=True)

@@ -119,7 +119,7 @@ class VideoParser:
             url=url,
             title=title,
             published_raw=self._parse_published_raw(lines),
-            description=self._parse_description(after, title),
+            description=self._parse_description(after, title) or self._description_above(before, title),
             embed_url=embed_url,
             provider=provider,
             provider_id=provider_id,
@@ -164,7 +164,7 @@ class VideoParser:
         for line in lines:
             match = DURATION_LINE.match(line.text)
             if match:
-                return match.group("raw").strip()
+                return match.group("raw").split("|")[0].strip()  # "Längd: 3:12 | Läs artikeln"
         return None
 
     def _parse_description(self, after: list[Line], title: str | None) -> str | None:
@@ -184,6 +184,11 @@ class VideoParser:
                 paragraphs.append([line.text])
             previous_block = line.block
         return "\n\n".join("\n".join(p) for p in paragraphs) or None
+
+    def _description_above(self, before: list[Line], title: str | None) -> str | None:
+        """The description printed between the title and the player, when none follows the player."""
+        titles = [i for i, line in enumerate(before) if line.text == title]
+        return self._parse_description(before[titles[-1] + 1:], title) if titles else None
 
     def _parse_article_id(self, lines: list[Line]) -> int | None:
         for line in lines:

@@ -90,13 +90,11 @@ class Bundle:
 
 def settings_options(settings: dict) -> list[str]:
     """data/settings.json as ``--setting NAME VALUE`` options (the values as ``knytscrape serve`` gives them)."""
-    options = []
-    for name, value in settings.items():
-        text = value if isinstance(value, str) else json.dumps(value)
+    options = publish.setting_options(settings)
+    for name, text in zip(options[1::3], options[2::3], strict=True):
         if not text or any(char.isspace() for char in text):
             # datasette's publishers split --extra-options on whitespace
             raise PackagingError(f"setting {name} in data/settings.json cannot be published: {text!r}")
-        options += ["--setting", name, text]
     return options
 
 

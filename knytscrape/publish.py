@@ -48,14 +48,21 @@ def checkpoint(db_path: str | Path) -> None:
         connection.close()
 
 
+def setting_options(settings: dict) -> list[str]:
+    """data/settings.json as ``--setting NAME VALUE`` options of ``datasette serve``."""
+    options = []
+    for name, value in settings.items():
+        options += ["--setting", name, value if isinstance(value, str) else json.dumps(value)]
+    return options
+
+
 def datasette_command(db_path: str | Path, host: str, port: int) -> list[str]:
     """The ``datasette serve`` command line for the published archive (read-only, immutable)."""
     metadata_file = Path(tempfile.mkdtemp(prefix="knytscrape-")) / "metadata.json"
     metadata_file.write_text(json.dumps(metadata_for(db_path), ensure_ascii=False), encoding="utf-8")
     command = [sys.executable, "-m", "datasette", "serve", "-i", str(db_path), "--host", host,
                "--port", str(port), "--metadata", str(metadata_file)]
-    for name, value in load_settings().items():
-        command += ["--setting", name, value if isinstance(value, str) else json.dumps(value)]
+    command += setting_options(load_settings())
     images = images_dir()
     if images:
         command += ["--static", f"{IMAGES_MOUNT}:{images}"]  # downloaded pictures, shown instead of the site's

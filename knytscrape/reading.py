@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 
 IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp)$", re.I)
-READING_TABLES = ("articles", "videos", "events")
 PROVIDER_NAMES = {"youtube": "YouTube", "vimeo": "Vimeo", "flash": "the Flash player", "file": "the video file"}
 
 
@@ -56,16 +55,9 @@ async def _all(database, sql: str, params: dict) -> list[dict]:
     return [dict(row) for row in (await database.execute(sql, params)).rows]
 
 
-async def _columns(database, table: str) -> set[str]:
-    if not await database.table_exists(table):
-        return set()
-    return set(await database.table_columns(table))
-
-
-async def _one(database, table: str, key) -> dict | None:
-    if not await database.table_exists(table):
-        return None
-    rows = await _all(database, f"SELECT * FROM [{table}] WHERE id = :id", {"id": key})
+async def _one(database, table: str, key, columns: str = "*") -> dict | None:
+    """One record of a table the row page stands on (so it exists), or None."""
+    rows = await _all(database, f"SELECT {columns} FROM [{table}] WHERE id = :id", {"id": key})
     return rows[0] if rows else None
 
 
@@ -79,7 +71,8 @@ async def article_view(database, article_id, row_url, images_url=None) -> dict |
     article["lead_paragraphs"] = paragraphs(article.get("lead"))
     article["body_paragraphs"] = paragraphs(article.get("body"))
     images = []
-    if await _columns(database, "images"):
+    tables = set(await database.table_names())  # once per page: an older archive may lack some
+    if "images" in tables:
         images = await _all(database, "SELECT * FROM images WHERE article_id = :id ORDER BY position, id", key)
     for image in images:
         image["url"] = web_url(image.get("url"))
@@ -87,19 +80,19 @@ async def article_view(database, article_id, row_url, images_url=None) -> dict |
     article["gallery"] = [image for image in images if image.get("kind") == "gallery"]
     article["inline_images"] = [image for image in images if image.get("kind") != "gallery"]
     article["comments"] = []
-    if await _columns(database, "comments"):
+    if "comments" in tables:
         article["comments"] = await _all(
             database, "SELECT * FROM comments WHERE article_id = :id ORDER BY position, id", key)
         article["comments"] = _with_earlier_texts(article["comments"])
     article["videos"] = []
-    if await _columns(database, "videos"):
+    if "videos" in tables:
         article["videos"] = [_with_player(video) for video in await _all(
             database, "SELECT * FROM videos WHERE article_id = :id ORDER BY published, id", key)]
         for video in article["videos"]:
             video["href"] = row_url("videos", video["id"])
     article["older"], article["newer"] = await _neighbours(database, article, row_url)
     article["revision_count"] = 0
-    if "article_id" in await _columns(database, "revisions"):
+    if "revisions" in tables:
         rows = await _all(database, "SELECT count(*) AS n FROM revisions WHERE article_id = :id", key)
         article["revision_count"] = rows[0]["n"]
     return article
@@ -157,7 +150,7 @@ async def video_view(database, video_id, row_url, images_url=None) -> dict | Non
     video = _with_player(video)
     video["article"] = None
     if video.get("article_id") is not None:
-        video["article"] = await _one(database, "articles", video["article_id"])
+        video["article"] = await _one(database, "articles", video["article_id"], "id, title")
         if video["article"] is not None:
             video["article"]["href"] = row_url("articles", video["article_id"])
     return video
@@ -175,3 +168,4 @@ async def event_view(database, event_id, row_url, images_url=None) -> dict | Non
 
 VIEWS = {"articles": ("knyt_article", article_view), "videos": ("knyt_video", video_view),
          "events": ("knyt_event", event_view)}
+READING_TABLES = tuple(VIEWS)

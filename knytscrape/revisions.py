@@ -47,7 +47,8 @@ def _row(table, record_id, article_id, field, change, old, new) -> dict:
 
 
 def article_changes(old: dict, new: dict, old_images: list[dict], new_images: list[dict],
-                    old_comments: list[dict], new_comments: list[dict]) -> list[dict]:
+                    old_comments: list[dict], new_comments: list[dict],
+                    edited: dict[str, str] | None = None) -> list[dict]:
     """Revision rows for one article (without ``seen``, which storage sets)."""
     article_id = new["id"]
     rows = [
@@ -70,7 +71,8 @@ def article_changes(old: dict, new: dict, old_images: list[dict], new_images: li
              for i in before if i not in after]
     seen_before = {c["id"]: c for c in old_comments}
     seen_after = {c["id"]: c for c in new_comments}
-    edited = edited_comments(old_comments, new_comments)
+    if edited is None:
+        edited = edited_comments(old_comments, new_comments)
     rows += [_row("comments", new_id, article_id, "text", "edited", seen_before[old_id]["text"],
                   seen_after[new_id]["text"]) for new_id, old_id in edited.items()]
     rows += [_row("comments", c, article_id, "text", "added", None, seen_after[c]["text"])

@@ -142,6 +142,10 @@ def test_wheel_holds_the_plugin_and_its_entry_point(context):
         names = set(archive.namelist())
         assert {"knytscrape/datasette_plugin.py", "knytscrape/datasette_plugin/__init__.py"} & names
         assert {"knytscrape/feeds.py", "knytscrape/search.py", "knytscrape/publish.py"} <= names
+        # what the reading pages need: package data is what a wheel most often leaves out
+        assert {"knytscrape/reading.py", "knytscrape/datasette_plugin/pagination.py",
+                "knytscrape/datasette_plugin/templates/row.html", "knytscrape/datasette_plugin/templates/table.html",
+                "knytscrape/datasette_plugin/static/reading.css"} <= names
         [entry_points] = [name for name in names if name.endswith(".dist-info/entry_points.txt")]
         parser = configparser.ConfigParser()
         parser.read_string(archive.read(entry_points).decode("utf-8"))
@@ -222,6 +226,7 @@ def test_swedish_search_function_is_there(served):
     status, _, body = fetch(f"{base}/knytpunkt/search_everything.json?q=budget&_shape=array")
     assert status == 200, body
     assert isinstance(json.loads(body), list)
+    assert any(row["kind"] == "article" for row in json.loads(body)), "budget is in the crawled mirror"
 
 
 def test_table_as_csv(served, crawled):

@@ -19,7 +19,6 @@ Pictures are shown as pictures in tables; titles link to their reading page.
 
 from __future__ import annotations
 
-import re
 from html import escape
 from urllib.parse import parse_qsl, unquote, urlencode
 
@@ -28,7 +27,12 @@ from datasette.utils import tilde_encode, urlsafe_components
 from datasette.utils.asgi import Response
 from markupsafe import Markup
 
-from knytscrape.datasette_plugin.pagination import add_tie_breaker, serving_table_page, table_of_request
+from knytscrape.datasette_plugin.pagination import (
+    TABLE_PATH,
+    add_tie_breaker,
+    serving_table_page,
+    table_of_request,
+)
 from knytscrape.feeds import atom_feed, events_ics
 from knytscrape.publish import IMAGES_MOUNT
 from knytscrape.reading import READING_TABLES, VIEWS, is_image_url, local_image_source
@@ -111,7 +115,6 @@ def register_routes():
 # -- Swedish-aware search through Datasette's own ``_search`` parameter ---------------------------------
 
 TYPED = "_search_typed"
-TABLE_PATH = re.compile(r"^/[^/]+/(?P<table>[^/.]+)(?:\.(?:json|csv))?$")
 
 
 def rewrite_search(path: str, query_string: bytes) -> bytes:
@@ -128,8 +131,9 @@ def rewrite_search(path: str, query_string: bytes) -> bytes:
         return query_string
     rewritten, changed, typed = [], False, None
     for name, value in pairs:
-        if name == "_search" and fts_query(value):
-            typed, value, changed = value, fts_query(value), True
+        query = fts_query(value) if name == "_search" else None
+        if query:
+            typed, value, changed = value, query, True
         rewritten.append((name, value))
     if changed:
         rewritten += [("_searchmode", "raw"), (TYPED, typed)]

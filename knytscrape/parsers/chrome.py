@@ -110,12 +110,7 @@ def is_navigation_line(line: Line) -> bool:
 
 def without_chrome(flow: list[Token]) -> list[Token]:
     """The flow with the sidebars (and the players in them), the menu and other link rows taken out."""
-    flow = _split_run_on_headers(flow)
-    keep = [not (isinstance(t, Line) and (is_menu_line(t) or is_navigation_line(t))) for t in flow]
-    for start, end in chrome_spans(flow):
-        for index in range(start, end):
-            keep[index] = False
-    return [token for token, kept in zip(flow, keep, strict=True) if kept]
+    return [token for run in content_runs(flow) for token in run]
 
 
 def content_runs(flow: list[Token]) -> list[list[Token]]:

@@ -44,30 +44,27 @@ def _candidates(flow: list[Token], known_images: Collection[str] = ()) -> list[i
     ]
 
 
+def _in_lightbox(flow: list[Token], index: int) -> bool:
+    """Whether a token sits in the lightbox: after its close button (×), before the site's logo."""
+    close = next((i for i, t in enumerate(flow) if isinstance(t, Line) and lm.CLOSE_BUTTON.match(t.text)), None)
+    logo = next((i for i, t in enumerate(flow) if isinstance(t, Image) and lm.LOGO_ALT.search(t.alt)), None)
+    return close is not None and logo is not None and close < index < logo
+
+
 def _locate(flow: list[Token], known_images: Collection[str], lead_image: str | None) -> int | None:
     candidates = _candidates(flow, known_images)
     if known_images:
         new = [i for i in candidates if flow[i].src not in known_images]
         if new:
             return new[0]
-    logo = next((i for i, t in enumerate(flow) if isinstance(t, Image) and lm.LOGO_ALT.search(t.alt)), None)
-    close = next((i for i, t in enumerate(flow) if isinstance(t, Line) and lm.CLOSE_BUTTON.match(t.text)), None)
-    if close is not None and logo is not None:
-        boxed = [i for i in candidates if close < i < logo]
-        if boxed:
-            return boxed[0]
+    boxed = [i for i in candidates if _in_lightbox(flow, i)]
+    if boxed:
+        return boxed[0]
     published = find_published(flow)
     pub_index = published[0] if published else len(flow)
     others = [i for i in candidates if flow[i].src != lead_image and flow[i].src not in known_images]
     before = [i for i in others if i < pub_index]
     return (before or others or [None])[0]
-
-
-def _in_lightbox(flow: list[Token], index: int) -> bool:
-    """Whether the picture sits in the lightbox: after its close button, before the logo that follows."""
-    close = next((i for i, t in enumerate(flow) if isinstance(t, Line) and lm.CLOSE_BUTTON.match(t.text)), None)
-    logo = next((i for i, t in enumerate(flow) if isinstance(t, Image) and lm.LOGO_ALT.search(t.alt)), None)
-    return close is not None and logo is not None and close < index < logo
 
 
 def _credit_above(before: list[Token]) -> str | None:

@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 from knytscrape.items import VideoItem
 from knytscrape.parsers import landmarks as lm
 from knytscrape.parsers.article import is_content_end
-from knytscrape.parsers.chrome import content_runs, without_chrome
+from knytscrape.parsers.chrome import content_runs
 from knytscrape.parsers.labels import normalise_labelled_lines
 from knytscrape.parsers.textflow import Embed, Line, is_links_only, text_flow
 from knytscrape.urls import article_id
@@ -99,13 +99,14 @@ def video_id(provider: str | None, provider_id: str | None, media_url: str | Non
 class VideoParser:
     def parse(self, html: str, url: str) -> VideoItem | None:
         """The video on the page, or None when the page's own content has no player."""
-        content = without_chrome(text_flow(html, url))
+        runs = content_runs(text_flow(html, url))
+        content = [token for run in runs for token in run]
+        run_of = [number for number, run in enumerate(runs) for _ in run]
         player_index = next((i for i, t in enumerate(content) if isinstance(t, Embed) and describe_player(t)[2]), None)
         if player_index is None:
             return None
         # the description ends where a sidebar after the content begins (a footer follows it)
-        run = next(run for run in content_runs(text_flow(html, url)) if content[player_index] in run)
-        content = content[:player_index + 1] + [t for t in content[player_index + 1:] if t in run]
+        content = [t for i, t in enumerate(content) if i <= player_index or run_of[i] == run_of[player_index]]
         embed: Embed = content[player_index]
         provider, provider_id, embed_url = describe_player(embed)
         before = normalise_labelled_lines([t for t in content[:player_index] if isinstance(t, Line)], LABELS)

@@ -156,7 +156,7 @@ class StoragePipeline:
                 if comment["id"] in edited:
                     comment["replaces"] = edited[comment["id"]]  # set only here: an upsert keeps it later
             changes = article_changes(stored, values, self._active("images", article.id), images,
-                                      stored_comments, comments)
+                                      stored_comments, comments, edited)
             if stored["removed_at"] is not None:
                 changes.append({"table_name": "articles", "record_id": str(article.id), "article_id": article.id,
                                 "field": "removed_at", "change": "restored", "old": stored["removed_at"],

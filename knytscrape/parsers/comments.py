@@ -148,11 +148,12 @@ def comment_zone(tokens: list[Token]) -> tuple[bool, list[Line]]:
                     if seen_comment or any(not lm.NO_COMMENTS.match(line.text) for line in zone):
                         break  # the form after the comments (one before them is stepped over)
                     continue
-                if seen_comment and _ends_section(following) and not _author_line(following):
+                header = _author_line(following)
+                if seen_comment and _ends_section(following) and not header:
                     break
                 if zone and _is_footer(following):
                     break  # the site's copyright footer, whatever the comments looked like
-                seen_comment = seen_comment or _author_line(following) is not None
+                seen_comment = seen_comment or header is not None
                 zone.append(following)
             return True, zone
     return False, []

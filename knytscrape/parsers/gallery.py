@@ -44,6 +44,11 @@ def _candidates(flow: list[Token], known_images: Collection[str] = ()) -> list[i
     ]
 
 
+def _is_gallery_nav(line: Line) -> bool:
+    """Links to other views ("1 2 3", "Nästa »"), or the same printed as text ("Bild 3 av 12")."""
+    return is_navigation_only(line) or bool(lm.GALLERY_NAV.match(line.text))
+
+
 def _in_lightbox(flow: list[Token], index: int) -> bool:
     """Whether a token sits in the lightbox: after its close button (×), before the site's logo."""
     close = next((i for i, t in enumerate(flow) if isinstance(t, Line) and lm.CLOSE_BUTTON.match(t.text)), None)
@@ -72,7 +77,7 @@ def _credit_above(before: list[Token]) -> str | None:
     for token in reversed(before):
         if not isinstance(token, Line):
             return None
-        if is_navigation_only(token) or lm.GALLERY_COUNTER.match(token.text) or lm.GALLERY_NAV_TEXT.match(token.text):
+        if _is_gallery_nav(token):
             continue
         return token.text if lm.CREDIT.match(token.text) else None
     return None
@@ -123,7 +128,7 @@ def _read_caption(tokens, known_lines: set[str], backwards: bool = False) -> tup
             break
         if _is_stop(token):
             break
-        if is_navigation_only(token) or lm.GALLERY_COUNTER.match(token.text) or lm.GALLERY_NAV_TEXT.match(token.text):
+        if _is_gallery_nav(token):
             continue
         if lm.CREDIT.match(token.text):  # may equal the article's credit, so checked before known lines
             if credit is not None:

@@ -7,11 +7,17 @@ colon or not), or several labels may run on one line ("Datum: 2024-09-07 Nytt da
 
 from __future__ import annotations
 
+import functools
 import re
 
 from knytscrape.parsers.textflow import Line
 
 MIN_MIDLINE_LABEL = 5  # "datum", "plats", "nytt datum", "längd" ...
+
+
+@functools.cache
+def _patterns(labels: tuple[str, ...]) -> tuple[re.Pattern, re.Pattern]:
+    return label_pattern(list(labels))
 
 
 def label_pattern(labels: list[str]) -> tuple[re.Pattern, re.Pattern]:
@@ -24,7 +30,7 @@ def label_pattern(labels: list[str]) -> tuple[re.Pattern, re.Pattern]:
 
 def normalise_labelled_lines(lines: list[Line], labels: list[str]) -> list[Line]:
     """One line per labelled fact: label-alone lines joined to their value, run-on labels split."""
-    alone, inside = label_pattern(labels)
+    alone, inside = _patterns(tuple(labels))  # built once per label list
     merged: list[Line] = []
     skip = False
     for index, line in enumerate(lines):

@@ -29,11 +29,9 @@ CREDIT_THEN_TEXT = re.compile(
 # "12 Osorterade klickbara bilder."
 GALLERY = re.compile(r"^(?P<count>\d{1,4})\s+(?:\w+\s+)?klickbara?\s+bild(?:er)?\b.*$", re.IGNORECASE)
 
-# "Bild 3 av 12", "3 / 12" beside a gallery image: navigation, not caption
-GALLERY_COUNTER = re.compile(r"^(?:Bild\s+)?\d{1,4}\s*(?:av|/)\s*\d{1,4}$", re.IGNORECASE)
-# "« Föregående", "Nästa bild »", "Sista bilden", "‹ Föregående 6 / 17 Nästa ›": a gallery's navigation
+# "« Föregående", "Nästa bild »", "Sista bilden", "Bild 3 av 12", "‹ Föregående 6 / 17 Nästa ›": a gallery's navigation
 # as text (its links may be elsewhere), made only of these words, arrows and the counter
-GALLERY_NAV_TEXT = re.compile(
+GALLERY_NAV = re.compile(
     r"^[«»‹›<>|\s]*(?:(?:(?:första|sista|föregående|förra|nästa)(?:\s+bild(?:en)?)?"
     r"|(?:bild\s+)?\d{1,4}\s*(?:av|/)\s*\d{1,4})[«»‹›<>|\s]*)+$", re.IGNORECASE)
 

@@ -1,10 +1,11 @@
 """``python -m knytscrape.mirror [--host H] [--port N] [--layout L] [--encoding E] [--articles N] [--scheme S]
-[--no-conditional]``."""
+[--no-conditional] [--fault-rate R --fault-seed S --fault-kinds K,K --hang-seconds N]``."""
 
 from __future__ import annotations
 
 import argparse
 
+from knytscrape.mirror import faults
 from knytscrape.mirror.model import ENCODINGS, LAYOUTS
 from knytscrape.mirror.schemes import SCHEMES
 from knytscrape.mirror.server import serve_forever
@@ -27,9 +28,18 @@ def main(argv: list[str] | None = None) -> None:
         action="store_false",
         help="no ETag / Last-Modified headers and no 304 answers (a server without conditional requests)",
     )
+    faults.add_arguments(parser)
     args = parser.parse_args(argv)
     serve_forever(
-        args.host, args.port, args.layout, args.encoding, args.articles, args.verbose, args.scheme, args.conditional
+        args.host,
+        args.port,
+        args.layout,
+        args.encoding,
+        args.articles,
+        args.verbose,
+        args.scheme,
+        args.conditional,
+        faults.from_arguments(args),
     )
 
 

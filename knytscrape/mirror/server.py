@@ -8,24 +8,35 @@ with MirrorServer() as mirror:
 
 Every 200 answer carries ``ETag`` and ``Last-Modified`` and a conditional GET/HEAD that matches gets
 304 (``conditional=False`` turns that off). See docs/mirror.md, "Changing the site between crawls".
+
+``faults=Faults(rate, seed)`` (or setting ``mirror.faults`` while it runs) makes requests fail in
+repeatable ways (500, 503, reset, short body, cut page, hang; see :mod:`knytscrape.mirror.faults`),
+recorded in ``mirror.fault_log``; ``mirror.intercept(fn)`` lets a test answer a request itself.
+See docs/mirror.md, "Faults".
 """
 
 from __future__ import annotations
 
 import signal
+import socket
+import struct
 import sys
 import threading
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import NamedTuple, TypeVar
 
 from knytscrape.mirror import mutations, schemes
 from knytscrape.mirror.app import MirrorResponse
-from knytscrape.mirror.history import SiteHistory, http_date, not_modified
+from knytscrape.mirror.faults import Faults, applicable, cut_response, error_response
+from knytscrape.mirror.history import SiteHistory, etag_of, http_date, not_modified
 from knytscrape.mirror.model import ENCODINGS, LAYOUTS
 
 T = TypeVar("T")
 CONDITIONAL_HEADERS = ("If-None-Match", "If-Modified-Since")
+Intercept = Callable[[str, Mapping[str, str]], "MirrorResponse | None"]
+NO_BODY_STATUSES = (204, 304)
 
 
 class RequestRecord(NamedTuple):
@@ -46,15 +57,68 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _answer(self, with_body: bool) -> None:
         mirror = self.server.mirror
+        target = self.path
         conditional = any(name in self.headers for name in CONDITIONAL_HEADERS)
-        response = mirror._respond(self.path, self.headers)
-        mirror._record(self.command, self.path, response.status, conditional)
+        attempt, faults, intercepts = mirror._arrive(target)
+        for fn in intercepts:
+            answer = fn(target, self.headers)
+            if answer is not None:
+                mirror._record(self.command, target, answer.status, conditional)
+                self._send_as_is(answer, with_body)
+                return
+        response = mirror._respond(target, self.headers)
+        kind = faults.decide(target, attempt) if faults is not None else None
+        if kind is None:
+            mirror._record(self.command, target, response.status, conditional)
+            self._send(response, with_body)
+            return
+        kind = applicable(kind, response, head=not with_body)
+        status = {"500": 500, "503": 503, "cut_html": 200}.get(kind, 0)
+        mirror._record(self.command, target, status, conditional, fault=kind)
+        self.log_message("fault %s: %s %s", kind, self.command, target)
+        if kind in ("500", "503"):
+            self._send(error_response(status), with_body)
+        elif kind == "cut_html":
+            at = faults.cut_at(target, attempt, len(response.body))
+            self._send(cut_response(response, at, etag_of), with_body)
+        elif kind == "short_body":
+            self._send_head(response)
+            self.wfile.write(response.body[: len(response.body) // 2])
+            self.close_connection = True
+        elif kind == "reset":
+            self._reset()
+        else:  # hang: wait (the server's stop ends it at once), then close without an answer
+            mirror._stopping.wait(faults.hang_seconds)
+            self.close_connection = True
+
+    def _send_head(self, response: MirrorResponse) -> None:
         self.send_response(response.status)
         for name, value in response.headers.items():
             self.send_header(name, value)
         self.end_headers()
-        if with_body and response.status != 304:
+
+    def _send(self, response: MirrorResponse, with_body: bool) -> None:
+        self._send_head(response)
+        if with_body and response.status not in NO_BODY_STATUSES:
             self.wfile.write(response.body)
+
+    def _send_as_is(self, answer: MirrorResponse, with_body: bool) -> None:
+        """An intercept's answer: its status, headers and body bytes as given. A missing Content-Length
+        is added; when the one given is not the body's length the connection closes after the answer."""
+        names = {name.lower(): value for name, value in answer.headers.items()}
+        if "content-length" not in names and "transfer-encoding" not in names:
+            answer = MirrorResponse(answer.status, {**answer.headers, "Content-Length": str(len(answer.body))},
+                                    answer.body)
+        elif names.get("content-length", "").strip() != str(len(answer.body)):
+            self.close_connection = True
+        self._send(answer, with_body)
+
+    def _reset(self) -> None:
+        """Close the connection with a TCP RST and no answer."""
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.rfile.close()  # the socket's file must go too, or close() would keep the connection open
+        self.connection.close()
+        self.close_connection = True
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
         self._answer(with_body=True)
@@ -84,6 +148,12 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     mirror: MirrorServer
 
+    def handle_error(self, request, client_address) -> None:
+        """A client that hangs up (a crawler's timeout, a reset) is part of the game, not a server error."""
+        if isinstance(sys.exc_info()[1], ConnectionError | TimeoutError):
+            return
+        super().handle_error(request, client_address)
+
 
 class MirrorServer:
     """The mirror served from a daemon thread; use as a context manager or call start()/stop().
@@ -102,6 +172,7 @@ class MirrorServer:
         verbose: bool = False,
         scheme: str = "a",
         conditional: bool = True,
+        faults: Faults | None = None,
     ):
         if layout is not None and layout not in LAYOUTS:
             raise ValueError(f"unknown layout {layout!r}; expected one of {LAYOUTS}")
@@ -115,6 +186,11 @@ class MirrorServer:
         self.conditional = conditional  # ETag / Last-Modified / 304; False models a server without them
         self.requests: list[str] = []  # request targets (path + query), in the order served
         self.request_log: list[RequestRecord] = []  # (method, path, status, conditional), in the same order
+        self.fault_log: list[tuple[str, str]] = []  # (target, kind) of each faulted request, in order
+        self.faults = faults  # may be set or replaced while the server runs
+        self._attempts: Counter[str] = Counter()  # GET/HEAD requests per target so far
+        self._intercepts: list[Intercept] = []
+        self._stopping = threading.Event()  # set by stop(): ends every hang at once
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._history = SiteHistory(extra_articles, layout, encoding, self.scheme)  # builds the model now
@@ -126,10 +202,43 @@ class MirrorServer:
     def base_url(self) -> str:
         return f"http://{self.host}:{self.port}"
 
-    def _record(self, method: str, path: str, status: int, conditional: bool) -> None:
+    @property
+    def faults(self) -> Faults | None:
+        """The faults of the following requests (None: every answer is clean)."""
+        return self._faults
+
+    @faults.setter
+    def faults(self, faults: Faults | None) -> None:
+        if faults is not None and not isinstance(faults, Faults):
+            raise TypeError(f"faults must be a Faults or None, got {faults!r}")
+        self._faults = faults
+
+    def intercept(self, fn: Intercept) -> Intercept:
+        """Let ``fn(target, request_headers)`` answer GET and HEAD requests before the site does: the
+        first function that returns a :class:`MirrorResponse` (not None) wins, and its status, headers
+        and body are sent as they are (no validators, no faults). Returns ``fn`` (usable as a decorator)."""
+        with self._lock:
+            self._intercepts.append(fn)
+        return fn
+
+    def clear_intercepts(self) -> None:
+        with self._lock:
+            self._intercepts.clear()
+
+    def _arrive(self, target: str) -> tuple[int, Faults | None, list[Intercept]]:
+        """A GET/HEAD of ``target`` arrives: its attempt number (earlier requests of the target on this
+        server), the faults and the intercepts that apply to it."""
+        with self._lock:
+            attempt = self._attempts[target]
+            self._attempts[target] += 1
+            return attempt, self._faults, list(self._intercepts)
+
+    def _record(self, method: str, path: str, status: int, conditional: bool, fault: str | None = None) -> None:
         with self._lock:
             self.requests.append(path)
             self.request_log.append(RequestRecord(method, path, status, conditional))
+            if fault is not None:
+                self.fault_log.append((path, fault))
 
     def _respond(self, target: str, request_headers=None) -> MirrorResponse:
         """The answer to a GET of ``target`` with ``request_headers``: 200 answers get the validators,
@@ -224,6 +333,7 @@ class MirrorServer:
         return self
 
     def stop(self) -> None:
+        self._stopping.set()
         if self._thread is not None:
             self._httpd.shutdown()
             self._thread.join(timeout=5)
@@ -246,10 +356,18 @@ def serve_forever(
     verbose: bool = False,
     scheme: str = "a",
     conditional: bool = True,
+    faults: Faults | None = None,
 ) -> None:
     """Serve the mirror in the foreground until Ctrl-C (for the CLI)."""
-    mirror = MirrorServer(host, port, layout, encoding, extra_articles, verbose, scheme, conditional)
+    mirror = MirrorServer(host, port, layout, encoding, extra_articles, verbose, scheme, conditional, faults)
     print(f"Knytpunkt mirror on {mirror.base_url}/ (Ctrl-C to stop)", file=sys.stderr, flush=True)
+    if faults is not None and faults.rate > 0:
+        print(
+            f"Faults: rate {faults.rate:g}, seed {faults.seed}, kinds {','.join(faults.kinds)}, "
+            f"hang {faults.hang_seconds:g} s",
+            file=sys.stderr,
+            flush=True,
+        )
 
     def interrupt(signum, frame):
         raise KeyboardInterrupt
@@ -262,6 +380,7 @@ def serve_forever(
     except KeyboardInterrupt:
         print("Knytpunkt mirror stopped", file=sys.stderr, flush=True)
     finally:
+        mirror._stopping.set()
         mirror._httpd.server_close()
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)

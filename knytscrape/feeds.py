@@ -3,7 +3,7 @@
 Pure functions from rows (dicts as read from the database, see knytscrape/db.py) to the bytes of a feed; no
 Datasette and no clock here. The same rows always give the same bytes: every timestamp in a feed comes
 from the rows themselves, never from "now". The Datasette routes serving these feeds are in
-knytscrape/datasette_plugin.py.
+knytscrape/datasette_plugin/.
 
 Dates in the rows are ISO 8601 text as knytscrape/dates.py writes them: a date alone (``2024-05-18``) or a
 moment with its Europe/Stockholm offset (``2024-05-18T13:00:00+02:00``). A moment without an offset is read
@@ -23,6 +23,7 @@ from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStand
 from knytscrape.urls import canonical_article_url
 
 __all__ = [
+    "ATOM_FEED_ID",
     "ATOM_NS",
     "EVENT_STATUS",
     "STOCKHOLM",
@@ -46,6 +47,9 @@ EVENT_STATUS = {
 }
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
+# The Atom feed's id when the archive has no public address configured: a tag URI (RFC 4151), the same
+# wherever the archive is served and whatever address a request names.
+ATOM_FEED_ID = "tag:knytpunkt.se,2007:knytscrape/feeds/latest.atom"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 # Atom's feed-level <updated> is required; a feed with no entries has no date of its own to give.
 EMPTY_FEED_UPDATED = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
@@ -265,15 +269,19 @@ def atom_feed(
     articles: Iterable[Mapping],
     videos: Iterable[Mapping],
     *,
-    feed_url: str,
+    feed_url: str | None = None,
+    feed_id: str | None = None,
     site_url: str = "https://knytpunkt.se/",
     limit: int = 50,
     title: str = "Knytpunkt – senaste artiklar och videor",
 ) -> bytes:
     """An Atom 1.0 feed (RFC 4287) of the ``limit`` newest articles and videos together, newest first; UTF-8.
 
-    * Feed: id and rel="self" link ``feed_url``, rel="alternate" link ``site_url``, author Knytpunkt,
-      updated = the newest entry's date (1970-01-01T00:00:00+00:00 when there is no entry).
+    * Feed: rel="self" link ``feed_url`` (none without it; a path is resolved by the reader against the
+      address it fetched the feed from); id ``feed_id``, else ``feed_url`` when it is an absolute http(s)
+      URL, else ATOM_FEED_ID; rel="alternate" link ``site_url``, author Knytpunkt, updated = the newest
+      entry's date (1970-01-01T00:00:00+00:00 when there is no entry). Nothing comes from a request: the
+      caller passes the configured public address or a path.
     * Entry: id and link = the item's URL (articles: the canonical ``url``, built from ``id`` when
       missing), title, published = updated = ``published`` (a date is its midnight in Stockholm, RFC 3339
       with the offset), summary = ``lead`` (articles) / ``description`` (videos), category article/video.
@@ -283,10 +291,13 @@ def atom_feed(
     # Unqualified names under a default namespace declared by hand: ElementTree would otherwise invent
     # an "ns0:" prefix, and its default_namespace option refuses unqualified attributes such as rel.
     feed = ET.Element("feed", {"xmlns": ATOM_NS, XML_LANG: "sv"})
-    _sub(feed, "id", feed_url)
+    if feed_id is None:
+        feed_id = feed_url if feed_url and feed_url.startswith(("https://", "http://")) else ATOM_FEED_ID
+    _sub(feed, "id", feed_id)
     _sub(feed, "title", title, type="text")
     _sub(feed, "updated", _rfc3339(entries[0]["moment"] if entries else EMPTY_FEED_UPDATED))
-    _sub(feed, "link", rel="self", type="application/atom+xml", href=feed_url)
+    if feed_url:
+        _sub(feed, "link", rel="self", type="application/atom+xml", href=feed_url)
     _sub(feed, "link", rel="alternate", type="text/html", href=site_url)
     author = _sub(feed, "author")
     _sub(author, "name", "Knytpunkt")

@@ -1,4 +1,10 @@
-"""Publishing with Datasette: the project's metadata and settings from data/, for any database file."""
+"""Publishing with Datasette: the project's metadata and settings from data/, for any database file.
+
+``knytscrape serve`` and ``datasette_app`` open the database read-only but not immutable (Datasette's
+``?mode=ro``): every query reads one consistent snapshot of the WAL database, so it can be served while a
+crawl writes it, and each page shows what was committed when it was asked. Immutable (``-i``) is only for a
+copy that never changes: ``knytscrape package`` / ``publish`` (knytscrape/packaging.py).
+"""
 
 from __future__ import annotations
 
@@ -8,12 +14,16 @@ import sqlite3
 import sys
 import tempfile
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import yaml
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 METADATA_DB_NAME = "knytpunkt"  # the database key in data/metadata.yml
 IMAGES_MOUNT = "images"  # the downloaded pictures are served at /images/ (see knytscrape/reading.py)
+PLUGIN_NAME = "knytscrape"  # the plugin's entry point name: its configuration in the metadata's "plugins"
+# ``knytscrape serve --public``: Datasette settings stricter than data/settings.json, for a server anyone reaches.
+PUBLIC_SETTINGS = {"sql_time_limit_ms": 1000, "facet_time_limit_ms": 100}
 
 
 def load_settings() -> dict:
@@ -33,6 +43,23 @@ def metadata_for(db_path: str | Path) -> dict:
     return metadata
 
 
+def valid_public_url(text: str) -> str:
+    """The archive's public address (its home page, e.g. ``https://arkiv.example.org/``), ending in ``/``."""
+    text = text.strip()
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ValueError(f"not an http(s) address of the archive's home page: {text!r}")
+    return text.rstrip("/") + "/"
+
+
+def with_public_url(metadata: dict, public_url: str | None) -> dict:
+    """The metadata with the plugin's ``public_url`` (the Atom feed's id and self link), when there is one."""
+    if public_url:
+        plugins = metadata.setdefault("plugins", {})
+        plugins[PLUGIN_NAME] = {**plugins.get(PLUGIN_NAME, {}), "public_url": valid_public_url(public_url)}
+    return metadata
+
+
 def images_dir() -> Path | None:
     """The downloaded pictures ($KNYT_IMAGES_DIR or data/images/) when there are any, served at /images/."""
     images = Path(os.environ.get("KNYT_IMAGES_DIR", DATA_DIR / "images"))
@@ -40,7 +67,7 @@ def images_dir() -> Path | None:
 
 
 def checkpoint(db_path: str | Path) -> None:
-    """Fold the WAL into the file: an immutable open would not see rows still in the WAL."""
+    """Fold the WAL into the file: an immutable open would not see rows still in the WAL (packaging only)."""
     connection = sqlite3.connect(db_path)
     try:
         connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -56,13 +83,24 @@ def setting_options(settings: dict) -> list[str]:
     return options
 
 
-def datasette_command(db_path: str | Path, host: str, port: int) -> list[str]:
-    """The ``datasette serve`` command line for the published archive (read-only, immutable)."""
+def settings_for(public: bool = False) -> dict:
+    """data/settings.json, with PUBLIC_SETTINGS over it for a public server."""
+    settings = load_settings()
+    if public:
+        settings.update(PUBLIC_SETTINGS)
+    return settings
+
+
+def datasette_command(db_path: str | Path, host: str, port: int, *, public_url: str | None = None,
+                      public: bool = False) -> list[str]:
+    """The ``datasette serve`` command line for the published archive: read-only (``?mode=ro``), not
+    immutable, so that it serves what a crawl commits while it runs."""
     metadata_file = Path(tempfile.mkdtemp(prefix="knytscrape-")) / "metadata.json"
-    metadata_file.write_text(json.dumps(metadata_for(db_path), ensure_ascii=False), encoding="utf-8")
-    command = [sys.executable, "-m", "datasette", "serve", "-i", str(db_path), "--host", host,
+    metadata = with_public_url(metadata_for(db_path), public_url)
+    metadata_file.write_text(json.dumps(metadata, ensure_ascii=False), encoding="utf-8")
+    command = [sys.executable, "-m", "datasette", "serve", str(db_path), "--host", host,
                "--port", str(port), "--metadata", str(metadata_file)]
-    command += setting_options(load_settings())
+    command += setting_options(settings_for(public))
     images = images_dir()
     if images:
         command += ["--static", f"{IMAGES_MOUNT}:{images}"]  # downloaded pictures, shown instead of the site's
@@ -72,18 +110,22 @@ def datasette_command(db_path: str | Path, host: str, port: int) -> list[str]:
     return command
 
 
-def datasette_app(db_path: str | Path):
-    """The published Datasette, in process (tests, scripts): same metadata and settings as ``serve``."""
+def datasette_app(db_path: str | Path, *, immutable: bool = False, public_url: str | None = None,
+                  public: bool = False):
+    """The published Datasette, in process (tests, scripts): the same database mode, metadata and settings as
+    ``serve`` (read-only, not immutable); ``immutable=True`` serves it as a package does, WAL folded in first."""
     from datasette.app import Datasette
 
-    checkpoint(db_path)
+    if immutable:
+        checkpoint(db_path)
     templates = DATA_DIR / "templates"
     plugins = DATA_DIR / "plugins"
     images = images_dir()
     return Datasette(
-        immutables=[str(db_path)],
-        metadata=metadata_for(db_path),
-        settings=load_settings(),
+        [] if immutable else [str(db_path)],
+        immutables=[str(db_path)] if immutable else [],
+        metadata=with_public_url(metadata_for(db_path), public_url),
+        settings=settings_for(public),
         template_dir=str(templates) if templates.is_dir() else None,
         plugins_dir=str(plugins) if plugins.is_dir() else None,
         static_mounts=[(IMAGES_MOUNT, str(images))] if images else None,

@@ -59,7 +59,8 @@ def test_settings_of_the_published_instance(published):
     app, _ = published
     assert app.setting("suggest_facets") is False
     assert app.setting("max_csv_mb") == 0
-    assert app.databases["knytpunkt"].is_mutable is False
+    # read-only (?mode=ro) but not immutable, as `knytscrape serve`: it serves what a running crawl commits
+    assert app.databases["knytpunkt"].is_mutable is True
 
 
 def test_health_view_shows_the_last_runs(published):

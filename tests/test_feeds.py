@@ -13,7 +13,7 @@ import pytest
 from icalendar import Calendar
 
 from knytscrape.db import open_database
-from knytscrape.feeds import ATOM_NS, atom_feed, events_ics
+from knytscrape.feeds import ATOM_FEED_ID, ATOM_NS, atom_feed, events_ics
 from knytscrape.publish import datasette_app
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
@@ -282,7 +282,10 @@ def test_atom_route(published):
     assert response.headers["content-type"] == "application/atom+xml; charset=utf-8"
     parsed = feedparser.parse(response.content)
     assert not parsed.bozo
-    assert parsed.feed.id == "http://localhost/-/feeds/latest.atom"
+    # no public address configured: a fixed tag: id, and the self link as a path on whatever host serves it
+    assert parsed.feed.id == ATOM_FEED_ID
+    root = ET.fromstring(response.content)
+    assert root.find("a:link[@rel='self']", A).get("href") == "/-/feeds/latest.atom"
     assert [entry.title for entry in parsed.entries] == [
         SCRIPT_TITLE, "Video: Älvdans", "Vårens första dag", "Öl & bröd i vinter"]
 
@@ -308,3 +311,71 @@ def test_home_page_links_both_feeds(published):
     assert response.status_code == 200
     assert 'href="/-/feeds/latest.atom"' in response.text
     assert 'href="/-/feeds/events.ics"' in response.text
+
+
+# --- feed ids and links come from configuration, never from the request --------------------------------------
+
+FORGED = {"host": "evil.example", "x-forwarded-host": "evil.example", "x-forwarded-proto": "https"}
+
+
+def get_with(app, path, headers):
+    return asyncio.run(app.client.get(path, headers=headers))
+
+
+def feed_head(body: bytes) -> tuple[str, str | None, list[str]]:
+    """(feed id, self link, entry ids) of an Atom feed."""
+    root = ET.fromstring(body)
+    link = root.find("a:link[@rel='self']", A)
+    return (root.findtext("a:id", namespaces=A), link.get("href") if link is not None else None,
+            [entry.findtext("a:id", namespaces=A) for entry in root.findall("a:entry", A)])
+
+
+def test_a_forged_host_header_does_not_change_the_feed(published):
+    honest = get(published, "/-/feeds/latest.atom")
+    forged = get_with(published, "/-/feeds/latest.atom", FORGED)
+    assert forged.status_code == 200
+    assert forged.content == honest.content
+    assert b"evil.example" not in forged.content and b"localhost" not in forged.content
+    ics = get_with(published, "/-/feeds/events.ics", FORGED)
+    assert ics.content == get(published, "/-/feeds/events.ics").content and b"evil.example" not in ics.content
+
+
+def test_a_configured_public_address_is_the_feeds_id_and_link(tmp_path):
+    open_database(tmp_path / "knytpunkt.db").close()
+    app = datasette_app(tmp_path / "knytpunkt.db", public_url="https://arkiv.example.org/knyt")
+    for headers in ({}, FORGED):
+        feed_id, self_link, _ = feed_head(get_with(app, "/-/feeds/latest.atom", headers).content)
+        assert feed_id == self_link == "https://arkiv.example.org/knyt/-/feeds/latest.atom"
+
+
+def test_the_public_address_can_come_from_the_environment(published, monkeypatch):
+    monkeypatch.setenv("KNYT_PUBLIC_URL", "https://arkiv.example.org")
+    body = get_with(published, "/-/feeds/latest.atom", FORGED).content
+    feed_id, self_link, entries = feed_head(body)
+    assert feed_id == self_link == "https://arkiv.example.org/-/feeds/latest.atom"
+    assert entries == feed_head(atom_feed(ARTICLES, VIDEOS, feed_url=FEED_URL))[2], "entry ids are the site's"
+    monkeypatch.setenv("KNYT_PUBLIC_URL", "not an address")  # ignored: the feed stays request-independent
+    assert feed_head(get_with(published, "/-/feeds/latest.atom", FORGED).content)[:2] == (
+        ATOM_FEED_ID, "/-/feeds/latest.atom")
+
+
+def test_feed_id_without_an_absolute_address():
+    assert feed_head(atom_feed(ARTICLES, VIDEOS))[:2] == (ATOM_FEED_ID, None)
+    assert feed_head(atom_feed(ARTICLES, VIDEOS, feed_url="/-/feeds/latest.atom"))[:2] == (
+        ATOM_FEED_ID, "/-/feeds/latest.atom")
+    assert feed_head(atom_feed([], [], feed_url=FEED_URL, feed_id="urn:x"))[:2] == ("urn:x", FEED_URL)
+    parsed = feedparser.parse(atom_feed(ARTICLES, VIDEOS, feed_url="/-/feeds/latest.atom"))
+    assert not parsed.bozo and parsed.feed.id == ATOM_FEED_ID
+
+
+def test_the_public_address_as_a_plugin_secret(tmp_path, monkeypatch):
+    """``datasette publish … --plugin-secret knytscrape public_url URL`` puts the address in the environment
+    and ``{"$env": "KNYTSCRAPE_PUBLIC_URL"}`` in the plugin's configuration."""
+    from datasette.app import Datasette
+
+    open_database(tmp_path / "knytpunkt.db").close()
+    monkeypatch.setenv("KNYTSCRAPE_PUBLIC_URL", "https://arkiv.example.org/")
+    app = Datasette([str(tmp_path / "knytpunkt.db")],
+                    metadata={"plugins": {"knytscrape": {"public_url": {"$env": "KNYTSCRAPE_PUBLIC_URL"}}}})
+    feed_id, self_link, _ = feed_head(get_with(app, "/-/feeds/latest.atom", FORGED).content)
+    assert feed_id == self_link == "https://arkiv.example.org/-/feeds/latest.atom"

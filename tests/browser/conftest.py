@@ -76,7 +76,7 @@ def serve_command(db_path: Path, port: int) -> list[str]:
 
 
 def copy_database(source: str | Path, target: Path) -> None:
-    """A copy for the server: its checkpoint and immutable open never touch the file other tests read."""
+    """A copy for the server, so that nothing it does touches the file other tests read."""
     src, dst = sqlite3.connect(source), sqlite3.connect(target)
     try:
         src.backup(dst)

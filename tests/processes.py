@@ -1,0 +1,89 @@
+"""A server process and its children, as /proc shows them: the tree, its memory, its peak memory (Linux)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import threading
+from pathlib import Path
+
+MB = 1024 * 1024
+
+
+def tree(pid: int) -> list[int]:
+    """``pid`` and its descendants (``knytscrape serve`` runs Datasette as a child process)."""
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        for task in Path(f"/proc/{current}/task").glob("*"):
+            with contextlib.suppress(OSError):
+                todo += [int(child) for child in (task / "children").read_text().split()]
+    return found
+
+
+def status_kb(pid: int, field: str) -> int:
+    """A ``kB`` field of /proc/<pid>/status (VmRSS, VmHWM ...), 0 when the process is gone."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+class MemoryWatch:
+    """Samples the resident memory of a process tree; kills the tree when one process passes ``kill_at``.
+
+    The kill keeps a server that balloons (as the archive did before its bounds) from taking the test
+    machine down with it; ``peak`` is then at least ``kill_at`` and the test fails on it.
+    """
+
+    def __init__(self, process: subprocess.Popen, kill_at: int, interval: float = 0.02):
+        self.process, self.kill_at, self.interval = process, kill_at, interval
+        self.peak, self.killed = 0, False
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> MemoryWatch:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def sample(self) -> int:
+        """The largest resident size (bytes) of any process of the tree now, and of its high-water mark."""
+        pids = tree(self.process.pid)
+        now = max((status_kb(pid, "VmRSS") for pid in pids), default=0) * 1024
+        high = max((status_kb(pid, "VmHWM") for pid in pids), default=0) * 1024
+        self.peak = max(self.peak, now, high)
+        return now
+
+    def _run(self) -> None:
+        while not self._stop.is_set() and self.process.poll() is None:
+            if self.sample() > self.kill_at:
+                self.killed = True
+                for pid in reversed(tree(self.process.pid)):
+                    with contextlib.suppress(OSError):
+                        os.kill(pid, signal.SIGKILL)
+                return
+            self._stop.wait(self.interval)
+
+
+def stop(process: subprocess.Popen) -> None:
+    """Stop a server started by a test and its children (SIGTERM, then SIGKILL)."""
+    children = tree(process.pid)[1:]
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    for pid in children:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)

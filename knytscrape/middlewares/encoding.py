@@ -1,14 +1,19 @@
-"""Decode every HTML page with knytscrape.encoding's rule instead of Scrapy's guess."""
+"""Decode every text response (HTML above all) with knytscrape.encoding's rule instead of Scrapy's guess."""
 
 from __future__ import annotations
 
-from scrapy.http import HtmlResponse, TextResponse
+from scrapy.http import TextResponse
 
 from knytscrape.encoding import detect_encoding
 
 
 class LegacyEncodingMiddleware:
-    """Sets an explicit encoding on HTML responses (Latin-1 pages without a charset, wrong headers)."""
+    """Sets an explicit encoding on text responses (Latin-1 pages without a charset, wrong headers).
+
+    The encoding set is always one that Scrapy's own ``response.text`` decodes with, without raising,
+    whatever label the header or a ``<meta>`` tag declares (``idna``, ``rot13``, ``utf-7``, ...): left
+    to itself Scrapy would look such a label up with Python's codecs and fail on the page.
+    """
 
     def __init__(self, stats):
         self.stats = stats
@@ -18,7 +23,7 @@ class LegacyEncodingMiddleware:
         return cls(crawler.stats)
 
     def process_response(self, request, response):
-        if not isinstance(response, TextResponse) or not isinstance(response, HtmlResponse):
+        if not isinstance(response, TextResponse):
             return response
         content_type = response.headers.get("Content-Type")
         name = detect_encoding(response.body, content_type)

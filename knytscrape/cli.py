@@ -25,6 +25,7 @@ LOCAL_SETTINGS = {
 
 
 LOCKED = 3  # exit status when another crawl holds the database
+INTERRUPTED = 130  # exit status of a crawl stopped by Ctrl-C or SIGTERM (128 + SIGINT)
 
 
 class UsageError(Exception):
@@ -75,12 +76,22 @@ def run_crawl(base_url: str, db_path: str, settings: dict[str, str], spiders=SPI
     from scrapy.utils.project import get_project_settings
 
     from knytscrape import lock
+    from knytscrape.db_errors import DatabaseUnusable, check_writable, unusable
 
     try:
         lock.acquire(db_path)
     except lock.CrawlLocked as error:
         print(f"knytscrape: {error}", file=sys.stderr)
         return LOCKED
+    except OSError as error:  # the lock lives beside the database: its folder is read-only, full, ...
+        fatal = unusable(error, db_path)
+        print(f"UNHEALTHY: {fatal or f'database: cannot take the crawl lock of {db_path}: {error}'}", file=sys.stderr)
+        return 1
+    try:
+        check_writable(db_path)  # before the site is asked anything
+    except DatabaseUnusable as error:
+        print(f"UNHEALTHY: {error}", file=sys.stderr)
+        return 1
     project_settings = get_project_settings()
     for name, value in settings.items():
         project_settings.set(name, value, priority="cmdline")
@@ -96,29 +107,69 @@ def run_crawl(base_url: str, db_path: str, settings: dict[str, str], spiders=SPI
     process.start()
     from knytscrape.health import crawl_health, summary
 
-    problems = []
+    problems, interrupted, database = [], False, False
     for crawler in crawlers:
         stats = crawler.stats.get_stats()
         print(summary(crawler.spidercls.name, stats))
-        problems += crawl_health(crawler.spidercls.name, stats)
+        for problem in crawl_health(crawler.spidercls.name, stats):
+            if problem not in problems:  # a database's trouble is the same line for every spider
+                problems.append(problem)
+        interrupted |= stats.get("finish_reason") == "shutdown"
+        database |= bool(stats.get("knyt/db/fatal"))
     for problem in problems:
         print(f"UNHEALTHY: {problem}", file=sys.stderr)
     print(f"Database: {db_path}")
+    if interrupted and not database:
+        return INTERRUPTED
     return 1 if problems else 0
 
 
 # -- serve ----------------------------------------------------------------------------------------
 
 
-def run_serve(db_path: str, host: str, port: int) -> int:
-    from knytscrape.publish import checkpoint, datasette_command
+PUBLIC_URL_ENV = "KNYT_PUBLIC_URL"
+
+
+def run_serve(db_path: str, host: str | None, port: int, public: bool = False, public_url: str | None = None) -> int:
+    """Datasette on the database, read-only and not immutable: what a running crawl commits is served as it
+    comes, nothing is checkpointed or written first. ``public``: bind to every interface unless ``host`` is
+    given, stricter settings (publish.PUBLIC_SETTINGS), a public address required (the feeds' ids and links)."""
+    import sqlite3
+
+    from knytscrape.publish import PUBLIC_SETTINGS, datasette_command, valid_public_url
 
     if not Path(db_path).is_file():
         raise UsageError(f"no database at {db_path}: run `knytscrape crawl` (or `knytscrape demo`) first")
-    checkpoint(db_path)
-    print(f"Datasette on http://{host}:{port}/ (Ctrl-C to stop)", flush=True)
     try:
-        return subprocess.call(datasette_command(db_path, host, port))
+        connection = sqlite3.connect(f"{Path(db_path).resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            connection.close()
+    except sqlite3.Error as error:
+        reason = f"cannot read the database at {db_path}: {error}"
+        shm = Path(f"{db_path}-shm")
+        if not shm.exists() and not os.access(Path(db_path).resolve().parent, os.W_OK):
+            reason += (f"; SQLite must create {shm.name} beside a WAL database to read it, and this user may "
+                       "not write that folder: serve as the user that crawls, let this user write the folder, "
+                       "or start while the -wal and -shm files are there (a crawl or another reader keeps them)")
+        raise UsageError(reason) from None
+    public_url = public_url or os.environ.get(PUBLIC_URL_ENV) or None
+    if public_url:
+        try:
+            public_url = valid_public_url(public_url)
+        except ValueError as error:
+            raise UsageError(f"--public-url: {error}") from None
+    elif public:
+        raise UsageError("--public needs the archive's public address: --public-url https://… (or "
+                         f"${PUBLIC_URL_ENV}); the Atom feed gives it as its id and link")
+    host = host or ("0.0.0.0" if public else "127.0.0.1")
+    mode = "public, " + ", ".join(f"{name} {value}" for name, value in PUBLIC_SETTINGS.items()) if public else "local"
+    print(f"Datasette on http://{host}:{port}/ ({mode}; Ctrl-C to stop)", flush=True)
+    if public_url:
+        print(f"Public address: {public_url}", flush=True)
+    try:
+        return subprocess.call(datasette_command(db_path, host, port, public_url=public_url, public=public))
     except KeyboardInterrupt:
         return 0
 
@@ -170,11 +221,16 @@ def run_publish(target: str, db_path: str, extra: list[str]) -> int:
 # -- mirror and demo ------------------------------------------------------------------------------
 
 
-def run_mirror(host: str, port: int, articles: int, layout: str | None, encoding: str | None, scheme: str) -> int:
+def run_mirror(host: str, port: int, articles: int, layout: str | None, encoding: str | None, scheme: str,
+               fault_rate: float = 0.0, fault_seed: int = 0, fault_kinds: tuple[str, ...] | None = None,
+               hang_seconds: float = 5.0) -> int:
+    from knytscrape.mirror.faults import FAULT_KINDS, Faults
     from knytscrape.mirror.server import serve_forever
 
     try:
-        serve_forever(host, port, layout=layout, encoding=encoding, extra_articles=articles, scheme=scheme)
+        faults = Faults(fault_rate, fault_seed, fault_kinds or FAULT_KINDS, hang_seconds) if fault_rate else None
+        serve_forever(host, port, layout=layout, encoding=encoding, extra_articles=articles, scheme=scheme,
+                      faults=faults)
     except ValueError as error:
         raise UsageError(str(error)) from None
     except OSError as error:
@@ -224,11 +280,25 @@ def build_parser() -> argparse.ArgumentParser:
     mirror.add_argument("--encoding", default=None, help="serve every page in one encoding")
     mirror.add_argument("--scheme", default="a", choices=["a", "b"],
                         help="URL scheme of the Video and Kalender sections (their real URLs are unknown)")
+    from knytscrape.mirror import faults as mirror_faults
 
-    serve = commands.add_parser("serve", help="publish the database with Datasette")
+    mirror_faults.add_arguments(mirror)  # --fault-rate, --fault-seed, --fault-kinds, --hang-seconds
+
+    serve = commands.add_parser(
+        "serve", help="publish the database with Datasette (read-only; works while a crawl writes it)",
+        description="Datasette on the database, read-only, with the project's metadata, settings and plugin. "
+                    "It may run while a crawl writes the same database: each page shows what was committed "
+                    "when it was asked. See docs/publishing.md.")
     serve.add_argument("--db", default=os.environ.get("KNYT_DB", DEFAULT_DB_PATH))
-    serve.add_argument("--host", default="127.0.0.1", help="bind address (default: this machine only)")
+    serve.add_argument("--host", default=None,
+                       help="bind address (default: 127.0.0.1, this machine only; 0.0.0.0 with --public)")
     serve.add_argument("--port", type=port_number, default=8001)
+    serve.add_argument("--public", action="store_true",
+                       help="serve anyone: binds 0.0.0.0 unless --host is given, stricter time limits, "
+                            "needs --public-url")
+    serve.add_argument("--public-url", default=None, metavar="URL",
+                       help="the archive's home page as the public reaches it, e.g. https://arkiv.example.org/ "
+                            f"(default ${PUBLIC_URL_ENV}); the Atom feed's id and self link")
 
     demo = commands.add_parser("demo", help="mirror + crawl + serve, no internet needed")
     demo.add_argument("--db", default=os.environ.get("KNYT_DB", DEFAULT_DB_PATH))
@@ -297,9 +367,10 @@ def main(argv: list[str] | None = None) -> int:
             db_path = args.db or settings.pop("KNYT_DB", None) or os.environ.get("KNYT_DB", DEFAULT_DB_PATH)
             return run_crawl(args.base_url, db_path, settings, full=args.full)
         if args.command == "mirror":
-            return run_mirror(args.host, args.port, args.articles, args.layout, args.encoding, args.scheme)
+            return run_mirror(args.host, args.port, args.articles, args.layout, args.encoding, args.scheme,
+                              args.fault_rate, args.fault_seed, args.fault_kinds, args.hang_seconds)
         if args.command == "serve":
-            return run_serve(args.db, args.host, args.port)
+            return run_serve(args.db, args.host, args.port, public=args.public, public_url=args.public_url)
         if args.command == "demo":
             return run_demo(args.db, args.port, args.articles)
         if args.command == "package":

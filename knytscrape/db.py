@@ -182,6 +182,41 @@ TABLES: dict[str, dict] = {
             "fetched": str,
         },
     },
+    # Comment counts a yearly archive printed for an article that was not stored yet (its page failed, or
+    # comes later): folded into articles.comment_count_listed when the article is stored.
+    "listed_counts": {
+        "pk": "article_id",
+        "columns": {
+            "article_id": int,
+            "comment_count": int,
+            "seen": str,
+        },
+    },
+    # The ledger of what is missing: every page that still failed after retries, arrived damaged, or
+    # whose records could not be stored. Each run asks its open entries again until they are fetched
+    # (resolved_at, outcome 'fetched') or proven gone (outcome 'gone'); rows are kept as history.
+    "missing": {
+        "pk": "id",
+        "columns": {
+            "id": str,
+            "spider": str,
+            "url": str,
+            "url_key": str,
+            "article_id": int,
+            "kind": str,
+            "reason": str,
+            "attempts": int,
+            "runs": int,
+            "linked": int,
+            "detail": str,
+            "first_seen": str,
+            "last_seen": str,
+            "last_crawl": int,
+            "resolved_at": str,
+            "outcome": str,
+        },
+        "indexes": [["spider", "resolved_at"], ["article_id"]],
+    },
 }
 
 

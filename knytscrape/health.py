@@ -5,29 +5,55 @@ from __future__ import annotations
 # The least share of stored articles that must have each field; below it the site has probably
 # changed under us.
 COVERAGE_THRESHOLDS = {"title": 0.95, "published": 0.9, "lead": 0.8, "body": 0.8}
-MAX_ERROR_SHARE = 0.1
 MIN_COVERAGE_SAMPLE = 20  # articles parsed in a run before its field coverage is judged
 
 
 def count_errors(stats: dict) -> int:
-    """Errors of a run: errors logged (spider exceptions are logged too) and failed downloads that were
-    not logged as errors (retried away, or given up on)."""
-    return stats.get("log_count/ERROR", 0) + stats.get("downloader/exception_count", 0)
+    """Errors of a run: pages given up on after their retries (each is in the ledger of what is missing),
+    pages a parser failed on, records that could not be stored, and exceptions nobody handled. Attempts
+    that a retry made good are not errors."""
+    failed = sum(v for k, v in stats.items() if k.startswith("knyt/failed/"))
+    return (failed + stats.get("knyt/errors/parser", 0) + stats.get("knyt/db/record_failed", 0)
+            + stats.get("spider_exceptions/count", 0))
+
+
+INTERRUPTED = "shutdown"  # Scrapy's finish reason after Ctrl-C or SIGTERM
 
 
 def crawl_health(spider: str, stats: dict) -> list[str]:
+    """The reasons, one a line, why a finished run is unhealthy; [] when it is healthy."""
     if stats.get("knyt/locked"):
         return [f"{spider}: {stats['knyt/locked']}"]
+    if stats.get("knyt/db/fatal"):
+        return [stats.get("knyt/db/fatal_message") or f"database: {stats['knyt/db/fatal']}"]
     problems = []
     reason = stats.get("finish_reason")
-    if reason != "finished":
+    if reason == INTERRUPTED:
+        problems.append(f"{spider}: interrupted (Ctrl-C or SIGTERM) before it finished; what was stored is kept "
+                        "and the next run goes on from there")
+    elif reason != "finished":
         problems.append(f"{spider}: the crawl ended with {reason!r}, not 'finished'")
     pages = stats.get("response_received_count", 0)
-    errors = count_errors(stats)
-    if pages == 0:
+    if pages == 0 and reason != INTERRUPTED:
         problems.append(f"{spider}: no page could be fetched (is the site up, is the base URL right?)")
-    elif errors > max(3, MAX_ERROR_SHARE * pages):
-        problems.append(f"{spider}: {errors} errors on {pages} pages")
+    missing = stats.get("knyt/missing/open", 0)
+    if missing:
+        sample = ", ".join(stats.get("knyt/missing/sample") or [])
+        problems.append(f"{spider}: {missing} page{'s' if missing != 1 else ''} still missing after retries, "
+                        f"asked again by the next run (the missing table lists them): {sample}"
+                        f"{' …' if missing > len(stats.get('knyt/missing/sample') or []) else ''}")
+    if stats.get("spider_exceptions/count"):
+        problems.append(f"{spider}: {stats['spider_exceptions/count']} pages failed with an unexpected error "
+                        "(see the log)")
+    capped = stats.get("knyt/bounds/gallery_capped")
+    if capped:
+        problems.append(f"{spider}: {capped} galler{'ies' if capped != 1 else 'y'} declare more pictures than "
+                        "KNYT_GALLERY_MAX_VIEWS allows; the views beyond it were not fetched (article (declared): "
+                        f"{', '.join(stats.get('knyt/bounds/gallery_capped_sample') or [])}); raise the setting "
+                        "if the galleries are real")
+    if stats.get("knyt/bounds/links_per_page_capped"):
+        problems.append(f"{spider}: a page links more pages than KNYT_MAX_LINKS_PER_PAGE allows; the rest were "
+                        "not followed")
     for section in ("video", "calendar"):
         if stats.get(f"knyt/{section}/menu_link_missing"):
             problems.append(f"{spider}: the front page has no menu link to the {section} section any more")
@@ -36,7 +62,7 @@ def crawl_health(spider: str, stats: dict) -> list[str]:
             problems.append(f"{spider}: the {section} section was crawled but nothing in it could be read: "
                             "its page template may have changed")
     read = stats.get("knyt/pages/article", 0) + stats.get("knyt/articles/unchanged_page", 0)
-    if spider == "articles" and pages and not read:
+    if spider == "articles" and pages and not read and reason != INTERRUPTED:
         problems.append("articles: no article could be read on any page: the page template may have changed")
     if stats.get("knyt/coverage/articles", MIN_COVERAGE_SAMPLE) < MIN_COVERAGE_SAMPLE:
         return problems  # too few articles parsed (a quiet incremental run) to judge coverage
@@ -59,6 +85,8 @@ def error_kinds(stats: dict) -> dict[str, int]:
             kinds["http:" + key.rsplit("/", 1)[-1]] = value
         elif key.startswith("knyt/errors/"):
             kinds[key.removeprefix("knyt/errors/")] = value
+        elif key.startswith("knyt/failed/"):
+            kinds["missing:" + key.removeprefix("knyt/failed/")] = value
     return kinds
 
 
@@ -82,4 +110,13 @@ def summary(spider: str, stats: dict) -> str:
     kinds = error_kinds(stats)
     if kinds:
         lines.append("  errors: " + ", ".join(f"{k} {v}" for k, v in sorted(kinds.items())))
+    retried = stats.get("retry/count", 0)
+    if retried:
+        lines.append(f"  retried {retried} time{'s' if retried != 1 else ''} ({stats.get('retry/max_reached', 0)} "
+                     "pages given up on)")
+    if stats.get("knyt/missing/open"):
+        lines.append(f"  missing: {stats['knyt/missing/open']} pages in the ledger (table missing)")
+    if stats.get("knyt/ids/outliers"):
+        lines.append(f"  ids far above the rest, asked for but not walked to: "
+                     f"{', '.join(map(str, stats.get('knyt/ids/outlier_sample') or []))}")
     return "\n".join(lines)

@@ -62,6 +62,8 @@ class ArticleItem:
     gallery_positions: list[int] = field(default_factory=list)  # K of the &img=K links on the page
     page: PageInfo | None = None  # validators of the article page, stored with the article
     gallery_incomplete: bool = False  # a gallery view failed: images missing now are not "removed"
+    body_hash: str | None = None  # of the article page as fetched: tells a damaged page seen twice
+    missing_files: list[tuple[str, str]] = field(default_factory=list)  # (picture URL, why) not downloaded
     content_hash: str | None = None  # set by storage: a hash of everything the article shows
     first_seen: str | None = None  # set by storage
     last_seen: str | None = None
@@ -144,3 +146,26 @@ class SeenRecordItem:
 
     table: str
     record_id: str
+
+
+@dataclass
+class FailedPageItem:
+    """A page the run could not get whole (after its retries), for the ledger of what is missing."""
+
+    spider: str
+    url: str  # as requested
+    url_key: str  # path and query, the same on every host
+    kind: str  # http_503, timeout, connection_lost, short_body, incomplete_html, damaged, storage, not_found, ...
+    reason: str  # one plain line
+    article_id: int | None = None
+    attempts: int = 1  # requests made for it in this run
+    linked: bool = True  # the page is known to exist (linked, or stored before); False for a guess of the id walk
+    detail: str | None = None  # for a damaged page: its body hash
+
+
+@dataclass
+class ResolvedPageItem:
+    """A page of the ledger that this run read whole: its entry is closed."""
+
+    spider: str
+    url_key: str

@@ -29,6 +29,14 @@ KNYT_FULL = False
 KNYT_ID_PROBE_MISSES_INCREMENTAL = 5
 # How many links away from a section's entry page (Video, Kalender) the section crawl may go.
 KNYT_SECTION_DEPTH = 6
+# Bounds, whatever the site sends. The id walk goes only as far as the site's evidence reaches in steps
+# of at most KNYT_ID_MAX_GAP ids (a lone link to id 99999999 is asked for itself and reported, not walked
+# to), with at most KNYT_WALK_WINDOW walk requests waiting at once. A gallery is read up to
+# KNYT_GALLERY_MAX_VIEWS views, a page's links up to KNYT_MAX_LINKS_PER_PAGE; hitting a bound is reported.
+KNYT_ID_MAX_GAP = 1000
+KNYT_WALK_WINDOW = 100
+KNYT_GALLERY_MAX_VIEWS = 500
+KNYT_MAX_LINKS_PER_PAGE = 2000
 
 # An honest User-Agent, set here once: who we are and how to reach the operator.
 KNYT_CONTACT = os.environ.get("KNYT_CONTACT", "operator contact not set, see KNYT_CONTACT")
@@ -44,21 +52,52 @@ AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 RETRY_TIMES = 3
 DOWNLOAD_TIMEOUT = 60
+# Download size bounds in bytes, of the body as received and as decompressed (gzip, deflate, br, zstd):
+# pictures (a few MB) up to DOWNLOAD_MAXSIZE, pages (tens of kB) up to KNYT_PAGE_MAXSIZE
+# (middlewares/sizes.py). A larger answer is dropped after that many bytes instead of being held in memory.
+DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
+KNYT_PAGE_MAXSIZE = 4 * 1024 * 1024
+KNYT_PAGE_WARNSIZE = 1024 * 1024
+# Memory (peak RSS, checked every minute): a warning at MEMUSAGE_WARNING_MB; past MEMUSAGE_LIMIT_MB the
+# crawl closes itself (status memusage_exceeded, unhealthy, resumed by the next run) rather than being
+# killed by the system. A whole crawl of the mirror peaks near 105 MB.
+MEMUSAGE_ENABLED = True
+MEMUSAGE_WARNING_MB = 512
+MEMUSAGE_LIMIT_MB = 1024
 
 # Development: KNYT_HTTPCACHE=1 keeps every response under .scrapy/httpcache.
 HTTPCACHE_ENABLED = os.environ.get("KNYT_HTTPCACHE") == "1"
 HTTPCACHE_EXPIRATION_SECS = 0
 
 TELNETCONSOLE_ENABLED = False
+# Scrapy's remote control runs Python sent to an HTTP port on localhost: never in this crawler.
+REMOTE_CONTROL_ENABLED = False
 EXTENSIONS = {
     "scrapy.extensions.telnet.TelnetConsole": None,
+    "scrapy.extensions.remote_control.RemoteControl": None,
     "knytscrape.extensions.crawl_record.CrawlRecord": 500,
 }
 
+SPIDER_MIDDLEWARES = {
+    # a parser that fails on a page puts it in the ledger of what is missing (knytscrape/ledger.py)
+    "knytscrape.middlewares.page_errors.PageErrorsMiddleware": 950,
+}
+
 DOWNLOADER_MIDDLEWARES = {
+    # first of all: no request leaves the crawled copy of the site (redirects, dont_filter, pictures and
+    # robots.txt included); replaces Scrapy's OffsiteMiddleware, which checks host names only
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "knytscrape.middlewares.site_only.SiteOnlyMiddleware": 10,
+    # pages get the smaller KNYT_PAGE_MAXSIZE / KNYT_PAGE_WARNSIZE
+    "knytscrape.middlewares.sizes.PageSizeMiddleware": 20,
+    # a page cut off before its end is retried, not read (its process_response runs after decompression)
+    "knytscrape.middlewares.incomplete.IncompletePageMiddleware": 580,
     "knytscrape.middlewares.conditional.ConditionalRequestsMiddleware": 560,
-    # after HttpCompressionMiddleware (590) so that it sees decompressed bytes
-    "knytscrape.middlewares.encoding.LegacyEncodingMiddleware": 600,
+    # responses pass downloader middlewares in decreasing order: below HttpCompressionMiddleware (590), so
+    # that it sees the inflated body (inflating resets the encoding), and above MetaRefreshMiddleware (580),
+    # the first to read response.text
+    "knytscrape.middlewares.encoding.LegacyEncodingMiddleware": 585,
 }
 
 # Download every picture (and a thumbnail) under KNYT_IMAGES_DIR: off by default, one setting to turn on.

@@ -11,6 +11,7 @@ import datetime
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from knytscrape import ledger
 from knytscrape.db import open_database
 
 RECHECK_NEWEST = 5  # the newest articles are fetched again on every incremental run, whatever their date
@@ -91,6 +92,15 @@ def load_section_state(db_path: str, table: str, recheck_days: int, today: datet
             if date is None or date[:10] >= since:
                 recheck.add(url)
         return known, recheck
+    finally:
+        db.close()
+
+
+def load_ledger(db_path: str, spider: str) -> list[dict]:
+    """The open entries of ``spider`` in the ledger of what is missing: asked again by every run."""
+    db = open_database(db_path)
+    try:
+        return ledger.open_entries(db, spider)
     finally:
         db.close()
 

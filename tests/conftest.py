@@ -6,6 +6,7 @@ import contextlib
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -20,14 +21,41 @@ TODAY = "2026-11-25"
 CRAWL_ENV = {**os.environ, "KNYT_TODAY": TODAY}
 
 
-def crawl(base_url: str, db_path: Path, *extra: str, spiders: str | None = None) -> subprocess.CompletedProcess:
+def crawl_command(base_url: str, db_path: Path, *extra: str) -> list[str]:
     """``knytscrape crawl`` against ``base_url``, politeness lifted for the local mirror."""
     command = [sys.executable, "-m", "knytscrape.cli", "crawl", "--base-url", base_url, "--db", str(db_path)]
     for name, value in LOCAL_SETTINGS.items():
         command += ["-s", f"{name}={value}"]
-    command += ["-s", "LOG_LEVEL=WARNING", *extra]
-    result = subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=600, env=CRAWL_ENV)
-    return result
+    return [*command, "-s", "LOG_LEVEL=WARNING", *extra]
+
+
+def crawl(base_url: str, db_path: Path, *extra: str, spiders: str | None = None) -> subprocess.CompletedProcess:
+    """``knytscrape crawl`` against ``base_url``, politeness lifted for the local mirror."""
+    return subprocess.run(crawl_command(base_url, db_path, *extra), cwd=PROJECT_ROOT, capture_output=True,
+                          text=True, timeout=600, env=CRAWL_ENV)
+
+
+def run_measured(command: list[str], log: Path, watch=None, timeout: float = 600) -> tuple[int, int]:
+    """Run ``command`` to its end, its output (stdout and stderr) into ``log``: (exit status, its peak RSS in
+    bytes, from the kernel's rusage of that child alone). ``watch(pid)`` is called every few ms while it runs."""
+    with open(log, "wb") as out:
+        process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=CRAWL_ENV, stdout=out, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + timeout  # a guard against a hang, not a timing assertion
+    while True:
+        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+        if pid:
+            break
+        if time.monotonic() > deadline:
+            process.kill()
+            os.wait4(process.pid, 0)
+            process.returncode = -9
+            tail = log.read_text(errors="replace")[-3000:]
+            raise AssertionError(f"the crawl did not end within {timeout} s:\n{tail}")
+        if watch is not None:
+            watch(process.pid)
+        time.sleep(0.02)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return process.returncode, usage.ru_maxrss * 1024  # Linux reports kB
 
 
 @pytest.fixture(scope="session")

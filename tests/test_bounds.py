@@ -9,9 +9,6 @@ from __future__ import annotations
 
 import gzip
 import os
-import subprocess
-import sys
-import time
 import zlib
 from pathlib import Path
 
@@ -23,11 +20,10 @@ from scrapy.http.request import NO_CALLBACK
 from scrapy.utils.project import get_project_settings
 from scrapy.utils.test import get_crawler
 
-from knytscrape.cli import LOCAL_SETTINGS
 from knytscrape.middlewares.sizes import PageSizeMiddleware
 from knytscrape.mirror.app import MirrorResponse
 from knytscrape.mirror.server import MirrorServer
-from tests.conftest import CRAWL_ENV, PROJECT_ROOT
+from tests.conftest import crawl_command, run_measured
 
 MB = 1024 * 1024
 BOMB_INFLATED_MB = 800
@@ -54,36 +50,6 @@ def gzip_bomb(inflated_mb: int = BOMB_INFLATED_MB) -> bytes:
     parts += [compressor.compress(block) for _ in range(inflated_mb)]
     parts += [compressor.compress(b"</p></body></html>"), compressor.flush()]
     return b"".join(parts)
-
-
-def crawl_command(base_url: str, db_path: Path, *extra: str) -> list[str]:
-    command = [sys.executable, "-m", "knytscrape.cli", "crawl", "--base-url", base_url, "--db", str(db_path)]
-    for name, value in LOCAL_SETTINGS.items():
-        command += ["-s", f"{name}={value}"]
-    return [*command, "-s", "LOG_LEVEL=WARNING", *extra]
-
-
-def run_measured(command: list[str], log: Path, watch=None, timeout: float = 600) -> tuple[int, int]:
-    """Run ``command`` to its end: (exit status, its peak RSS in bytes, from the kernel's rusage of that
-    child alone). ``watch(pid)`` is called every few ms while it runs."""
-    with open(log, "wb") as out:
-        process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=CRAWL_ENV, stdout=out, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + timeout  # a guard against a hang, not a timing assertion
-    while True:
-        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-        if pid:
-            break
-        if time.monotonic() > deadline:
-            process.kill()
-            os.wait4(process.pid, 0)
-            process.returncode = -9
-            tail = log.read_text(errors="replace")[-3000:]
-            raise AssertionError(f"the crawl did not end within {timeout} s:\n{tail}")
-        if watch is not None:
-            watch(process.pid)
-        time.sleep(0.02)
-    process.returncode = os.waitstatus_to_exitcode(status)
-    return process.returncode, usage.ru_maxrss * 1024  # Linux reports kB
 
 
 # -- the bomb --------------------------------------------------------------------------------------------

@@ -2,7 +2,8 @@
 
 Files and thumbnails go under KNYT_IMAGES_DIR (default data/images/): ``full/<sha1>.jpg`` and
 ``thumbs/small/<sha1>.jpg``. Each ImageItem gets its local path, file size and checksum, stored in the
-``images`` table. Off by default: the archive then keeps the addresses only.
+``images`` table. A picture that could not be downloaded goes to the ledger of what is missing with its
+article, which the next run reads again. Off by default: the archive then keeps the addresses only.
 """
 
 from __future__ import annotations
@@ -38,10 +39,13 @@ class ImageFilesPipeline(ImagesPipeline):
         if not isinstance(item, ArticleItem):
             return item
         done = {result["url"]: result for ok, result in results if ok}
+        failed = [str(getattr(result, "value", result)) for ok, result in results if not ok]
         for image in item.images:
             result = done.get(image.url)
             if result is None:
+                # to the ledger of what is missing (by storage): the article is read again next run
                 self.crawler.stats.inc_value("knyt/images/download_failed")
+                item.missing_files.append((image.url, "; ".join(failed)[:300] or "the download failed"))
                 continue
             path = self.store_dir / result["path"]
             image.local_path = str(path)

@@ -6,29 +6,54 @@ several records share a transaction (KNYT_DB_BATCH) because a commit per item ma
 first_seen is set once, last_seen on every crawl that sees the row. An article whose content hash is
 unchanged is only marked seen; a changed one gets revision rows (knytscrape.revisions); images and
 comments that vanished from it, and articles whose page is gone, get removed_at: nothing is deleted.
+
+Nothing is lost quietly, and nothing is counted that was not written:
+* the stats of a batch (new, changed, ...) are counted once its transaction has committed;
+* a record that fails (a value SQLite cannot take) fails alone: the batch is written again without it,
+  and it goes to the ledger of what is missing with its reason (knytscrape.ledger);
+* a database that cannot take writes at all (disk full, read-only, damaged) stops the run at once, with
+  one line naming the cause (knytscrape.db_errors);
+* an article page that lost landmarks its stored version had (title, date, lead, body, credit, gallery
+  line, comment section) does not overwrite it: it goes to the ledger, and is accepted only when the very
+  same page comes back in a later run.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import logging
+import re
+from collections import Counter
 
-from knytscrape import search
+from scrapy.utils.defer import deferred_from_coro
+
+from knytscrape import ledger, search
 from knytscrape.clock import now_iso
 from knytscrape.db import TABLES, link_videos_to_articles, open_database
+from knytscrape.db_errors import FINISH_REASONS, unusable
 from knytscrape.items import (
     ArticleItem,
     EventItem,
+    FailedPageItem,
     GoneItem,
     ListedCountItem,
     PageInfo,
+    ResolvedPageItem,
     SeenItem,
     SeenRecordItem,
     VideoItem,
 )
 from knytscrape.revisions import article_changes, content_hash, edited_comments
+from knytscrape.state import url_key
+
+logger = logging.getLogger(__name__)
 
 TABLE_OF = {ArticleItem: "articles", VideoItem: "videos", EventItem: "events"}
-HANDLED = (*TABLE_OF, SeenItem, GoneItem, ListedCountItem, SeenRecordItem)
+LEDGER_ITEMS = (FailedPageItem, ResolvedPageItem)
+HANDLED = (*TABLE_OF, SeenItem, GoneItem, ListedCountItem, SeenRecordItem, *LEDGER_ITEMS)
+SQLITE_INTEGER = (-(2**63), 2**63 - 1)
+# What an article page shows that a damaged answer loses; the gallery line stands for its pictures.
+LANDMARKS = ("title", "published_raw", "lead", "body", "credit", "gallery_line")
 
 
 def row(record, table: str) -> dict:
@@ -38,48 +63,159 @@ def row(record, table: str) -> dict:
     return {k: v for k, v in values.items() if k in columns and k not in ("first_seen", "last_seen")}
 
 
+def out_of_range(values: dict) -> list[str]:
+    """Integer columns whose value SQLite cannot hold (a count printed as 99999999999999999999)."""
+    return [k for k, v in values.items()
+            if isinstance(v, int) and not isinstance(v, bool) and not SQLITE_INTEGER[0] <= v <= SQLITE_INTEGER[1]]
+
+
+def lost_landmarks(stored: dict, values: dict, stored_comments: int, has_comment_section: bool) -> list[str]:
+    """What the stored article showed and the new page does not."""
+    lost = [name for name in LANDMARKS if stored.get(name) not in (None, "") and values.get(name) in (None, "")]
+    if stored_comments and not has_comment_section:
+        lost.append("comments")
+    return lost
+
+
+def record_url(record) -> str | None:
+    if isinstance(record, ArticleItem):
+        return record.source_url or record.url
+    return getattr(record, "url", None)
+
+
 class StoragePipeline:
-    def __init__(self, db_path: str, batch_size: int, stats):
+    def __init__(self, crawler, db_path: str, batch_size: int):
+        self.crawler = crawler
         self.db_path = db_path
         self.batch_size = batch_size
-        self.stats = stats
+        self.stats = crawler.stats
         self.pending: list = []
+        self.tally: Counter = Counter()  # the stats of the transaction being written
         self.db = None
+        self.stopped: str | None = None  # the cause, once the database cannot take writes
 
     @classmethod
     def from_crawler(cls, crawler):
         settings = crawler.settings
-        return cls(settings.get("KNYT_DB"), settings.getint("KNYT_DB_BATCH", 50), crawler.stats)
+        return cls(crawler, settings.get("KNYT_DB"), settings.getint("KNYT_DB_BATCH", 50))
+
+    @property
+    def spider_name(self) -> str:
+        return self.crawler.spider.name
+
+    @property
+    def crawl_id(self) -> int | None:
+        return getattr(self.crawler.spider, "crawl_id", None)
 
     def open_spider(self):
-        self.db = open_database(self.db_path)
+        if getattr(self.crawler.spider, "stop_reason", None):
+            self.stopped = "refused"  # locked or unusable: extensions.crawl_record said why
+            return
+        try:
+            self.db = open_database(self.db_path)
+        except Exception as error:
+            if not self._stop(error):
+                raise
 
     def close_spider(self):
         self.flush()
-        if self.db is not None:
-            linked = link_videos_to_articles(self.db)
-            self.stats.set_value("knyt/videos/linked_by_title", linked)
+        if self.db is None:
+            return
+        try:
+            if not self.stopped:
+                linked = link_videos_to_articles(self.db)
+                self.stats.set_value("knyt/videos/linked_by_title", linked)
+        except Exception as error:
+            if not self._stop(error):
+                raise
+        finally:
             self.db.close()
 
     def process_item(self, item):
-        if isinstance(item, HANDLED):
-            self.pending.append(item)
-            if len(self.pending) >= self.batch_size:
-                self.flush()
+        if not isinstance(item, HANDLED):
+            return item
+        if self.stopped:
+            self.stats.inc_value("knyt/db/not_written")
+            return item
+        self.pending.append(item)
+        # the ledger is written at once: a run killed later must still know what it missed
+        if len(self.pending) >= self.batch_size or isinstance(item, LEDGER_ITEMS):
+            self.flush()
         return item
 
     def flush(self) -> None:
-        if not self.pending:
+        if not self.pending or self.stopped:
             return
+        batch, self.pending = self.pending, []
+        try:
+            self._commit(batch)
+            return
+        except Exception as error:
+            if self._stop(error):
+                self.stats.inc_value("knyt/db/not_written", len(batch))
+                return
+        for number, record in enumerate(batch):  # one bad record must not fail the others
+            try:
+                self._commit([record])
+            except Exception as error:
+                if self._stop(error):
+                    self.stats.inc_value("knyt/db/not_written", len(batch) - number)
+                    return
+                self._record_failed(record, error)
+
+    def _commit(self, records: list) -> None:
         seen = now_iso()
+        self.tally = Counter()
         with self.db.atomic():
-            for record in self.pending:
+            for record in records:
                 self._write(record, seen)
-        self.stats.inc_value("knyt/db/records_written", len(self.pending))
-        self.pending = []
+        self.tally["knyt/db/records_written"] += len(records)
+        for key, value in self.tally.items():
+            self.stats.inc_value(key, value)
+        self.tally = Counter()
+
+    def _count(self, key: str, value: int = 1) -> None:
+        self.tally[key] += value
+
+    def _stop(self, error: BaseException) -> bool:
+        """Stop the run when ``error`` means the database cannot take writes; True when it did."""
+        fatal = unusable(error, self.db_path)
+        if fatal is None:
+            return False
+        if not self.stopped:
+            self.stopped = fatal.cause
+            self.stats.set_value("knyt/db/fatal", fatal.cause)
+            self.stats.set_value("knyt/db/fatal_message", str(fatal))
+            logger.error(str(fatal))
+            engine = self.crawler.engine
+            if engine is not None and engine.spider is not None:
+                deferred_from_coro(engine.close_spider_async(reason=FINISH_REASONS[fatal.cause]))
+        return True
+
+    def _record_failed(self, record, error: BaseException) -> None:
+        """A record storage could not write: counted, logged, and in the ledger so the next run tries again."""
+        self.stats.inc_value("knyt/db/record_failed")
+        url = record_url(record)
+        article = record.id if isinstance(record, ArticleItem) else getattr(record, "article_id", None)
+        if url is None and article is not None:
+            url = self.crawler.spider.site_url(f"artiklar.php?id={article}")
+        logger.error("Could not store %s (%s): %s", type(record).__name__, url, error)
+        if url is None:
+            return
+        failure = FailedPageItem(spider=self.spider_name, url=url, url_key=url_key(url), kind="storage",
+                                 reason=f"its record could not be stored: {type(error).__name__}: {error}"[:500],
+                                 article_id=article)
+        try:
+            self._commit([failure])
+        except Exception as second:
+            if not self._stop(second):
+                logger.error("Could not record the failure in the ledger either: %s", second)
 
     def _upsert(self, table: str, record: dict, seen: str) -> None:
         pk = TABLES[table]["pk"]
+        for column in out_of_range(record):  # stored as unreadable, not failing the record
+            self._count(f"knyt/field/{column}/out_of_range")
+            record = {**record, column: None}
         if "removed_at" in TABLES[table]["columns"]:
             record = {**record, "removed_at": None}  # seen again: back on the site
         self.db[table].upsert({**record, "last_seen": seen}, pk=pk)
@@ -93,15 +229,28 @@ class StoragePipeline:
                 self._write_article(record, seen)
             elif isinstance(record, SeenItem):
                 self._touch_article(record.article_id, seen)
-                self.stats.inc_value("knyt/items/unchanged")
+                self._count("knyt/items/unchanged")
             elif isinstance(record, GoneItem):
                 self._mark_gone(record.article_id, seen)
             elif isinstance(record, SeenRecordItem):
                 self.db.execute(f"UPDATE [{record.table}] SET last_seen = ? WHERE id = ?", [seen, record.record_id])
-                self.stats.inc_value("knyt/items/unchanged")
+                self._count("knyt/items/unchanged")
             elif isinstance(record, ListedCountItem):
-                self.db.execute("UPDATE articles SET comment_count_listed = ? WHERE id = ?",
-                                [record.comment_count, record.article_id])
+                count = None if out_of_range({"count": record.comment_count}) else record.comment_count
+                if count is None:
+                    self._count("knyt/field/comment_count_listed/out_of_range")
+                updated = self.db.execute("UPDATE articles SET comment_count_listed = ? WHERE id = ?",
+                                          [count, record.article_id]).rowcount
+                if not updated:  # the article comes later (or in a later run): kept until then
+                    self.db["listed_counts"].upsert({"article_id": record.article_id, "comment_count": count,
+                                                     "seen": seen}, pk="article_id")
+            elif isinstance(record, FailedPageItem):
+                self._count("knyt/missing/recorded")
+                if ledger.record_failure(self.db, record, seen, self.crawl_id) == "gone":
+                    self._count("knyt/missing/gone")
+            elif isinstance(record, ResolvedPageItem):
+                self._count("knyt/missing/resolved", ledger.resolve(
+                    self.db, [ledger.entry_id(record.spider, record.url_key)], seen))
             else:
                 table = TABLE_OF[type(record)]
                 values = row(record, table)
@@ -117,11 +266,11 @@ class StoragePipeline:
                     moved = stored["starts_at"] != values["starts_at"]
                     values["previous_starts_at"] = stored["starts_at"] if moved else stored["previous_starts_at"]
                 if stored is None:
-                    self.stats.inc_value("knyt/items/new")
+                    self._count("knyt/items/new")
                 elif all(stored.get(k) == v for k, v in values.items()) and stored.get("removed_at") is None:
-                    self.stats.inc_value("knyt/items/unchanged")
+                    self._count("knyt/items/unchanged")
                 else:
-                    self.stats.inc_value("knyt/items/changed")
+                    self._count("knyt/items/changed")
                 self._upsert(table, values, seen)
 
     def _write_page(self, page: PageInfo | None, seen: str) -> None:
@@ -142,15 +291,24 @@ class StoragePipeline:
         comments = [row(comment, "comments") for comment in article.comments]
         values["content_hash"] = content_hash(values, images, comments)
         if values.get("comment_count_listed") is None:
-            values.pop("comment_count_listed", None)  # known only from an archive page, which this run may skip
+            listed = self.db.execute("SELECT comment_count FROM listed_counts WHERE article_id = ?",
+                                     [article.id]).fetchone()
+            if listed is not None:  # printed by an archive read before the article could be stored
+                values["comment_count_listed"] = listed[0]
+                self.db.execute("DELETE FROM listed_counts WHERE article_id = ?", [article.id])
+            else:
+                values.pop("comment_count_listed", None)  # known only from an archive page, which this run may skip
         stored = next(iter(self.db.query("SELECT * FROM articles WHERE id = ?", [article.id])), None)
         if stored and stored["content_hash"] == values["content_hash"] and stored["removed_at"] is None:
             self._touch_article(article.id, seen)
             self._write_page(article.page, seen)
-            self.stats.inc_value("knyt/items/unchanged")
+            self._resolve_article(article, seen)
+            self._count("knyt/items/unchanged")
             return
         if stored:
             stored_comments = self._active("comments", article.id)
+            if self._damaged(article, stored, values, stored_comments, seen):
+                return
             edited = edited_comments(stored_comments, comments)
             for comment in comments:
                 if comment["id"] in edited:
@@ -163,10 +321,10 @@ class StoragePipeline:
                                 "new": None, "diff": None})
             if changes:
                 self.db["revisions"].insert_all([{**change, "seen": seen} for change in changes], pk="id")
-            self.stats.inc_value("knyt/items/changed")
-            self.stats.inc_value("knyt/revisions", len(changes))
+            self._count("knyt/items/changed")
+            self._count("knyt/revisions", len(changes))
         else:
-            self.stats.inc_value("knyt/items/new")
+            self._count("knyt/items/new")
         self._upsert("articles", values, seen)
         for image in images:
             self._upsert("images", image, seen)
@@ -183,11 +341,46 @@ class StoragePipeline:
                 [seen, article.id, *ids],
             )
         self._write_page(article.page, seen)
+        self._resolve_article(article, seen)
+
+    def _resolve_article(self, article: ArticleItem, seen: str) -> None:
+        """An article stored whole closes its ledger entries (its page, gallery views, records); a picture
+        file that could not be downloaded opens one."""
+        for url, reason in article.missing_files:
+            self._count("knyt/missing/recorded")
+            ledger.record_failure(self.db, FailedPageItem(
+                spider=self.spider_name, url=url, url_key=url_key(url),
+                kind="not_found" if re.search(r"\b(404|410)\b", reason) else "picture_file",
+                reason=f"the picture could not be downloaded: {reason}", article_id=article.id), seen, self.crawl_id)
+        if not article.gallery_incomplete and not article.missing_files:
+            self._count("knyt/missing/resolved", ledger.resolve_article(self.db, self.spider_name, article.id, seen))
+
+    def _damaged(self, article: ArticleItem, stored: dict, values: dict, stored_comments: list, seen: str) -> bool:
+        """True (and a ledger entry) when the page lost landmarks the stored article had, unless the very
+        same page was seen so in an earlier run: then it is how the site shows the article now."""
+        lost = lost_landmarks(stored, values, len(stored_comments), article.has_comment_section)
+        if not lost:
+            return False
+        earlier = ledger.damaged_entry(self.db, self.spider_name, article.id)
+        if (earlier is not None and article.body_hash and earlier["detail"] == article.body_hash
+                and earlier["last_crawl"] != self.crawl_id):
+            ledger.resolve(self.db, [earlier["id"]], seen, "accepted")
+            self._count("knyt/damaged/accepted")
+            return False
+        self._count("knyt/damaged/kept_stored")
+        self._count("knyt/missing/recorded")
+        url = article.source_url or article.url
+        ledger.record_failure(self.db, FailedPageItem(
+            spider=self.spider_name, url=url, url_key=url_key(url), kind="damaged",
+            reason=f"the page lost what the stored article shows ({', '.join(lost)}); the stored version is kept",
+            article_id=article.id, detail=article.body_hash), seen, self.crawl_id)
+        return True
 
     def _touch_article(self, article_id: int, seen: str) -> None:
         restored = self.db.execute("UPDATE articles SET removed_at = NULL WHERE id = ? AND removed_at IS NOT NULL",
                                    [article_id]).rowcount
         if restored:
+            self._count("knyt/items/restored")
             self.db["revisions"].insert({"table_name": "articles", "record_id": str(article_id),
                                          "article_id": article_id, "field": "removed_at", "change": "restored",
                                          "old": None, "new": None, "diff": None, "seen": seen}, pk="id")
@@ -203,4 +396,4 @@ class StoragePipeline:
             self.db["revisions"].insert({"table_name": "articles", "record_id": str(article_id),
                                          "article_id": article_id, "field": "removed_at", "change": "removed",
                                          "old": None, "new": seen, "diff": None, "seen": seen}, pk="id")
-            self.stats.inc_value("knyt/items/removed")
+            self._count("knyt/items/removed")

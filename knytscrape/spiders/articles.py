@@ -11,8 +11,14 @@ articles it links that are not stored yet, ids above the newest known one (KNYT_
 misses in a row end the probe), and the articles of the last KNYT_RECHECK_DAYS again, conditionally:
 a 304 or an identical body means "unchanged" and nothing is parsed or rewritten.
 
-An article's gallery views (``&img=1..N``, N from the gallery line and the thumbnails) are fetched one
-after the other and the article is handed to the pipelines whole, with all its images.
+An article's gallery views (``&img=1..N``, N from the gallery line and the thumbnails, at most
+KNYT_GALLERY_MAX_VIEWS) are fetched one after the other and the article is handed to the pipelines whole,
+with all its images.
+
+Bounds: the walk reaches only as far as the site's evidence (spiders/id_walk.py), and at most
+KNYT_WALK_WINDOW walk requests wait at a time, so its queue stays small whatever the site links.
+Every page that still fails after its retries goes to the ledger of what is missing (knytscrape/ledger.py),
+and every run starts by asking the ledger's pages again.
 """
 
 from __future__ import annotations
@@ -20,6 +26,8 @@ from __future__ import annotations
 import hashlib
 
 import scrapy
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
 
 from knytscrape.clock import today
 from knytscrape.items import GoneItem, ListedCountItem, PageInfo, SeenItem
@@ -27,7 +35,8 @@ from knytscrape.parsers.archive import parse_archive
 from knytscrape.parsers.article import ArticleParser
 from knytscrape.parsers.gallery import page_fingerprint, parse_gallery_view
 from knytscrape.spiders.base import KnytSpider
-from knytscrape.state import ArchiveState, load_state, record_mode, url_key
+from knytscrape.spiders.id_walk import IdEvidence
+from knytscrape.state import ArchiveState, load_ledger, load_state, record_mode, url_key
 from knytscrape.urls import article_id, gallery_position, page_name
 
 LIST_PRIORITY = 20  # lists first: they reveal the highest id
@@ -36,6 +45,7 @@ WALK_PRIORITY = 0
 GALLERY_PRIORITY = 30  # finish started articles before starting new ones
 MISSING_STATUSES = [404, 410]
 ARTICLE_STATUSES = [*MISSING_STATUSES, 304]
+REPORTED_SAMPLE = 5  # outliers and capped galleries named in the stats
 
 
 class ArticlesSpider(KnytSpider):
@@ -45,12 +55,28 @@ class ArticlesSpider(KnytSpider):
         super().__init__(*args, **kwargs)
         self.parser = ArticleParser()
         self.requested_ids: set[int] = set()
-        self.highest_known = 0  # highest id linked or found
-        self.highest_found = 0  # highest id that answered with an article
+        self.evidence = IdEvidence(1000)  # ids the site shows exist, within reach (its gap set in start())
+        self.highest_found = 0  # highest id within reach that answered with an article
         self.walked_up_to = 0
+        self.walk_in_flight = 0  # walk requests asked for and not answered yet
         self.listed_comment_counts: dict[int, int] = {}
         self.archive = ArchiveState()  # what the database already holds (read in start())
         self.incremental = False
+        self.ledger_ids: set[int] = set()  # articles of the ledger of what is missing: read again in full
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.spider_idle, signal=signals.spider_idle)
+        return spider
+
+    @property
+    def walk_window(self) -> int:
+        return self.settings.getint("KNYT_WALK_WINDOW", 100)
+
+    @property
+    def gallery_cap(self) -> int:
+        return self.settings.getint("KNYT_GALLERY_MAX_VIEWS", 500)
 
     @property
     def probe_misses(self) -> int:
@@ -67,15 +93,18 @@ class ArticlesSpider(KnytSpider):
                           getattr(self, "crawl_id", None))
 
     async def start(self):
-        if self.locked_out:
+        if self.stop_reason:
             return
+        self.evidence = IdEvidence(self.settings.getint("KNYT_ID_MAX_GAP", 1000),
+                                   floor=self.settings.getint("KNYT_ID_FLOOR", 1) - 1)
         self.archive = self.load_archive_state()
         # a full crawl that was stopped goes on as a full crawl, skipping what it already stored
         self.incremental = (not self.archive.empty and not self.archive.resuming_since
                             and not self.settings.getbool("KNYT_FULL"))
         if self.archive.resuming_since:
             self.requested_ids |= self.archive.done_ids
-            self.highest_known = max(self.archive.done_ids, default=0)
+            for number in self.archive.done_ids:
+                self.evidence.add(number)
             self.crawler.stats.set_value("knyt/resumed_from", self.archive.resuming_since)
             self.logger.info("Resuming the full crawl started %s: %d articles already stored",
                              self.archive.resuming_since, len(self.archive.done_ids))
@@ -86,10 +115,12 @@ class ArticlesSpider(KnytSpider):
         self.logger.info("%s crawl: %d articles known, newest id %d, %d to recheck",
                          "Incremental" if self.incremental else "Full", len(self.archive.known_ids),
                          self.archive.highest_id, len(self.archive.recheck_ids))
-        yield scrapy.Request(self.site_url("/"), callback=self.parse_list, priority=LIST_PRIORITY,
-                             errback=self.list_failed)
+        yield self.list_request(self.site_url("/"))
+        for request in self.ledger_requests():
+            yield request
         if self.incremental:
-            self.highest_found = self.highest_known = self.archive.highest_id
+            self.evidence = IdEvidence(self.evidence.max_gap, floor=self.archive.highest_id)
+            self.highest_found = self.archive.highest_id
             self.walked_up_to = self.archive.highest_id
             for number in self.archive.recheck_ids:
                 request = self.article_request(number, reason="recheck")
@@ -102,35 +133,85 @@ class ArticlesSpider(KnytSpider):
 
     # -- discovery --------------------------------------------------------------------------------
 
-    def article_request(self, number: int, priority: int = ARTICLE_PRIORITY, reason: str = "linked"):
+    def ledger_requests(self):
+        """The pages of the ledger of what is missing, asked again: articles in full (no validators),
+        list pages as lists."""
+        for entry in load_ledger(self.settings.get("KNYT_DB"), self.name):
+            self.crawler.stats.inc_value("knyt/requests/ledger")
+            if entry["article_id"] is not None:
+                self.ledger_ids.add(entry["article_id"])
+                self.requested_ids.discard(entry["article_id"])  # even when a resumed run stored it already
+                request = self.article_request(entry["article_id"], reason="ledger", linked=bool(entry["linked"]))
+            else:
+                self.ledger_keys.add(entry["url_key"])
+                request = self.list_request(self.site_url(entry["url_key"]), dont_filter=True)
+            if request is not None:
+                yield request
+
+    def list_request(self, url: str, dont_filter: bool = False) -> scrapy.Request:
+        return scrapy.Request(url, callback=self.parse_list, priority=LIST_PRIORITY, errback=self.page_failed,
+                              dont_filter=dont_filter, meta={"knyt_kind": "list"})
+
+    def article_request(self, number: int, priority: int = ARTICLE_PRIORITY, reason: str = "linked",
+                        linked: bool | None = None):
         if number in self.requested_ids:
             return None
         self.requested_ids.add(number)
         url = self.site_url(f"artiklar.php?id={number}")
-        meta = {"handle_httpstatus_list": ARTICLE_STATUSES}
-        if number in self.archive.known_ids:
+        known = number in self.archive.known_ids
+        meta = {"handle_httpstatus_list": ARTICLE_STATUSES, "knyt_kind": "article",
+                "knyt_linked": (reason != "walk" or known) if linked is None else linked}
+        if reason == "walk":
+            meta["knyt_walk"] = True
+        if known and reason != "ledger":
             if self.incremental:
                 meta["knyt_validators"] = self.archive.validators.get(url_key(url))
             reason = "recheck" if reason != "walk" else "walk"
         elif self.incremental and reason == "walk":
             reason = "probe"
-        elif self.incremental:
+        elif self.incremental and reason != "ledger":
             reason = "new"
         self.crawler.stats.inc_value(f"knyt/requests/{reason}")
-        return scrapy.Request(url, callback=self.parse_article, priority=priority, meta=meta,
-                              cb_kwargs={"number": number})
+        return scrapy.Request(url, callback=self.parse_article, errback=self.page_failed, priority=priority,
+                              meta=meta, cb_kwargs={"number": number})
 
     def walk(self):
-        """Requests for every id not yet asked for, up to the probe frontier."""
-        frontier = max(self.highest_known, self.highest_found + self.probe_misses)
-        while self.walked_up_to < frontier:
+        """Requests for ids not yet asked for, up to the frontier, at most KNYT_WALK_WINDOW waiting at once."""
+        frontier = max(self.evidence.top, self.highest_found + self.probe_misses)
+        while self.walked_up_to < frontier and self.walk_in_flight < self.walk_window:
             self.walked_up_to += 1
             request = self.article_request(self.walked_up_to, WALK_PRIORITY, reason="walk")
             if request is not None:
+                self.walk_in_flight += 1
                 yield request
 
+    def walk_step_done(self, request) -> None:
+        if request.meta.get("knyt_walk"):
+            self.walk_in_flight = max(0, self.walk_in_flight - 1)
+
+    def spider_idle(self):
+        """A walk request that vanished without an answer (a redirect the duplicate filter dropped) must not
+        stall the walk: when nothing else is left, the window is reset and the walk goes on."""
+        if self.stop_reason:
+            return
+        self.walk_in_flight = 0
+        requests = list(self.walk())
+        if requests:
+            for request in requests:
+                self.crawler.engine.crawl(request)
+            raise DontCloseSpider
+
     def know(self, number: int) -> None:
-        self.highest_known = max(self.highest_known, number)
+        """An id the site links: evidence for the walk, unless it lies far beyond everything else."""
+        self.evidence.add(number)
+
+    def closed(self, reason):
+        outliers = self.evidence.outliers
+        if outliers:  # linked (and asked for), but too far from everything else to walk to
+            self.crawler.stats.set_value("knyt/ids/outliers", len(outliers))
+            self.crawler.stats.set_value("knyt/ids/outlier_sample", outliers[-REPORTED_SAMPLE:])
+            self.logger.warning("Ids far above the rest of the site, asked for but not walked to: %s",
+                                ", ".join(map(str, outliers[-REPORTED_SAMPLE:])))
 
     def parse_list(self, response):
         """The front page, a yearly archive, or any page listing articles."""
@@ -150,24 +231,43 @@ class ArticlesSpider(KnytSpider):
                 if request is not None:
                     yield request
             elif name == "art_ar.php" and not self.incremental:  # the archives change only with new articles
-                yield scrapy.Request(url, callback=self.parse_list, priority=LIST_PRIORITY,
-                                     errback=self.list_failed)
+                yield self.list_request(url)
+        yield from self.resolved(response)
         yield from self.walk()
 
-    def list_failed(self, failure):
-        self.crawler.stats.inc_value("knyt/errors/list_page")
-        self.logger.warning("List page failed, the id walk goes on: %s", failure.request.url)
+    # -- pages that failed --------------------------------------------------------------------------
+
+    def page_failed(self, failure):
+        self.walk_step_done(failure.request)
+        yield from super().page_failed(failure)
+
+    def recover(self, request, kind: str, reason: str):
+        """A page that could not be read goes to the ledger; a gallery goes on without its view, and the
+        walk goes on."""
+        yield self.failed_item(request, kind, reason)
+        context = request.cb_kwargs.get("context")
+        if context is not None:
+            yield self.gallery_view_missing(context)
+            return
+        if request.meta.get("knyt_kind") == "list":
+            self.crawler.stats.inc_value("knyt/errors/list_page")
         yield from self.walk()
 
     # -- articles ---------------------------------------------------------------------------------
 
+    def found(self, number: int) -> None:
+        if self.evidence.add(number):  # else an outlier, reported at the end
+            self.highest_found = max(self.highest_found, number)
+
     def parse_article(self, response, number: int):
+        self.walk_step_done(response.request)
         key = url_key(response.url)
         stored = self.archive.validators.get(key)
         body_hash = hashlib.sha1(response.body).hexdigest() if response.status == 200 else None
-        if response.status == 304 or (stored and body_hash == stored[2]):
+        in_ledger = number in self.ledger_ids  # read in full whatever the validators say
+        if not in_ledger and (response.status == 304 or (stored and body_hash == stored[2])):
             self.crawler.stats.inc_value("knyt/articles/unchanged_page")
-            self.highest_found = max(self.highest_found, number)
+            self.found(number)
             yield SeenItem(number)
             yield from self.walk()
             return
@@ -175,19 +275,15 @@ class ArticlesSpider(KnytSpider):
         if response.status not in MISSING_STATUSES:
             item = self.parser.parse(response.text, response.url)
         if item is None:
-            self.crawler.stats.inc_value("knyt/articles/missing_id")
-            if number in self.archive.known_ids and response.status in MISSING_STATUSES:
-                yield GoneItem(number)  # stored, and the site no longer has it
-            elif number in self.archive.known_ids:
-                self.crawler.stats.inc_value("knyt/articles/unreadable_page")  # template change? kept as is
+            yield from self.not_an_article(response, number, body_hash)
             yield from self.walk()
             return
         item.page = PageInfo(key, self._header(response, "ETag"), self._header(response, "Last-Modified"), body_hash)
+        item.body_hash = body_hash
         self.crawler.stats.inc_value("knyt/pages/article")
-        self.highest_found = max(self.highest_found, number)
-        self.know(number)
+        self.found(number)
         yield from self.walk()
-        positions = sorted(set(range(1, (item.image_count or 0) + 1)) | set(item.gallery_positions))
+        positions = self.gallery_positions(item)
         if not positions:
             yield self.finish(item)
             return
@@ -195,14 +291,46 @@ class ArticlesSpider(KnytSpider):
         context = {"item": item, "positions": positions, "known_images": images, "known_lines": lines}
         yield self.gallery_request(context)
 
+    def not_an_article(self, response, number: int, body_hash: str | None):
+        """An article address that gave no article: a gap of the walk, a page gone, or a damaged page."""
+        self.crawler.stats.inc_value("knyt/articles/missing_id")
+        known = number in self.archive.known_ids
+        if response.status in MISSING_STATUSES:
+            if number in self.ledger_ids:
+                yield self.failed_item(response.request, "not_found", f"the site answered {response.status}")
+            if known:
+                yield GoneItem(number)  # stored, and the site no longer has it
+        elif known:
+            # stored before, unreadable now: a damaged answer or a template change; kept as is, asked again
+            self.crawler.stats.inc_value("knyt/articles/unreadable_page")
+            yield self.failed_item(response.request, "damaged", "the page no longer reads as the article stored "
+                                   "before (no Publicerat: line or title)", detail=body_hash)
+
+    def gallery_positions(self, item) -> list[int]:
+        """The gallery views to fetch: 1..N of the gallery line and any &img=K linked, at most
+        KNYT_GALLERY_MAX_VIEWS (a page declaring thousands is reported, not fetched without end)."""
+        cap = self.gallery_cap
+        declared = item.image_count or 0
+        positions = sorted(set(range(1, min(declared, cap) + 1)) | {k for k in item.gallery_positions if k <= cap})
+        if declared > cap or any(k > cap for k in item.gallery_positions):
+            item.gallery_incomplete = True  # pictures beyond the cap are not "removed"
+            self.crawler.stats.inc_value("knyt/bounds/gallery_capped")
+            sample = self.crawler.stats.get_value("knyt/bounds/gallery_capped_sample", [])
+            if len(sample) < REPORTED_SAMPLE:
+                self.crawler.stats.set_value("knyt/bounds/gallery_capped_sample",
+                                             [*sample, f"{item.id} ({max([declared, *item.gallery_positions])})"])
+            self.logger.warning("Article %s declares %s gallery pictures: only the first %d views are fetched "
+                                "(KNYT_GALLERY_MAX_VIEWS)", item.id, declared, cap)
+        return positions
+
     def gallery_request(self, context: dict) -> scrapy.Request:
         item, position = context["item"], context["positions"].pop(0)
         return scrapy.Request(
             self.site_url(f"artiklar.php?id={item.id}&img={position}"),
             callback=self.parse_gallery,
-            errback=self.gallery_failed,
+            errback=self.page_failed,
             priority=GALLERY_PRIORITY,
-            meta={"handle_httpstatus_list": MISSING_STATUSES},
+            meta={"handle_httpstatus_list": MISSING_STATUSES, "knyt_kind": "gallery"},
             cb_kwargs={"context": context},
             dont_filter=True,  # fetched again only when the article's page changed (or --full)
         )
@@ -219,14 +347,13 @@ class ArticlesSpider(KnytSpider):
             context["item"].images.append(image)
         yield self.next_gallery_step(context)
 
-    def gallery_failed(self, failure):
+    def gallery_view_missing(self, context: dict):
+        """A gallery view that failed: the article is stored without it (its ledger entry brings the article
+        back next run); the images stored before are kept."""
         self.crawler.stats.inc_value("knyt/errors/gallery_page")
-        self.logger.warning("Gallery view failed, the article is stored without it: %s", failure.request.url)
-        context = failure.request.cb_kwargs["context"]
-        # incomplete: keep the stored images, and keep no validators so the next run reads the page again
         context["item"].gallery_incomplete = True
-        context["item"].page = None
-        yield self.next_gallery_step(context)
+        context["item"].page = None  # no validators kept: the next run reads the page again
+        return self.next_gallery_step(context)
 
     def next_gallery_step(self, context: dict):
         if context["positions"]:

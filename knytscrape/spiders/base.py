@@ -1,4 +1,4 @@
-"""What every knytscrape spider shares: the site's base URL and the site's links."""
+"""What every knytscrape spider shares: the site's base URL and links, and what happens when a page fails."""
 
 from __future__ import annotations
 
@@ -7,7 +7,10 @@ from urllib.parse import urljoin, urlsplit
 
 import scrapy
 
-from knytscrape.urls import DEFAULT_BASE_URL, is_site_url, normalise_base_url, to_base
+from knytscrape.failures import describe
+from knytscrape.items import FailedPageItem, ResolvedPageItem
+from knytscrape.state import url_key
+from knytscrape.urls import DEFAULT_BASE_URL, article_id, is_site_url, normalise_base_url, to_base
 
 
 class KnytSpider(scrapy.Spider):
@@ -17,21 +20,64 @@ class KnytSpider(scrapy.Spider):
         super().__init__(*args, **kwargs)
         self.base_url = normalise_base_url(base_url)
         self.allowed_domains = [urlsplit(self.base_url).hostname]
+        # set by extensions.crawl_record when this run must ask for nothing (locked, database unusable)
+        self.stop_reason: str | None = None
+        self.ledger_keys: set[str] = set()  # pages of the ledger of what is missing, asked again this run
 
     @property
-    def locked_out(self) -> bool:
-        """Another crawl holds the database (see extensions.crawl_record): ask for nothing."""
-        return bool(self.crawler.stats.get_value("knyt/locked"))
+    def max_links(self) -> int:
+        return self.settings.getint("KNYT_MAX_LINKS_PER_PAGE", 2000)
 
     def site_url(self, path: str) -> str:
         return urljoin(self.base_url + "/", path.lstrip("/"))
 
     def site_links(self, response) -> Iterator[tuple[str, str]]:
-        """(absolute URL on the crawled copy, link text) of every link to the site on the page."""
+        """(absolute URL on the crawled copy, link text) of every link to the site on the page, up to
+        KNYT_MAX_LINKS_PER_PAGE different ones (a bound against pages made of links; counted when hit)."""
+        seen = set()
         for anchor in response.xpath("//a[@href]"):
             href = anchor.attrib["href"].strip()
             if not href or href.startswith(("#", "mailto:", "javascript:")):
                 continue
             url = urljoin(response.url, href)
-            if is_site_url(url, self.base_url):
-                yield to_base(url, self.base_url), " ".join(anchor.xpath("string(.)").get("").split())
+            if not is_site_url(url, self.base_url):
+                continue
+            url = to_base(url, self.base_url)
+            if url not in seen and len(seen) >= self.max_links:
+                self.crawler.stats.inc_value("knyt/bounds/links_per_page_capped")
+                self.logger.warning("More than %d links on %s: the rest are not followed (KNYT_MAX_LINKS_PER_PAGE)",
+                                    self.max_links, response.url)
+                return
+            seen.add(url)
+            yield url, " ".join(anchor.xpath("string(.)").get("").split())
+
+    # -- the ledger of what is missing --------------------------------------------------------------
+
+    def page_failed(self, failure):
+        """The errback of every request: a page that still failed after its retries."""
+        described = describe(failure.value)
+        if described is None:
+            self.crawler.stats.inc_value("knyt/requests/forbidden_by_robots")
+            return
+        kind, reason = described
+        self.crawler.stats.inc_value(f"knyt/failed/{kind}")
+        self.logger.warning("Missing after %d attempt(s), %s: %s", failure.request.meta.get("retry_times", 0) + 1,
+                            kind, failure.request.url)
+        yield from self.recover(failure.request, kind, reason)
+
+    def recover(self, request, kind: str, reason: str):
+        """What to yield when ``request`` could not be read (a failed download, a parser exception)."""
+        yield self.failed_item(request, kind, reason)
+
+    def failed_item(self, request, kind: str, reason: str, detail: str | None = None) -> FailedPageItem:
+        return FailedPageItem(
+            spider=self.name, url=request.url, url_key=url_key(request.url), kind=kind, reason=reason,
+            article_id=article_id(request.url), attempts=request.meta.get("retry_times", 0) + 1,
+            linked=request.meta.get("knyt_linked", True), detail=detail,
+        )
+
+    def resolved(self, response) -> Iterator[ResolvedPageItem]:
+        """Closes the ledger entry of a page read whole this run, if it had one."""
+        key = url_key(response.url)
+        if key in self.ledger_keys:
+            yield ResolvedPageItem(self.name, key)

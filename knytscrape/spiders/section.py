@@ -22,7 +22,7 @@ from knytscrape.items import SeenRecordItem
 from knytscrape.parsers.chrome import menu_links
 from knytscrape.parsers.textflow import text_flow
 from knytscrape.spiders.base import KnytSpider
-from knytscrape.state import load_section_state
+from knytscrape.state import load_ledger, load_section_state, url_key
 from knytscrape.urls import page_name
 
 ARTICLE_PAGES = {"artiklar.php", "art_ar.php"}
@@ -49,15 +49,23 @@ class SectionSpider(KnytSpider):
         return self.settings.getint("KNYT_SECTION_DEPTH", 6)
 
     async def start(self):
-        if self.locked_out:
+        if self.stop_reason:
             return
         if not self.settings.getbool("KNYT_FULL"):
             self.known, self.recheck = load_section_state(
                 self.settings.get("KNYT_DB"), self.table, self.settings.getint("KNYT_RECHECK_DAYS", 60), today())
         self.crawler.stats.set_value("knyt/mode", "incremental" if self.known else "full")
-        yield scrapy.Request(self.site_url("/"), callback=self.parse_front)
+        yield scrapy.Request(self.site_url("/"), callback=self.parse_front, errback=self.page_failed)
+        for entry in load_ledger(self.settings.get("KNYT_DB"), self.name):
+            # a page of the section that failed before: asked again, whatever the section's lists say now
+            self.ledger_keys.add(entry["url_key"])
+            self.crawler.stats.inc_value("knyt/requests/ledger")
+            if entry["url_key"] != url_key(self.site_url("/")):
+                yield scrapy.Request(self.site_url(entry["url_key"]), callback=self.parse_section,
+                                     errback=self.page_failed, cb_kwargs={"depth": 1}, dont_filter=True)
 
     def parse_front(self, response):
+        yield from self.resolved(response)
         flow = text_flow(response.text, response.url)
         self.chrome_links = {url for url, _ in self.site_links(response)}
         entries = []
@@ -93,13 +101,14 @@ class SectionSpider(KnytSpider):
             return SeenRecordItem(self.table, self.known[url])
         reason = "recheck" if url in self.known else ("new" if self.known else "section")
         self.crawler.stats.inc_value(f"knyt/requests/{reason}")
-        return scrapy.Request(url, callback=self.parse_section, cb_kwargs={"depth": depth})
+        return scrapy.Request(url, callback=self.parse_section, errback=self.page_failed, cb_kwargs={"depth": depth})
 
     def parse_section(self, response, depth: int):
         self.crawler.stats.inc_value(f"knyt/pages/{self.section}")
         record = self.parse_page(response)
         if record is not None:
             yield record
+        yield from self.resolved(response)
         if depth >= self.max_depth:
             return
         for url, _text in self.site_links(response):

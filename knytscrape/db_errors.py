@@ -1,8 +1,9 @@
 """When the database itself fails: which failures stop a crawl at once, and how to say why in one line.
 
 A value SQLite cannot hold fails one record (storage writes the others and puts that one in the ledger).
-A full disk, a read-only or damaged file, or a disk I/O error fails every write that follows: the crawl
-stops at once and names the cause instead of piling up errors (or reporting rows it never wrote).
+A full disk, a read-only or damaged file, a disk I/O error, or another program holding the write lock
+(past SQLite's 5 s wait) fails every write that follows: the crawl stops at once and names the cause
+instead of piling up errors (or reporting rows it never wrote).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ _CAUSES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
                   ("readonly database", "read-only", "permission denied")),
     "corrupt": (("SQLITE_CORRUPT", "SQLITE_NOTADB"), ("malformed", "file is not a database", "not a database")),
     "io": (("SQLITE_IOERR",), ("disk i/o error",)),
+    "locked": (("SQLITE_BUSY", "SQLITE_LOCKED"), ("database is locked", "database table is locked")),
     "unopenable": (("SQLITE_CANTOPEN",), ("unable to open database file",)),
 }
 _ERRNO_CAUSES = {errno.ENOSPC: "full", errno.EDQUOT: "full", errno.EROFS: "read-only", errno.EACCES: "read-only",
@@ -62,6 +64,8 @@ def message(cause: str, db_path: str | Path, detail: str) -> str:
         "corrupt": f"database: {db} is damaged or is not a SQLite database ({detail}); restore it from a backup "
                    "or move it away (a crawl into a new file rebuilds the archive)",
         "io": f"database: a disk I/O error on {db} ({detail}); check the disk",
+        "locked": f"database: {db} is locked by another program writing it ({detail}); stop that program (a "
+                  "crawl of another knytscrape checkout, an open sqlite3 shell) and run again",
         "unopenable": f"database: {db} cannot be opened ({detail}); check that its folder exists and is writable",
     }[cause]
 

@@ -6,6 +6,7 @@ from scrapy.exceptions import (
     CannotResolveHostError,
     DownloadCancelledError,
     DownloadConnectionRefusedError,
+    DownloadFailedError,
     DownloadTimeoutError,
     IgnoreRequest,
     ResponseDataLossError,
@@ -22,8 +23,10 @@ _KINDS = (
     ((CannotResolveHostError, tx_error.DNSLookupError), "dns", "the host name could not be resolved"),
     ((tx_error.ConnectionLost, tx_error.ConnectionDone, tx_error.ConnectError), "connection_lost",
      "the connection was lost"),
-    ((DownloadCancelledError,), "too_large", "larger than the download size bound"),
+    ((DownloadFailedError,), "download_failed", "the download failed"),
+    ((DownloadCancelledError,), "cancelled", "the download was cancelled"),
 )
+SIZE_WORDS = ("larger than", "max size", "maxsize", "DOWNLOAD_MAXSIZE", "KNYT_PAGE_MAXSIZE")
 
 
 class DamagedPage(IgnoreRequest):
@@ -37,15 +40,17 @@ def describe(exception: BaseException) -> tuple[str, str] | None:
     text = str(exception).strip()
     if isinstance(exception, HttpError):
         status = exception.response.status
+        if status in (404, 410):  # gone (proven so by a second run): see knytscrape.ledger
+            return "not_found", f"the site answered {status}"
         return f"http_{status}", f"the site answered {status} on every attempt"
     kind = getattr(exception, "kind", None)
     if isinstance(kind, str):  # our own IgnoreRequest subclasses (damaged, off the site) name their kind
         return kind, text or kind
+    if isinstance(exception, IgnoreRequest | DownloadCancelledError) and any(w in text for w in SIZE_WORDS):
+        return "too_large", text  # the size bounds of settings.py, before or after decompression
     if isinstance(exception, IgnoreRequest):
-        if "robots.txt" in text:
+        if "robots.txt" in text:  # Scrapy's RobotsTxtMiddleware: "Forbidden by robots.txt"
             return None
-        if "larger than" in text or "max size" in text.lower() or "DOWNLOAD_MAXSIZE" in text:
-            return "too_large", text
         return "ignored", text or "ignored"
     for classes, kind, meaning in _KINDS:
         if isinstance(exception, classes):

@@ -36,12 +36,10 @@ def crawl_health(spider: str, stats: dict) -> list[str]:
     pages = stats.get("response_received_count", 0)
     if pages == 0 and reason != INTERRUPTED:
         problems.append(f"{spider}: no page could be fetched (is the site up, is the base URL right?)")
-    missing = stats.get("knyt/missing/open", 0)
-    if missing:
-        sample = ", ".join(stats.get("knyt/missing/sample") or [])
-        problems.append(f"{spider}: {missing} page{'s' if missing != 1 else ''} still missing after retries, "
-                        f"asked again by the next run (the missing table lists them): {sample}"
-                        f"{' …' if missing > len(stats.get('knyt/missing/sample') or []) else ''}")
+    problems += missing_pages(spider, stats)
+    if stats.get("knyt/db/record_failed"):
+        problems.append(f"{spider}: {stats['knyt/db/record_failed']} records could not be stored (see the log and "
+                        "the missing table)")
     if stats.get("spider_exceptions/count"):
         problems.append(f"{spider}: {stats['spider_exceptions/count']} pages failed with an unexpected error "
                         "(see the log)")
@@ -71,6 +69,26 @@ def crawl_health(spider: str, stats: dict) -> list[str]:
         if share is not None and share < least:
             problems.append(f"{spider}: only {share:.0%} of articles have a {field} (expected at least {least:.0%})")
     return problems
+
+
+def missing_pages(spider: str, stats: dict) -> list[str]:
+    """The ledger's open entries of the spider, as reason lines: pages that failed, pages kept as stored."""
+    missing = stats.get("knyt/missing/open", 0)
+    if not missing:
+        return []
+    kinds = stats.get("knyt/missing/open_by_kind") or {}
+    kept = kinds.get("damaged", 0) + kinds.get("unreadable", 0)
+    sample = stats.get("knyt/missing/sample") or []
+    lines = []
+    if missing - kept:
+        lines.append(f"{spider}: {missing - kept} page{'s' if missing - kept != 1 else ''} still missing after "
+                     "retries, asked again by the next run (the missing table lists them)")
+    if kept:
+        lines.append(f"{spider}: {kept} article page{'s' if kept != 1 else ''} lost what the stored version shows "
+                     "(title, date, text, comments...) or no longer read as articles; the stored values are kept "
+                     "and the pages asked again (the missing table says what was lost)")
+    lines[-1] += f": {', '.join(sample)}{' …' if missing > len(sample) else ''}"
+    return lines
 
 
 def error_kinds(stats: dict) -> dict[str, int]:

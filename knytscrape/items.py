@@ -61,7 +61,8 @@ class ArticleItem:
     comment_count_listed: int | None = None  # "Kommentarer [ N ]" in the yearly archive, when seen
     gallery_positions: list[int] = field(default_factory=list)  # K of the &img=K links on the page
     page: PageInfo | None = None  # validators of the article page, stored with the article
-    gallery_incomplete: bool = False  # a gallery view failed: images missing now are not "removed"
+    gallery_incomplete: bool = False  # a view failed or the gallery was capped: images missing now are not "removed"
+    view_failed: bool = False  # a gallery view failed: the article stays in the ledger of what is missing
     body_hash: str | None = None  # of the article page as fetched: tells a damaged page seen twice
     missing_files: list[tuple[str, str]] = field(default_factory=list)  # (picture URL, why) not downloaded
     content_hash: str | None = None  # set by storage: a hash of everything the article shows

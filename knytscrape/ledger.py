@@ -6,19 +6,33 @@ records could not be stored, and it stays open, run after run, until one of:
 * ``fetched``: the page was read and its records committed;
 * ``gone``: the site answered 404/410 (or sent it off the site) twice in two runs; once is enough for an
   id of the id walk that nothing ever linked (``linked`` 0), as such ids are guesses;
-* ``accepted``: a page that looked damaged (it lost landmarks its stored version had) came back the
-  very same in a later run, so that is how the site shows it now.
+* ``accepted``: a page that looked damaged (it lost landmarks its stored version had) lost the same in
+  a later run, or a page that reads as no article came back the very same: that is how the site shows it.
 
-Written by storage in the same transactions as the records; read by the spiders when they start.
+Each run asks again every entry that failed in one or two runs; one that failed in more runs waits
+longer each time (2, 4, 8 ... hours since it last failed, at most a week), so that a page broken for good
+costs the site a request a week, not one per run. Written by storage in the same transactions as the
+records; read by the spiders when they start.
 """
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 
 from knytscrape.items import FailedPageItem
 
 PERMANENT_KINDS = {"not_found", "offsite"}  # proven gone when seen in two runs in a row
+SAME_TWICE_KINDS = {"damaged", "unreadable"}  # accepted when the same ``detail`` comes in two runs
+MAX_WAIT = datetime.timedelta(days=7)
+
+
+def due(entry: dict, now: datetime.datetime) -> bool:
+    """Whether an open entry is asked again now (see the module docstring for the back-off)."""
+    if (entry["runs"] or 0) <= 2:
+        return True
+    wait = min(datetime.timedelta(hours=2 ** min(entry["runs"] - 2, 8)), MAX_WAIT)  # 2**8 h is past a week
+    return datetime.datetime.fromisoformat(entry["last_seen"]) + wait <= now
 
 
 def entry_id(spider: str, url_key: str) -> str:
@@ -34,7 +48,7 @@ def open_entries(db, spider: str) -> list[dict]:
 
 
 def record_failure(db, failure: FailedPageItem, seen: str, crawl_id: int | None) -> str | None:
-    """Open or update the entry of a page that failed; returns 'gone' when the failure proves it gone."""
+    """Open or update the entry of a page that failed; returns 'gone' or 'accepted' when it closes it instead."""
     key = entry_id(failure.spider, failure.url_key)
     stored = next(iter(db.query("SELECT * FROM missing WHERE id = ?", [key])), None)
     if stored is not None and stored["resolved_at"] is not None:
@@ -47,6 +61,10 @@ def record_failure(db, failure: FailedPageItem, seen: str, crawl_id: int | None)
         if stored is not None:
             resolve(db, [key], seen, "gone")
         return "gone"
+    if (failure.kind in SAME_TWICE_KINDS and stored is not None and new_run and stored["kind"] == failure.kind
+            and failure.detail is not None and stored["detail"] == failure.detail):
+        resolve(db, [key], seen, "accepted")
+        return "accepted"
     db["missing"].upsert({
         "id": key,
         "spider": failure.spider,
@@ -92,12 +110,13 @@ def damaged_entry(db, spider: str, article_id: int) -> dict | None:
                               "AND resolved_at IS NULL", [spider, article_id])), None)
 
 
-def open_summary(db, spider: str, sample: int = 5) -> tuple[int, list[str]]:
-    """(how many entries of ``spider`` are open, the URLs of the first ``sample`` of them)."""
+def open_summary(db, spider: str, sample: int = 5) -> tuple[dict[str, int], list[str]]:
+    """({kind: how many entries of ``spider`` are open}, the URLs of the first ``sample`` of them)."""
     if not db["missing"].exists():
-        return 0, []
-    count = db.execute("SELECT count(*) FROM missing WHERE spider = ? AND resolved_at IS NULL", [spider]).fetchone()[0]
+        return {}, []
+    kinds = dict(db.execute("SELECT kind, count(*) FROM missing WHERE spider = ? AND resolved_at IS NULL "
+                            "GROUP BY kind ORDER BY kind", [spider]).fetchall())
     urls = [row[0] for row in db.execute(
         "SELECT url FROM missing WHERE spider = ? AND resolved_at IS NULL ORDER BY first_seen, id LIMIT ?",
         [spider, sample])]
-    return count, urls
+    return kinds, urls

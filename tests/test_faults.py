@@ -10,6 +10,7 @@ the mirror on 127.0.0.1, with its documented outcome (README, "When the site mis
 
 from __future__ import annotations
 
+import html
 import re
 import shlex
 import shutil
@@ -93,10 +94,14 @@ def test_a_page_that_lost_its_landmarks_never_overwrites_the_stored_article(tmp_
             if path != target:
                 return None
             page = site.render(target)
-            text = page.body.decode("latin-1")
-            start = text.find(victim["body"][0][:20].encode("latin-1", "replace").decode("latin-1"))
-            body = (text[:start] + "</body></html>").encode("latin-1") if start > 0 else page.body[:200]
-            return MirrorResponse(200, {"Content-Type": page.headers["Content-Type"]}, body)
+            encoding = "utf-8" if "utf-8" in page.headers["Content-Type"].lower() else "cp1252"
+            text = page.body.decode(encoding)
+            for paragraph in victim["body"]:
+                text = text.replace(html.escape(paragraph, quote=False), "")
+            for comment in victim["comments"]:
+                text = text.replace(html.escape(comment["text"], quote=False), "")
+            text = re.sub(r"Kommentarer:|Lämna en kommentar", "", text)
+            return MirrorResponse(200, {"Content-Type": page.headers["Content-Type"]}, text.encode(encoding))
 
         site.intercept(without_text)
         second = crawl(site.base_url, db_path, "--full")
@@ -153,6 +158,24 @@ def test_a_gallery_declaring_thousands_of_pictures_is_capped_and_reported(tmp_pa
     stored = [r["position"] for r in db["images"].rows_where("article_id = ?", [article["id"]])]
     assert stored == list(range(1, len(article["images"]) + 1))  # the pictures that exist are all there
     assert peak < MEMORY_BOUND_MB * MB
+
+
+def test_gallery_views_that_robots_txt_forbids_leave_their_articles_whole_and_the_run_healthy(tmp_path):
+    db_path = tmp_path / "knytpunkt.db"
+    with MirrorServer() as site:
+        def robots(path, headers):
+            if path != "/robots.txt":
+                return None
+            return MirrorResponse(200, {"Content-Type": "text/plain"}, b"User-agent: *\nDisallow: /*&img=\n")
+
+        site.intercept(robots)
+        result = crawl(site.base_url, db_path)
+        assert not [p for p in site.requests if "&img=" in p]
+        truth = site.truth()["articles"]
+    assert result.returncode == 0, result.stderr
+    db = sqlite_utils.Database(db_path)
+    assert db["articles"].count == len(truth)
+    assert open_ledger(db) == []
 
 
 # -- the database itself ----------------------------------------------------------------------------

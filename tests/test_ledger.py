@@ -4,6 +4,7 @@ record, and only what was committed is counted. Real SQLite files, the real stor
 
 from __future__ import annotations
 
+import datetime
 import sqlite3
 from types import SimpleNamespace
 
@@ -52,8 +53,8 @@ def test_a_failure_opens_an_entry_that_counts_attempts_and_runs(db):
     [entry] = open_rows(db)
     assert (entry["kind"], entry["runs"], entry["attempts"]) == ("http_503", 2, 2)
     assert entry["first_seen"] == SEEN and entry["last_seen"].startswith("2026-11-26")
-    assert ledger.open_summary(db, "articles") == (1, ["http://127.0.0.1:1/artiklar.php?id=7"])
-    assert ledger.open_summary(db, "videos") == (0, [])
+    assert ledger.open_summary(db, "articles") == ({"http_503": 1}, ["http://127.0.0.1:1/artiklar.php?id=7"])
+    assert ledger.open_summary(db, "videos") == ({}, [])
 
 
 def test_a_linked_page_is_gone_after_two_runs_answering_404(db):
@@ -69,6 +70,23 @@ def test_a_guess_of_the_id_walk_is_gone_at_the_first_404(db):
     ledger.record_failure(db, failure(linked=False), SEEN, crawl_id=1)
     assert ledger.record_failure(db, failure(kind="not_found", linked=False), SEEN, crawl_id=2) == "gone"
     assert open_rows(db) == []
+
+
+def test_a_page_that_reads_as_no_article_twice_the_same_is_accepted(db):
+    ledger.record_failure(db, failure(kind="unreadable", detail="hash-a"), SEEN, 1)
+    assert ledger.record_failure(db, failure(kind="unreadable", detail="hash-b"), SEEN, 2) is None  # changed
+    assert ledger.record_failure(db, failure(kind="unreadable", detail="hash-b"), SEEN, 3) == "accepted"
+    assert open_rows(db) == []
+
+
+def test_entries_that_keep_failing_are_asked_less_and_less_often(db):
+    now = datetime.datetime.fromisoformat("2026-11-25T12:00:00+01:00")
+    hours_ago = lambda hours: (now - datetime.timedelta(hours=hours)).isoformat()  # noqa: E731
+    assert ledger.due({"runs": 2, "last_seen": hours_ago(0)}, now)  # twice: asked by the next run
+    assert not ledger.due({"runs": 3, "last_seen": hours_ago(1)}, now)  # three times: waits 2 hours
+    assert ledger.due({"runs": 3, "last_seen": hours_ago(2)}, now)
+    assert not ledger.due({"runs": 6, "last_seen": hours_ago(15)}, now)  # 16 hours
+    assert ledger.due({"runs": 40, "last_seen": hours_ago(24 * 7)}, now)  # never more than a week
 
 
 def test_an_article_stored_whole_closes_its_page_and_gallery_entries(db):
@@ -196,7 +214,7 @@ def test_a_database_that_cannot_take_writes_stops_the_run_with_its_cause(tmp_pat
 @pytest.mark.parametrize(("message", "cause"), [
     ("database or disk is full", "full"), ("attempt to write a readonly database", "read-only"),
     ("database disk image is malformed", "corrupt"), ("file is not a database", "corrupt"),
-    ("disk I/O error", "io"), ("UNIQUE constraint failed: articles.id", None),
+    ("disk I/O error", "io"), ("database is locked", "locked"), ("UNIQUE constraint failed: articles.id", None),
 ])
 def test_database_errors_are_told_apart(message, cause):
     error = sqlite3.IntegrityError(message) if cause is None else sqlite3.OperationalError(message)
@@ -223,3 +241,27 @@ def test_a_picture_that_could_not_be_downloaded_keeps_its_article_in_the_ledger(
     storage.process_item(article(1))  # read again next run, the picture downloaded
     storage.close_spider()
     assert open_rows(db) == []
+
+
+def test_a_record_that_fails_keeps_its_page_in_the_ledger_though_the_page_was_read(tmp_path):
+    storage = pipeline(tmp_path / "k.db")
+    storage.process_item(failure("/artiklar.php?id=2", article_id=None))  # missed by an earlier attempt
+    bad = article(2, title=Unstorable())
+    storage.process_item(bad)
+    storage.process_item(ResolvedPageItem("articles", "/artiklar.php?id=2"))  # read whole this time...
+    storage.close_spider()
+    db = sqlite_utils.Database(tmp_path / "k.db")
+    [entry] = open_rows(db)  # ... but its record could not be stored: still missing
+    assert entry["kind"] == "storage"
+
+
+def test_a_comment_count_printed_before_the_article_is_kept_for_it_and_then_dropped(tmp_path):
+    storage = pipeline(tmp_path / "k.db", batch=1)
+    storage.process_item(ListedCountItem(1, 4))  # the archive before the article
+    storage.process_item(article(1))
+    storage.process_item(ListedCountItem(2, 7))
+    storage.process_item(article(2, comment_count_listed=7))  # the run knew it itself
+    storage.close_spider()
+    db = sqlite_utils.Database(tmp_path / "k.db")
+    assert [db["articles"].get(n)["comment_count_listed"] for n in (1, 2)] == [4, 7]
+    assert db["listed_counts"].count == 0

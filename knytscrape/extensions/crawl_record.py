@@ -99,8 +99,10 @@ class CrawlRecord:
         stats = self.crawler.stats
         db = open_database(self.db_path)
         try:
-            missing, sample = ledger.open_summary(db, spider.name)
+            kinds, sample = ledger.open_summary(db, spider.name)
+            missing = sum(kinds.values())
             stats.set_value("knyt/missing/open", missing)
+            stats.set_value("knyt/missing/open_by_kind", kinds)
             stats.set_value("knyt/missing/sample", sample)
             values = stats.get_stats()
             whole = not any(k.endswith("/menu_link_missing") for k in values)  # else only the sidebar was read

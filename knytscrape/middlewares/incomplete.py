@@ -2,15 +2,20 @@
 
 A server that breaks off while sending (or a proxy that truncates) can deliver a page whose byte count
 matches its Content-Length but which stops before the end of the document: read as it is, it would store
-an article without its last paragraphs, pictures or comments. A 200 HTML page without ``</html>`` near its
-end is retried; a page that comes back the very same (same bytes) on the next attempt is how the site
-really serves it and is accepted. A page still cut after every retry fails with DamagedPage, and the
-spider puts it in the ledger of what is missing.
+an article without its last paragraphs, pictures or comments. A 200 HTML page without ``</html>`` or
+``</body>`` near its end is retried; a page that comes back the very same (same bytes) on the next attempt
+is how the site really serves it and is accepted. A page still cut after every retry fails with
+DamagedPage, and the spider puts it in the ledger of what is missing.
+
+The site's real markup is unknown: if its pages never end their document, every page would cost two
+requests. So after CONFIRMATIONS pages of a run came back the same without an end, the check is off for
+the rest of the run (counted and logged: cut pages can then no longer be told apart).
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 
 from scrapy.downloadermiddlewares.retry import get_retry_request
@@ -18,9 +23,10 @@ from scrapy.http import HtmlResponse
 
 from knytscrape.failures import DamagedPage
 
-DOCUMENT_END = re.compile(rb"</html\s*>", re.IGNORECASE)
+DOCUMENT_END = re.compile(rb"</(?:html|body)\s*>", re.IGNORECASE)
 TAIL = 4096  # where the end of the document must be: comments and whitespace may follow it
 SEEN_HASH = "knyt_incomplete_hash"
+CONFIRMATIONS = 3
 
 
 class IncompletePageMiddleware:
@@ -28,19 +34,24 @@ class IncompletePageMiddleware:
         self.crawler = crawler
         self.stats = crawler.stats
         self.retries = crawler.settings.getint("RETRY_TIMES", 2)
+        self.unended = 0  # pages of this run that came back the same without an end of document
 
     @classmethod
     def from_crawler(cls, crawler):
         return cls(crawler)
 
     def process_response(self, request, response):
-        if response.status != 200 or not isinstance(response, HtmlResponse):
+        if response.status != 200 or not isinstance(response, HtmlResponse) or self.unended >= CONFIRMATIONS:
             return response
         if DOCUMENT_END.search(response.body[-TAIL:]):
             return response
         digest = hashlib.sha1(response.body).hexdigest()
         if request.meta.get(SEEN_HASH) == digest:
             self.stats.inc_value("knyt/pages/without_document_end")  # the same twice: the site's own page
+            self.unended += 1
+            if self.unended == CONFIRMATIONS:
+                logging.getLogger(__name__).warning(
+                    "The site's pages end without </html>: cut pages can no longer be told from whole ones")
             return response
         self.stats.inc_value("knyt/pages/incomplete_html")
         retry = get_retry_request(request, spider=self.crawler.spider, reason="incomplete_html",

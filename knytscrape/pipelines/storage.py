@@ -53,7 +53,7 @@ LEDGER_ITEMS = (FailedPageItem, ResolvedPageItem)
 HANDLED = (*TABLE_OF, SeenItem, GoneItem, ListedCountItem, SeenRecordItem, *LEDGER_ITEMS)
 SQLITE_INTEGER = (-(2**63), 2**63 - 1)
 # What an article page shows that a damaged answer loses; the gallery line stands for its pictures.
-LANDMARKS = ("title", "published_raw", "lead", "body", "credit", "gallery_line")
+LANDMARKS = ("title", "published_raw", "lead", "body", "credit", "gallery_line", "image_count")
 
 
 def row(record, table: str) -> dict:
@@ -108,9 +108,6 @@ class StoragePipeline:
         return getattr(self.crawler.spider, "crawl_id", None)
 
     def open_spider(self):
-        if getattr(self.crawler.spider, "stop_reason", None):
-            self.stopped = "refused"  # locked or unusable: extensions.crawl_record said why
-            return
         try:
             self.db = open_database(self.db_path)
         except Exception as error:
@@ -154,14 +151,17 @@ class StoragePipeline:
             if self._stop(error):
                 self.stats.inc_value("knyt/db/not_written", len(batch))
                 return
+        failed_keys = set()  # the pages of records that failed: their ledger entries must stay open
         for number, record in enumerate(batch):  # one bad record must not fail the others
+            if isinstance(record, ResolvedPageItem) and record.url_key in failed_keys:
+                continue
             try:
                 self._commit([record])
             except Exception as error:
                 if self._stop(error):
                     self.stats.inc_value("knyt/db/not_written", len(batch) - number)
                     return
-                self._record_failed(record, error)
+                failed_keys.add(self._record_failed(record, error))
 
     def _commit(self, records: list) -> None:
         seen = now_iso()
@@ -192,8 +192,9 @@ class StoragePipeline:
                 deferred_from_coro(engine.close_spider_async(reason=FINISH_REASONS[fatal.cause]))
         return True
 
-    def _record_failed(self, record, error: BaseException) -> None:
-        """A record storage could not write: counted, logged, and in the ledger so the next run tries again."""
+    def _record_failed(self, record, error: BaseException) -> str | None:
+        """A record storage could not write: counted, logged, and in the ledger so the next run tries again.
+        Returns the url_key of its ledger entry."""
         self.stats.inc_value("knyt/db/record_failed")
         url = record_url(record)
         article = record.id if isinstance(record, ArticleItem) else getattr(record, "article_id", None)
@@ -201,7 +202,7 @@ class StoragePipeline:
             url = self.crawler.spider.site_url(f"artiklar.php?id={article}")
         logger.error("Could not store %s (%s): %s", type(record).__name__, url, error)
         if url is None:
-            return
+            return None
         failure = FailedPageItem(spider=self.spider_name, url=url, url_key=url_key(url), kind="storage",
                                  reason=f"its record could not be stored: {type(error).__name__}: {error}"[:500],
                                  article_id=article)
@@ -210,6 +211,7 @@ class StoragePipeline:
         except Exception as second:
             if not self._stop(second):
                 logger.error("Could not record the failure in the ledger either: %s", second)
+        return failure.url_key
 
     def _upsert(self, table: str, record: dict, seen: str) -> None:
         pk = TABLES[table]["pk"]
@@ -241,7 +243,9 @@ class StoragePipeline:
                     self._count("knyt/field/comment_count_listed/out_of_range")
                 updated = self.db.execute("UPDATE articles SET comment_count_listed = ? WHERE id = ?",
                                           [count, record.article_id]).rowcount
-                if not updated:  # the article comes later (or in a later run): kept until then
+                if updated:
+                    self.db.execute("DELETE FROM listed_counts WHERE article_id = ?", [record.article_id])
+                else:  # the article comes later (or in a later run): kept until then
                     self.db["listed_counts"].upsert({"article_id": record.article_id, "comment_count": count,
                                                      "seen": seen}, pk="article_id")
             elif isinstance(record, FailedPageItem):
@@ -284,31 +288,30 @@ class StoragePipeline:
 
     def _write_article(self, article: ArticleItem, seen: str) -> None:
         values = row(article, "articles")
-        # for facets: the year of publication, and whether readers commented
-        values["year"] = int(article.published[:4]) if article.published else None
-        values["has_comments"] = int(bool(article.comment_count))
         images = [row(image, "images") for image in article.images]
         comments = [row(comment, "comments") for comment in article.comments]
-        values["content_hash"] = content_hash(values, images, comments)
-        if values.get("comment_count_listed") is None:
-            listed = self.db.execute("SELECT comment_count FROM listed_counts WHERE article_id = ?",
-                                     [article.id]).fetchone()
-            if listed is not None:  # printed by an archive read before the article could be stored
-                values["comment_count_listed"] = listed[0]
-                self.db.execute("DELETE FROM listed_counts WHERE article_id = ?", [article.id])
-            else:
-                values.pop("comment_count_listed", None)  # known only from an archive page, which this run may skip
+        self._fold_listed_count(article.id, values)
         stored = next(iter(self.db.query("SELECT * FROM articles WHERE id = ?", [article.id])), None)
+        stored_comments = self._active("comments", article.id) if stored else []
+        lost = self._lost(article, stored, values, stored_comments, seen) if stored else []
+        for name in lost:  # what the page lost is kept as stored until the same loss is seen in a later run
+            if name == "comments":
+                comments = [row(comment, "comments") for comment in stored_comments]
+            else:
+                values[name] = stored[name]
+                if name == "published_raw":
+                    values["published"] = stored["published"]
+        # for facets: the year of publication, and whether readers commented
+        values["year"] = int(values["published"][:4]) if values.get("published") else None
+        values["has_comments"] = int(bool(comments))
+        values["content_hash"] = content_hash(values, images, comments)
         if stored and stored["content_hash"] == values["content_hash"] and stored["removed_at"] is None:
             self._touch_article(article.id, seen)
             self._write_page(article.page, seen)
-            self._resolve_article(article, seen)
+            self._resolve_article(article, seen, damaged=bool(lost))
             self._count("knyt/items/unchanged")
             return
         if stored:
-            stored_comments = self._active("comments", article.id)
-            if self._damaged(article, stored, values, stored_comments, seen):
-                return
             edited = edited_comments(stored_comments, comments)
             for comment in comments:
                 if comment["id"] in edited:
@@ -341,9 +344,20 @@ class StoragePipeline:
                 [seen, article.id, *ids],
             )
         self._write_page(article.page, seen)
-        self._resolve_article(article, seen)
+        self._resolve_article(article, seen, damaged=bool(lost))
 
-    def _resolve_article(self, article: ArticleItem, seen: str) -> None:
+    def _fold_listed_count(self, article_id: int, values: dict) -> None:
+        """The comment count an archive printed before the article could be stored, if the article has none."""
+        listed = self.db.execute("SELECT comment_count FROM listed_counts WHERE article_id = ?",
+                                 [article_id]).fetchone()
+        if listed is not None:
+            self.db.execute("DELETE FROM listed_counts WHERE article_id = ?", [article_id])
+            if values.get("comment_count_listed") is None:
+                values["comment_count_listed"] = listed[0]
+        if values.get("comment_count_listed") is None:
+            values.pop("comment_count_listed", None)  # known only from an archive page, which this run may skip
+
+    def _resolve_article(self, article: ArticleItem, seen: str, damaged: bool = False) -> None:
         """An article stored whole closes its ledger entries (its page, gallery views, records); a picture
         file that could not be downloaded opens one."""
         for url, reason in article.missing_files:
@@ -352,29 +366,26 @@ class StoragePipeline:
                 spider=self.spider_name, url=url, url_key=url_key(url),
                 kind="not_found" if re.search(r"\b(404|410)\b", reason) else "picture_file",
                 reason=f"the picture could not be downloaded: {reason}", article_id=article.id), seen, self.crawl_id)
-        if not article.gallery_incomplete and not article.missing_files:
+        if not (damaged or article.view_failed or article.missing_files):
             self._count("knyt/missing/resolved", ledger.resolve_article(self.db, self.spider_name, article.id, seen))
 
-    def _damaged(self, article: ArticleItem, stored: dict, values: dict, stored_comments: list, seen: str) -> bool:
-        """True (and a ledger entry) when the page lost landmarks the stored article had, unless the very
-        same page was seen so in an earlier run: then it is how the site shows the article now."""
+    def _lost(self, article: ArticleItem, stored: dict, values: dict, stored_comments: list, seen: str) -> list[str]:
+        """What the page lost that the stored article shows, with a ledger entry; [] when nothing was lost,
+        or when the same was lost in an earlier run too (then it is how the site shows the article now)."""
         lost = lost_landmarks(stored, values, len(stored_comments), article.has_comment_section)
         if not lost:
-            return False
-        earlier = ledger.damaged_entry(self.db, self.spider_name, article.id)
-        if (earlier is not None and article.body_hash and earlier["detail"] == article.body_hash
-                and earlier["last_crawl"] != self.crawl_id):
-            ledger.resolve(self.db, [earlier["id"]], seen, "accepted")
+            return []
+        url = article.source_url or article.url
+        outcome = ledger.record_failure(self.db, FailedPageItem(
+            spider=self.spider_name, url=url, url_key=url_key(url), kind="damaged",
+            reason=f"the page lost what the stored article shows ({', '.join(lost)}); the stored values are kept",
+            article_id=article.id, detail=",".join(lost)), seen, self.crawl_id)
+        if outcome == "accepted":
             self._count("knyt/damaged/accepted")
-            return False
+            return []
         self._count("knyt/damaged/kept_stored")
         self._count("knyt/missing/recorded")
-        url = article.source_url or article.url
-        ledger.record_failure(self.db, FailedPageItem(
-            spider=self.spider_name, url=url, url_key=url_key(url), kind="damaged",
-            reason=f"the page lost what the stored article shows ({', '.join(lost)}); the stored version is kept",
-            article_id=article.id, detail=article.body_hash), seen, self.crawl_id)
-        return True
+        return lost
 
     def _touch_article(self, article_id: int, seen: str) -> None:
         restored = self.db.execute("UPDATE articles SET removed_at = NULL WHERE id = ? AND removed_at IS NOT NULL",

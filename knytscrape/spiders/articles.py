@@ -36,7 +36,7 @@ from knytscrape.parsers.article import ArticleParser
 from knytscrape.parsers.gallery import page_fingerprint, parse_gallery_view
 from knytscrape.spiders.base import KnytSpider
 from knytscrape.spiders.id_walk import IdEvidence
-from knytscrape.state import ArchiveState, load_ledger, load_state, record_mode, url_key
+from knytscrape.state import ArchiveState, load_state, record_mode, url_key
 from knytscrape.urls import article_id, gallery_position, page_name
 
 LIST_PRIORITY = 20  # lists first: they reveal the highest id
@@ -95,6 +95,7 @@ class ArticlesSpider(KnytSpider):
     async def start(self):
         if self.stop_reason:
             return
+        # everything is set up before the first request: its answer may be read before start() goes on
         self.evidence = IdEvidence(self.settings.getint("KNYT_ID_MAX_GAP", 1000),
                                    floor=self.settings.getint("KNYT_ID_FLOOR", 1) - 1)
         self.archive = self.load_archive_state()
@@ -108,6 +109,12 @@ class ArticlesSpider(KnytSpider):
             self.crawler.stats.set_value("knyt/resumed_from", self.archive.resuming_since)
             self.logger.info("Resuming the full crawl started %s: %d articles already stored",
                              self.archive.resuming_since, len(self.archive.done_ids))
+        if self.incremental:
+            self.evidence = IdEvidence(self.evidence.max_gap, floor=self.archive.highest_id)
+            self.highest_found = self.archive.highest_id
+            self.walked_up_to = self.archive.highest_id
+        else:
+            self.walked_up_to = self.settings.getint("KNYT_ID_FLOOR", 1) - 1
         self.crawler.stats.set_value("knyt/mode", "incremental" if self.incremental else "full")
         record_mode(self.settings.get("KNYT_DB"), getattr(self, "crawl_id", None),
                     self.crawler.stats.get_value("knyt/mode"))
@@ -115,38 +122,27 @@ class ArticlesSpider(KnytSpider):
         self.logger.info("%s crawl: %d articles known, newest id %d, %d to recheck",
                          "Incremental" if self.incremental else "Full", len(self.archive.known_ids),
                          self.archive.highest_id, len(self.archive.recheck_ids))
-        yield self.list_request(self.site_url("/"))
-        for request in self.ledger_requests():
-            yield request
+        requests = [*self.ledger_requests(), self.list_request(self.site_url("/"))]
         if self.incremental:
-            self.evidence = IdEvidence(self.evidence.max_gap, floor=self.archive.highest_id)
-            self.highest_found = self.archive.highest_id
-            self.walked_up_to = self.archive.highest_id
-            for number in self.archive.recheck_ids:
-                request = self.article_request(number, reason="recheck")
-                if request is not None:
-                    yield request
-        else:
-            self.walked_up_to = self.settings.getint("KNYT_ID_FLOOR", 1) - 1
-        for request in self.walk():
-            yield request
+            requests += [self.article_request(number, reason="recheck") for number in self.archive.recheck_ids]
+        for request in [*requests, *self.walk()]:
+            if request is not None:
+                yield request
 
     # -- discovery --------------------------------------------------------------------------------
 
     def ledger_requests(self):
         """The pages of the ledger of what is missing, asked again: articles in full (no validators),
         list pages as lists."""
-        for entry in load_ledger(self.settings.get("KNYT_DB"), self.name):
-            self.crawler.stats.inc_value("knyt/requests/ledger")
+        for entry in self.ledger_entries():
             if entry["article_id"] is not None:
                 self.ledger_ids.add(entry["article_id"])
                 self.requested_ids.discard(entry["article_id"])  # even when a resumed run stored it already
-                request = self.article_request(entry["article_id"], reason="ledger", linked=bool(entry["linked"]))
+                yield self.article_request(entry["article_id"], reason="ledger", linked=bool(entry["linked"]))
             else:
                 self.ledger_keys.add(entry["url_key"])
-                request = self.list_request(self.site_url(entry["url_key"]), dont_filter=True)
-            if request is not None:
-                yield request
+                self.crawler.stats.inc_value("knyt/requests/ledger")
+                yield self.list_request(self.site_url(entry["url_key"]), dont_filter=True)
 
     def list_request(self, url: str, dont_filter: bool = False) -> scrapy.Request:
         return scrapy.Request(url, callback=self.parse_list, priority=LIST_PRIORITY, errback=self.page_failed,
@@ -173,7 +169,8 @@ class ArticlesSpider(KnytSpider):
             reason = "new"
         self.crawler.stats.inc_value(f"knyt/requests/{reason}")
         return scrapy.Request(url, callback=self.parse_article, errback=self.page_failed, priority=priority,
-                              meta=meta, cb_kwargs={"number": number})
+                              meta=meta, cb_kwargs={"number": number},
+                              dont_filter=reason == "ledger")  # asked again whatever was asked before
 
     def walk(self):
         """Requests for ids not yet asked for, up to the frontier, at most KNYT_WALK_WINDOW waiting at once."""
@@ -241,10 +238,10 @@ class ArticlesSpider(KnytSpider):
         self.walk_step_done(failure.request)
         yield from super().page_failed(failure)
 
-    def recover(self, request, kind: str, reason: str):
+    def recover(self, request, kind: str | None, reason: str | None):
         """A page that could not be read goes to the ledger; a gallery goes on without its view, and the
         walk goes on."""
-        yield self.failed_item(request, kind, reason)
+        yield from super().recover(request, kind, reason)
         context = request.cb_kwargs.get("context")
         if context is not None:
             yield self.gallery_view_missing(context)
@@ -292,19 +289,25 @@ class ArticlesSpider(KnytSpider):
         yield self.gallery_request(context)
 
     def not_an_article(self, response, number: int, body_hash: str | None):
-        """An article address that gave no article: a gap of the walk, a page gone, or a damaged page."""
+        """An article address that gave no article: a gap of the walk, a page gone, or one that cannot be read."""
         self.crawler.stats.inc_value("knyt/articles/missing_id")
         known = number in self.archive.known_ids
+        linked = response.request.meta.get("knyt_linked", True)
         if response.status in MISSING_STATUSES:
             if number in self.ledger_ids:
                 yield self.failed_item(response.request, "not_found", f"the site answered {response.status}")
             if known:
                 yield GoneItem(number)  # stored, and the site no longer has it
-        elif known:
-            # stored before, unreadable now: a damaged answer or a template change; kept as is, asked again
+        elif linked or number in self.ledger_ids:
+            # a page that should be an article (linked, stored before, or missed before) and reads as none:
+            # a damaged answer or a template change; kept as stored, asked again (a guess of the walk that
+            # answers so is a gap: 'not_found' closes its entry)
             self.crawler.stats.inc_value("knyt/articles/unreadable_page")
-            yield self.failed_item(response.request, "damaged", "the page no longer reads as the article stored "
-                                   "before (no Publicerat: line or title)", detail=body_hash)
+            if linked:
+                yield self.failed_item(response.request, "unreadable", "the page does not read as an article "
+                                       "(no Publicerat: line or title)", detail=body_hash)
+            else:
+                yield self.failed_item(response.request, "not_found", "a page that is no article")
 
     def gallery_positions(self, item) -> list[int]:
         """The gallery views to fetch: 1..N of the gallery line and any &img=K linked, at most
@@ -352,6 +355,7 @@ class ArticlesSpider(KnytSpider):
         back next run); the images stored before are kept."""
         self.crawler.stats.inc_value("knyt/errors/gallery_page")
         context["item"].gallery_incomplete = True
+        context["item"].view_failed = True
         context["item"].page = None  # no validators kept: the next run reads the page again
         return self.next_gallery_step(context)
 

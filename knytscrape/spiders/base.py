@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterator
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
 
+from knytscrape import ledger
+from knytscrape.clock import STOCKHOLM
 from knytscrape.failures import describe
 from knytscrape.items import FailedPageItem, ResolvedPageItem
-from knytscrape.state import url_key
+from knytscrape.state import load_ledger, url_key
 from knytscrape.urls import DEFAULT_BASE_URL, article_id, is_site_url, normalise_base_url, to_base
 
 
@@ -53,11 +56,24 @@ class KnytSpider(scrapy.Spider):
 
     # -- the ledger of what is missing --------------------------------------------------------------
 
+    def ledger_entries(self) -> list[dict]:
+        """The open entries of this spider's ledger to ask again this run, oldest first: those due (see
+        knytscrape.ledger), at most KNYT_LEDGER_PER_RUN; the others wait for a later run, still open."""
+        entries = load_ledger(self.settings.get("KNYT_DB"), self.name)
+        now = datetime.datetime.now(STOCKHOLM)
+        asked = [entry for entry in entries if ledger.due(entry, now)][:self.settings.getint("KNYT_LEDGER_PER_RUN",
+                                                                                             500)]
+        if len(asked) < len(entries):
+            self.crawler.stats.set_value("knyt/missing/waiting", len(entries) - len(asked))
+        return asked
+
     def page_failed(self, failure):
-        """The errback of every request: a page that still failed after its retries."""
+        """The errback of every request: a page that still failed after its retries. What the page would
+        have led to goes on without it (``recover``); only a page robots.txt forbids is not missing."""
         described = describe(failure.value)
         if described is None:
             self.crawler.stats.inc_value("knyt/requests/forbidden_by_robots")
+            yield from self.recover(failure.request, None, None)
             return
         kind, reason = described
         self.crawler.stats.inc_value(f"knyt/failed/{kind}")
@@ -65,9 +81,11 @@ class KnytSpider(scrapy.Spider):
                             kind, failure.request.url)
         yield from self.recover(failure.request, kind, reason)
 
-    def recover(self, request, kind: str, reason: str):
-        """What to yield when ``request`` could not be read (a failed download, a parser exception)."""
-        yield self.failed_item(request, kind, reason)
+    def recover(self, request, kind: str | None, reason: str | None):
+        """What to yield when ``request`` could not be read (a failed download, a parser exception): its
+        ledger entry (none when ``kind`` is None), then whatever must go on without the page."""
+        if kind is not None:
+            yield self.failed_item(request, kind, reason)
 
     def failed_item(self, request, kind: str, reason: str, detail: str | None = None) -> FailedPageItem:
         return FailedPageItem(
@@ -77,7 +95,8 @@ class KnytSpider(scrapy.Spider):
         )
 
     def resolved(self, response) -> Iterator[ResolvedPageItem]:
-        """Closes the ledger entry of a page read whole this run, if it had one."""
-        key = url_key(response.url)
-        if key in self.ledger_keys:
+        """Closes the ledger entry of a page read whole this run, if it had one (also when it answered through
+        a redirect: the entry is the address asked for)."""
+        asked = (response.request.meta.get("redirect_urls") or [response.url])[0] if response.request else response.url
+        for key in {url_key(response.url), url_key(asked)} & self.ledger_keys:
             yield ResolvedPageItem(self.name, key)

@@ -22,7 +22,7 @@ from knytscrape.items import SeenRecordItem
 from knytscrape.parsers.chrome import menu_links
 from knytscrape.parsers.textflow import text_flow
 from knytscrape.spiders.base import KnytSpider
-from knytscrape.state import load_ledger, load_section_state, url_key
+from knytscrape.state import load_section_state, url_key
 from knytscrape.urls import page_name
 
 ARTICLE_PAGES = {"artiklar.php", "art_ar.php"}
@@ -55,14 +55,14 @@ class SectionSpider(KnytSpider):
             self.known, self.recheck = load_section_state(
                 self.settings.get("KNYT_DB"), self.table, self.settings.getint("KNYT_RECHECK_DAYS", 60), today())
         self.crawler.stats.set_value("knyt/mode", "incremental" if self.known else "full")
+        ledgered = self.ledger_entries()  # pages of the section that failed before: asked again first
+        self.ledger_keys = {entry["url_key"] for entry in ledgered}
         yield scrapy.Request(self.site_url("/"), callback=self.parse_front, errback=self.page_failed)
-        for entry in load_ledger(self.settings.get("KNYT_DB"), self.name):
-            # a page of the section that failed before: asked again, whatever the section's lists say now
-            self.ledger_keys.add(entry["url_key"])
+        for entry in ledgered:
             self.crawler.stats.inc_value("knyt/requests/ledger")
-            if entry["url_key"] != url_key(self.site_url("/")):
-                yield scrapy.Request(self.site_url(entry["url_key"]), callback=self.parse_section,
-                                     errback=self.page_failed, cb_kwargs={"depth": 1}, dont_filter=True)
+            request = self.section_request(self.site_url(entry["url_key"]), depth=1, force=True)
+            if request is not None:
+                yield request
 
     def parse_front(self, response):
         yield from self.resolved(response)
@@ -90,17 +90,20 @@ class SectionSpider(KnytSpider):
     def sidebar_urls(self, flow) -> list[str]:
         raise NotImplementedError
 
-    def section_request(self, url: str, depth: int):
+    def section_request(self, url: str, depth: int, force: bool = False):
         """A request for a section page, or, for a stored record that is not recent, a note that the
-        section still lists it (incremental runs)."""
-        if url in self.known and url not in self.recheck:
+        section still lists it (incremental runs). ``force``: fetched whatever is stored (the ledger)."""
+        if url_key(url) == url_key(self.site_url("/")):
+            return None  # the front page is asked on every run anyway
+        if url in self.known and url not in self.recheck and not force:
             if url in self.seen_known:
                 return None
             self.seen_known.add(url)
             self.crawler.stats.inc_value("knyt/requests/skipped_known")
             return SeenRecordItem(self.table, self.known[url])
-        reason = "recheck" if url in self.known else ("new" if self.known else "section")
-        self.crawler.stats.inc_value(f"knyt/requests/{reason}")
+        if not force:
+            reason = "recheck" if url in self.known else ("new" if self.known else "section")
+            self.crawler.stats.inc_value(f"knyt/requests/{reason}")
         return scrapy.Request(url, callback=self.parse_section, errback=self.page_failed, cb_kwargs={"depth": depth})
 
     def parse_section(self, response, depth: int):

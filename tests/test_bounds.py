@@ -55,6 +55,7 @@ def gzip_bomb(inflated_mb: int = BOMB_INFLATED_MB) -> bytes:
 # -- the bomb --------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_compressed_page_bomb_neither_exhausts_memory_nor_stops_the_crawl(tmp_path):
     bomb = gzip_bomb()
     assert len(bomb) < 2 * MB  # small on the wire, ~800 MB inflated
@@ -171,6 +172,7 @@ def listening_ports(pid: int) -> set[int]:
     return ports
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/net/tcp").exists(), reason="needs Linux /proc")
 def test_a_real_crawl_opens_no_listening_socket(tmp_path):
     with MirrorServer() as site:

@@ -12,6 +12,8 @@ from knytscrape.mirror import MirrorServer, load_articles
 from tests.conftest import crawl
 from tests.expected import article_row, comment_rows, image_rows
 
+pytestmark = pytest.mark.slow  # crawls or a browser: left out of the quick lane (-m 'not slow')
+
 ARTICLE_COLUMNS = ", ".join(article_row(load_articles()[0]))
 
 

@@ -170,6 +170,7 @@ HOSTILE_SWAPS = {  # every charset the mirror declares becomes one no browser ho
 }
 
 
+@pytest.mark.slow
 def test_compressed_pages_with_hostile_labels_are_read_right(tmp_path):
     """The rule must apply after HttpCompressionMiddleware has inflated the body (it resets the encoding),
     and before anything else reads the text (MetaRefreshMiddleware does, for every HTML page)."""

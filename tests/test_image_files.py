@@ -13,6 +13,8 @@ from parsel import Selector
 from knytscrape.publish import datasette_app
 from tests.conftest import crawl
 
+pytestmark = pytest.mark.slow  # crawls or a browser: left out of the quick lane (-m 'not slow')
+
 
 @pytest.fixture(scope="module")
 def downloaded(mirror, tmp_path_factory):

@@ -115,6 +115,7 @@ def get(url: str) -> tuple[int, str]:
     return status, body[:300].decode("utf-8", "replace")
 
 
+@pytest.mark.slow
 def test_hostile_requests_leave_the_server_answering_within_its_memory(served):
     base, watch, db, log = served
     paths = HOSTILE_PATHS * 3 + [query_path(MEDIUM_SQL)] * 12

@@ -18,6 +18,8 @@ from knytscrape.mirror.mutations import make_comment
 from tests.conftest import CRAWL_ENV, PROJECT_ROOT, TODAY, crawl
 from tests.expected import article_row, comment_rows
 
+pytestmark = pytest.mark.slow  # crawls or a browser: left out of the quick lane (-m 'not slow')
+
 CONTENT = ("articles", "images", "comments", "videos", "events")
 
 

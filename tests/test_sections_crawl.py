@@ -10,6 +10,8 @@ from knytscrape.mirror import MirrorServer, load_events, load_videos
 from tests.conftest import crawl
 from tests.expected import event_row, video_row
 
+pytestmark = pytest.mark.slow  # crawls or a browser: left out of the quick lane (-m 'not slow')
+
 
 @pytest.fixture(scope="module", params=["a", "b"])
 def crawled_scheme(request, tmp_path_factory):

@@ -27,6 +27,8 @@ from tests import servers
 from tests.conftest import crawl
 from tests.processes import stop
 
+pytestmark = pytest.mark.slow  # crawls or a browser: left out of the quick lane (-m 'not slow')
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 EXTRA_ARTICLES = 200  # a crawl of the mirror that lasts long enough to be watched (about 20 s)
 COUNTED = ("articles", "images", "comments", "videos", "events")

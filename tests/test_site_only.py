@@ -69,6 +69,7 @@ def offsite_stats(db_path) -> Counter:
     return totals
 
 
+@pytest.mark.slow
 def test_the_crawl_never_leaves_the_crawled_copy(tmp_path):
     with RecordingServer() as other, MirrorServer() as site:
         articles = site.truth()["articles"]

@@ -209,3 +209,11 @@ def screenshot(request, driver):
         return path
 
     return take
+
+
+def pytest_collection_modifyitems(items):
+    """Every browser test is slow: left out of the quick lane (-m 'not slow')."""
+    here = Path(__file__).resolve().parent
+    for item in items:
+        if here in Path(str(item.path)).resolve().parents:
+            item.add_marker(pytest.mark.slow)

@@ -49,6 +49,11 @@ def crawl_health(spider: str, stats: dict) -> list[str]:
                         "KNYT_GALLERY_MAX_VIEWS allows; the views beyond it were not fetched (article (declared): "
                         f"{', '.join(stats.get('knyt/bounds/gallery_capped_sample') or [])}); raise the setting "
                         "if the galleries are real")
+    for key, what, setting in (("knyt/bounds/section_capped", "section pages", "KNYT_SECTION_MAX_PAGES"),
+                               ("knyt/bounds/list_pages_capped", "list pages (archives)", "KNYT_MAX_LIST_PAGES")):
+        if stats.get(key):
+            problems.append(f"{spider}: the site links more {what} than {setting} allows; the rest were not "
+                            "read (raise the setting if they are real)")
     if stats.get("knyt/bounds/links_per_page_capped"):
         problems.append(f"{spider}: a page links more pages than KNYT_MAX_LINKS_PER_PAGE allows; the rest were "
                         "not followed")

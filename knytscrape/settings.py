@@ -37,6 +37,9 @@ KNYT_ID_MAX_GAP = 1000
 KNYT_WALK_WINDOW = 100
 KNYT_GALLERY_MAX_VIEWS = 500
 KNYT_MAX_LINKS_PER_PAGE = 2000
+# At most this many list pages (front page, yearly archives) and pages of each section a run.
+KNYT_MAX_LIST_PAGES = 1000
+KNYT_SECTION_MAX_PAGES = 2000
 
 # An honest User-Agent, set here once: who we are and how to reach the operator.
 KNYT_CONTACT = os.environ.get("KNYT_CONTACT", "operator contact not set, see KNYT_CONTACT")

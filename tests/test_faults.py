@@ -123,7 +123,10 @@ def test_a_link_to_an_absurd_id_is_asked_for_and_reported_not_walked_to(tmp_path
             if path not in ("/", "/index.php"):
                 return None
             page = site.render(path)
-            body = page.body.replace(b"</body>", b'<a href="artiklar.php?id=99999999">Arkiv</a></body>')
+            # one absurd id, and a chain of ids that do not exist, each within the walk's gap of the last
+            chain = "".join(f'<a href="artiklar.php?id={1321 + 999 * k}">{k}</a>' for k in range(1, 200))
+            links = f'<a href="artiklar.php?id=99999999">Arkiv</a>{chain}</body>'.encode()
+            body = page.body.replace(b"</body>", links)
             return MirrorResponse(200, {"Content-Type": page.headers["Content-Type"]}, body)
 
         site.intercept(front_with_far_link)
@@ -133,8 +136,9 @@ def test_a_link_to_an_absurd_id_is_asked_for_and_reported_not_walked_to(tmp_path
         truth = site.truth()["articles"]
     assert status == 0, output
     assert "/artiklar.php?id=99999999" in asked
-    assert len(asked) < 2000  # the walk ended near the real ids (1..1351), not at 99,999,999
-    assert "ids far above the rest, asked for but not walked to: 99999999" in output
+    assert len(asked) < 2600  # the walk ended near the real ids (up to 1321 + its gap), not at 99,999,999
+    [reported] = [line for line in output.splitlines() if line.startswith("  ids far above the rest")]
+    assert "99999999" in reported
     assert sqlite_utils.Database(db_path)["articles"].count == len(truth)
     assert peak < MEMORY_BOUND_MB * MB
 
@@ -176,6 +180,29 @@ def test_gallery_views_that_robots_txt_forbids_leave_their_articles_whole_and_th
     db = sqlite_utils.Database(db_path)
     assert db["articles"].count == len(truth)
     assert open_ledger(db) == []
+
+
+def test_a_calendar_that_pages_on_for_ever_is_read_up_to_its_bound(tmp_path):
+    db_path = tmp_path / "knytpunkt.db"
+    with MirrorServer() as site:
+        made = iter(range(10_000, 10**9))
+
+        def endless(path, headers):  # the list links 30 pages never seen before, and each of those 30 more
+            if path != "/kalender.php" and not path.startswith("/kalender.php?sida=1"):
+                return None  # (the real pages 2, 3, 4 of the list stay as they are)
+            page = site.render("/kalender.php")
+            more = "".join(f'<a href="kalender.php?sida={next(made)}">mer</a>' for _ in range(30))
+            body = re.sub(rb"</body>", more.encode() + b"</body>", page.body, flags=re.IGNORECASE)
+            return MirrorResponse(200, {"Content-Type": page.headers["Content-Type"]}, body)
+
+        site.intercept(endless)
+        result = crawl(site.base_url, db_path, "-s", "KNYT_SECTION_MAX_PAGES=1000")
+        asked = [p for p in site.requests if p.startswith("/kalender.php")]
+        truth = site.truth()["events"]
+    assert len(asked) <= 1000
+    assert result.returncode == 1
+    assert any("KNYT_SECTION_MAX_PAGES" in line for line in unhealthy_lines(result.stderr))
+    assert sqlite_utils.Database(db_path)["events"].count == len(truth)  # every real event is still there
 
 
 # -- the database itself ----------------------------------------------------------------------------

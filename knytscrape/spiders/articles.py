@@ -63,6 +63,7 @@ class ArticlesSpider(KnytSpider):
         self.archive = ArchiveState()  # what the database already holds (read in start())
         self.incremental = False
         self.ledger_ids: set[int] = set()  # articles of the ledger of what is missing: read again in full
+        self.lists_asked: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -142,9 +143,16 @@ class ArticlesSpider(KnytSpider):
             else:
                 self.ledger_keys.add(entry["url_key"])
                 self.crawler.stats.inc_value("knyt/requests/ledger")
-                yield self.list_request(self.site_url(entry["url_key"]), dont_filter=True)
+                yield self.list_request(self.site_url(entry["url_key"]), dont_filter=True)  # None when capped
 
-    def list_request(self, url: str, dont_filter: bool = False) -> scrapy.Request:
+    def list_request(self, url: str, dont_filter: bool = False) -> scrapy.Request | None:
+        """A list page (the front page, a yearly archive), at most KNYT_MAX_LIST_PAGES different ones a run."""
+        if url in self.lists_asked and not dont_filter:
+            return None
+        if len(self.lists_asked) >= self.settings.getint("KNYT_MAX_LIST_PAGES", 1000):
+            self.crawler.stats.inc_value("knyt/bounds/list_pages_capped")
+            return None
+        self.lists_asked.add(url)
         return scrapy.Request(url, callback=self.parse_list, priority=LIST_PRIORITY, errback=self.page_failed,
                               dont_filter=dont_filter, meta={"knyt_kind": "list"})
 
@@ -174,7 +182,10 @@ class ArticlesSpider(KnytSpider):
 
     def walk(self):
         """Requests for ids not yet asked for, up to the frontier, at most KNYT_WALK_WINDOW waiting at once."""
-        frontier = max(self.evidence.top, self.highest_found + self.probe_misses)
+        # no further than the gap beyond the highest id that answered: links to ids that do not exist, each
+        # within the gap of the last, must not draw the walk on without end
+        reach = min(self.evidence.top, self.highest_found + self.evidence.max_gap)
+        frontier = max(reach, self.highest_found + self.probe_misses)
         while self.walked_up_to < frontier and self.walk_in_flight < self.walk_window:
             self.walked_up_to += 1
             request = self.article_request(self.walked_up_to, WALK_PRIORITY, reason="walk")
@@ -228,7 +239,9 @@ class ArticlesSpider(KnytSpider):
                 if request is not None:
                     yield request
             elif name == "art_ar.php" and not self.incremental:  # the archives change only with new articles
-                yield self.list_request(url)
+                request = self.list_request(url)
+                if request is not None:
+                    yield request
         yield from self.resolved(response)
         yield from self.walk()
 

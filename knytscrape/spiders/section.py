@@ -43,6 +43,11 @@ class SectionSpider(KnytSpider):
         self.known: dict[str, str] = {}  # page URL -> stored record id
         self.recheck: set[str] = set()
         self.seen_known: set[str] = set()
+        self.asked: set[str] = set()  # section pages asked for this run, at most KNYT_SECTION_MAX_PAGES
+
+    @property
+    def max_pages(self) -> int:
+        return self.settings.getint("KNYT_SECTION_MAX_PAGES", 2000)
 
     @property
     def max_depth(self) -> int:
@@ -101,10 +106,18 @@ class SectionSpider(KnytSpider):
             self.seen_known.add(url)
             self.crawler.stats.inc_value("knyt/requests/skipped_known")
             return SeenRecordItem(self.table, self.known[url])
+        if url in self.asked:
+            return None
+        if len(self.asked) >= self.max_pages:  # a section that never ends (a calendar paging on for ever)
+            self.crawler.stats.inc_value("knyt/bounds/section_capped")
+            return None
+        self.asked.add(url)
         if not force:
             reason = "recheck" if url in self.known else ("new" if self.known else "section")
             self.crawler.stats.inc_value(f"knyt/requests/{reason}")
-        return scrapy.Request(url, callback=self.parse_section, errback=self.page_failed, cb_kwargs={"depth": depth})
+        # nearer pages first (breadth first): pages far down an endless chain wait behind the section's own
+        return scrapy.Request(url, callback=self.parse_section, errback=self.page_failed, priority=-depth,
+                              cb_kwargs={"depth": depth})
 
     def parse_section(self, response, depth: int):
         self.crawler.stats.inc_value(f"knyt/pages/{self.section}")

@@ -11,6 +11,7 @@ the mirror on 127.0.0.1, with its documented outcome (README, "When the site mis
 from __future__ import annotations
 
 import html
+import json
 import re
 import shlex
 import shutil
@@ -203,6 +204,27 @@ def test_a_calendar_that_pages_on_for_ever_is_read_up_to_its_bound(tmp_path):
     assert result.returncode == 1
     assert any("KNYT_SECTION_MAX_PAGES" in line for line in unhealthy_lines(result.stderr))
     assert sqlite_utils.Database(db_path)["events"].count == len(truth)  # every real event is still there
+
+
+def test_a_count_sqlite_cannot_hold_fails_nothing(tmp_path):
+    db_path = tmp_path / "knytpunkt.db"
+    with MirrorServer() as site:
+        def huge_count(path, headers):  # every yearly archive prints one count no SQLite integer can hold
+            if not path.startswith("/art_ar.php"):
+                return None
+            page = site.render(path)
+            body = re.sub(rb"Kommentarer \[ \d+ \]", b"Kommentarer [ 99999999999999999999 ]", page.body, count=1)
+            return MirrorResponse(page.status, {"Content-Type": page.headers["Content-Type"]}, body)
+
+        site.intercept(huge_count)
+        result = crawl(site.base_url, db_path)
+        truth = site.truth()["articles"]
+    assert result.returncode == 0, result.stderr
+    db = sqlite_utils.Database(db_path)
+    assert db["articles"].count == len(truth)
+    assert open_ledger(db) == []
+    stats = json.loads(next(db.query("SELECT stats FROM crawls WHERE spider = 'articles'"))["stats"])
+    assert stats["knyt/field/comment_count_listed/out_of_range"] > 0
 
 
 # -- the database itself ----------------------------------------------------------------------------

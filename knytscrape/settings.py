@@ -40,6 +40,8 @@ KNYT_MAX_LINKS_PER_PAGE = 2000
 # At most this many list pages (front page, yearly archives) and pages of each section a run.
 KNYT_MAX_LIST_PAGES = 1000
 KNYT_SECTION_MAX_PAGES = 2000
+# Pages of the ledger of what is missing asked again per run (oldest first; see knytscrape/ledger.py).
+KNYT_LEDGER_PER_RUN = 500
 
 # An honest User-Agent, set here once: who we are and how to reach the operator.
 KNYT_CONTACT = os.environ.get("KNYT_CONTACT", "operator contact not set, see KNYT_CONTACT")

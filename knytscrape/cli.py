@@ -222,13 +222,11 @@ def run_publish(target: str, db_path: str, extra: list[str]) -> int:
 
 
 def run_mirror(host: str, port: int, articles: int, layout: str | None, encoding: str | None, scheme: str,
-               fault_rate: float = 0.0, fault_seed: int = 0, fault_kinds: tuple[str, ...] | None = None,
-               hang_seconds: float = 5.0) -> int:
-    from knytscrape.mirror.faults import FAULT_KINDS, Faults
+               faults=None) -> int:
+    """The mirror in the foreground; ``faults``: a knytscrape.mirror.faults.Faults, or None for a clean site."""
     from knytscrape.mirror.server import serve_forever
 
     try:
-        faults = Faults(fault_rate, fault_seed, fault_kinds or FAULT_KINDS, hang_seconds) if fault_rate else None
         serve_forever(host, port, layout=layout, encoding=encoding, extra_articles=articles, scheme=scheme,
                       faults=faults)
     except ValueError as error:
@@ -367,8 +365,10 @@ def main(argv: list[str] | None = None) -> int:
             db_path = args.db or settings.pop("KNYT_DB", None) or os.environ.get("KNYT_DB", DEFAULT_DB_PATH)
             return run_crawl(args.base_url, db_path, settings, full=args.full)
         if args.command == "mirror":
+            from knytscrape.mirror.faults import from_arguments
+
             return run_mirror(args.host, args.port, args.articles, args.layout, args.encoding, args.scheme,
-                              args.fault_rate, args.fault_seed, args.fault_kinds, args.hang_seconds)
+                              from_arguments(args))
         if args.command == "serve":
             return run_serve(args.db, args.host, args.port, public=args.public, public_url=args.public_url)
         if args.command == "demo":

@@ -227,6 +227,25 @@ def test_a_count_sqlite_cannot_hold_fails_nothing(tmp_path):
     assert stats["knyt/field/comment_count_listed/out_of_range"] > 0
 
 
+def test_gap_ids_that_redirect_to_the_front_page_do_not_stall_the_walk(tmp_path):
+    """Old PHP sites often send a missing id to the front page; the duplicate filter then drops the
+    redirect, so the walk request gets neither answer nor error. The walk must still reach every id."""
+    db_path = tmp_path / "knytpunkt.db"
+    with MirrorServer() as site:
+        stored = {a["id"] for a in site.truth()["articles"]}
+
+        def gaps_to_front(path, headers):
+            number = re.fullmatch(r"/artiklar\.php\?id=(\d+)", path)
+            if number and int(number.group(1)) not in stored:
+                return MirrorResponse(302, {"Location": "/"}, b"")
+            return None
+
+        site.intercept(gaps_to_front)
+        result = crawl(site.base_url, db_path, "-s", "KNYT_WALK_WINDOW=20")
+    assert result.returncode == 0, result.stderr
+    assert {row["id"] for row in sqlite_utils.Database(db_path)["articles"].rows} == stored
+
+
 # -- the database itself ----------------------------------------------------------------------------
 
 

@@ -30,7 +30,7 @@ import yaml
 from datasette.utils import make_dockerfile
 
 from knytscrape import packaging, publish
-from tests import servers
+from tests import processes, servers
 from tests.servers import wait_until_answers
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -189,12 +189,7 @@ def served(context, tmp_path_factory):
         wait_until_answers(f"{base}/-/versions.json", process, Path(log.name))
         yield base, env, site, app, db_hash
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        processes.stop(process)
         log.close()
 
 

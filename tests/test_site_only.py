@@ -11,6 +11,7 @@ import sys
 import threading
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import SimpleNamespace
 
 import pytest
 import sqlite_utils
@@ -194,6 +195,13 @@ def test_the_errback_receives_the_dropped_request(tmp_path):
     assert result.stderr.count("Dropped a request off the crawled site") == 3
 
 
+def site_only_for(base_url: str) -> tuple:
+    """(a crawler whose spider crawls ``base_url``, the SiteOnlyMiddleware of that crawler)."""
+    crawler = get_crawler()
+    crawler.spider = SimpleNamespace(base_url=base_url)
+    return crawler, SiteOnlyMiddleware.from_crawler(crawler)
+
+
 @pytest.mark.parametrize(
     ("url", "reason"),
     [("http://127.0.0.1:8000/artiklar.php?id=1", None), ("HTTP://127.0.0.1:8000/x", None),
@@ -204,12 +212,7 @@ def test_the_errback_receives_the_dropped_request(tmp_path):
      ("http://127.0.0.1:8000@evil.example:8000/", "other_host")],
 )
 def test_origin_rule(url, reason):
-    class Spider:
-        base_url = "http://127.0.0.1:8000"
-
-    crawler = get_crawler()
-    crawler.spider = Spider()
-    middleware = SiteOnlyMiddleware.from_crawler(crawler)
+    crawler, middleware = site_only_for("http://127.0.0.1:8000")
     request = Request(url, dont_filter=True, meta={"allow_offsite": True})
     if reason is None:
         assert middleware.process_request(request) is None
@@ -221,12 +224,7 @@ def test_origin_rule(url, reason):
 
 
 def test_default_ports_are_the_same_origin():
-    class Spider:
-        base_url = "https://knytpunkt.se"
-
-    crawler = get_crawler()
-    crawler.spider = Spider()
-    middleware = SiteOnlyMiddleware.from_crawler(crawler)
+    crawler, middleware = site_only_for("https://knytpunkt.se")
     assert middleware.process_request(Request("https://knytpunkt.se:443/artiklar.php?id=1")) is None
     assert middleware.process_request(Request("https://KNYTPUNKT.SE./")) is None
     for url in ("http://knytpunkt.se/", "https://www.knytpunkt.se/", "https://knytpunkt.se:8443/"):
@@ -235,10 +233,5 @@ def test_default_ports_are_the_same_origin():
 
 
 def test_the_crawled_copy_may_live_under_a_path():
-    class Spider:
-        base_url = "http://127.0.0.1:8000/knytpunkt"
-
-    crawler = get_crawler()
-    crawler.spider = Spider()
-    middleware = SiteOnlyMiddleware.from_crawler(crawler)
+    crawler, middleware = site_only_for("http://127.0.0.1:8000/knytpunkt")
     assert middleware.process_request(Request("http://127.0.0.1:8000/bilder/1.jpg")) is None

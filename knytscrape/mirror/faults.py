@@ -62,7 +62,7 @@ class Faults:
 
     def __post_init__(self) -> None:
         if isinstance(self.rate, bool) or not isinstance(self.rate, int | float) or not 0 <= self.rate <= 1:
-            raise ValueError(f"fault rate must be a number from 0 to 1, got {self.rate!r}")
+            raise ValueError(f"fault rate must be from 0 to 1 (a number), got {self.rate!r}")
         if isinstance(self.seed, bool) or not isinstance(self.seed, int):
             raise ValueError(f"fault seed must be an integer, got {self.seed!r}")
         kinds = (self.kinds,) if isinstance(self.kinds, str) else tuple(self.kinds)
@@ -74,7 +74,7 @@ class Faults:
         object.__setattr__(self, "kinds", kinds)
         hang = self.hang_seconds
         if isinstance(hang, bool) or not isinstance(hang, int | float) or not (math.isfinite(hang) and hang >= 0):
-            raise ValueError(f"hang seconds must be a number of 0 or more, got {hang!r}")
+            raise ValueError(f"hang time must be 0 seconds or more (a number), got {hang!r}")
         if isinstance(self.paths, str):
             try:
                 re.compile(self.paths)
@@ -163,52 +163,37 @@ def with_body(response: MirrorResponse, body: bytes) -> MirrorResponse:
 # -- command-line argument types (argparse: a bad value is one line and exit status 2) -------------------
 
 
-def rate_arg(text: str) -> float:
-    try:
-        rate = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-    if not 0 <= rate <= 1:
-        raise argparse.ArgumentTypeError(f"must be from 0 to 1: {text}")
-    return rate
+def _checked(field: str, parse: Callable[[str], object], what: str = "a number") -> Callable[[str], object]:
+    """An argparse type for the ``Faults`` field ``field``: read with ``parse`` (``what`` it must be), then
+    checked by ``Faults`` itself, so that the rules live in one place."""
+
+    def convert(text: str):
+        try:
+            value = parse(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not {what}: {text!r}") from None
+        try:
+            Faults(**{field: value})
+        except ValueError as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+        return value
+
+    return convert
 
 
-def kinds_arg(text: str) -> tuple[str, ...]:
-    kinds = tuple(kind.strip() for kind in text.split(",") if kind.strip())
-    if not kinds:
-        raise argparse.ArgumentTypeError(f"no fault kinds in {text!r}; expected some of {','.join(FAULT_KINDS)}")
-    for kind in kinds:
-        if kind not in FAULT_KINDS:
-            raise argparse.ArgumentTypeError(f"unknown fault kind {kind!r}; expected some of {','.join(FAULT_KINDS)}")
-    return kinds
-
-
-def seconds_arg(text: str) -> float:
-    try:
-        seconds = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
-    if not (math.isfinite(seconds) and seconds >= 0):
-        raise argparse.ArgumentTypeError(f"must be 0 seconds or more: {text}")
-    return seconds
-
-
-def seed_arg(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+def _kinds(text: str) -> tuple[str, ...]:
+    return tuple(kind.strip() for kind in text.split(",") if kind.strip())
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The fault options of ``knytscrape mirror`` and ``python -m knytscrape.mirror``."""
-    parser.add_argument("--fault-rate", type=rate_arg, default=0.0, metavar="R",
+    parser.add_argument("--fault-rate", type=_checked("rate", float), default=0.0, metavar="R",
                         help="share of requests that fail, 0 to 1 (default 0: none)")
-    parser.add_argument("--fault-seed", type=seed_arg, default=0, metavar="S",
+    parser.add_argument("--fault-seed", type=_checked("seed", int, "a whole number"), default=0, metavar="S",
                         help="which requests fail: the same seed, the same faults (default 0)")
-    parser.add_argument("--fault-kinds", type=kinds_arg, default=FAULT_KINDS, metavar="K,K,...",
+    parser.add_argument("--fault-kinds", type=_checked("kinds", _kinds), default=FAULT_KINDS, metavar="K,K,...",
                         help=f"how they fail, some of {','.join(FAULT_KINDS)} (default all)")
-    parser.add_argument("--hang-seconds", type=seconds_arg, default=5.0, metavar="N",
+    parser.add_argument("--hang-seconds", type=_checked("hang_seconds", float), default=5.0, metavar="N",
                         help="how long a 'hang' fault waits before closing the connection (default 5)")
 
 

@@ -14,8 +14,8 @@ Nothing is lost quietly, and nothing is counted that was not written:
 * a database that cannot take writes at all (disk full, read-only, damaged) stops the run at once, with
   one line naming the cause (knytscrape.db_errors);
 * an article page that lost landmarks its stored version had (title, date, lead, body, credit, gallery
-  line, comment section) does not overwrite it: it goes to the ledger, and is accepted only when the very
-  same page comes back in a later run.
+  line, comment section) keeps those as stored (the rest is written) and goes to the ledger; the loss is
+  accepted only when a later run sees the same loss.
 """
 
 from __future__ import annotations

@@ -83,7 +83,7 @@ def run_crawl(base_url: str, db_path: str, settings: dict[str, str], spiders=SPI
     except lock.CrawlLocked as error:
         print(f"knytscrape: {error}", file=sys.stderr)
         return LOCKED
-    except OSError as error:  # the lock lives beside the database: its folder is read-only, full, ...
+    except OSError as error:  # the database file cannot be opened for its lock: a read-only folder, ...
         fatal = unusable(error, db_path)
         print(f"UNHEALTHY: {fatal or f'database: cannot take the crawl lock of {db_path}: {error}'}", file=sys.stderr)
         return 1

@@ -97,7 +97,7 @@ DOWNLOADER_MIDDLEWARES = {
     # pages get the smaller KNYT_PAGE_MAXSIZE / KNYT_PAGE_WARNSIZE
     "knytscrape.middlewares.sizes.PageSizeMiddleware": 20,
     # a page cut off before its end is retried, not read (its process_response runs after decompression)
-    "knytscrape.middlewares.incomplete.IncompletePageMiddleware": 580,
+    "knytscrape.middlewares.incomplete.IncompletePageMiddleware": 582,
     "knytscrape.middlewares.conditional.ConditionalRequestsMiddleware": 560,
     # responses pass downloader middlewares in decreasing order: below HttpCompressionMiddleware (590), so
     # that it sees the inflated body (inflating resets the encoding), and above MetaRefreshMiddleware (580),
@@ -108,6 +108,8 @@ DOWNLOADER_MIDDLEWARES = {
 # Download every picture (and a thumbnail) under KNYT_IMAGES_DIR: off by default, one setting to turn on.
 KNYT_DOWNLOAD_IMAGES = os.environ.get("KNYT_DOWNLOAD_IMAGES") == "1"
 KNYT_IMAGES_DIR = "data/images"
+# A downloaded picture of more pixels than this is not decoded (a small file can inflate to gigabytes).
+KNYT_IMAGE_MAX_PIXELS = 40_000_000
 IMAGES_THUMBS = {"small": (240, 240)}
 IMAGES_STORE = KNYT_IMAGES_DIR
 

@@ -8,6 +8,7 @@ open a code-execution HTTP endpoint (RemoteControl) on localhost during every cr
 from __future__ import annotations
 
 import gzip
+import io
 import os
 import zlib
 from pathlib import Path
@@ -15,7 +16,7 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 from scrapy.exceptions import IgnoreRequest
-from scrapy.http import HtmlResponse, Request
+from scrapy.http import HtmlResponse, Request, Response
 from scrapy.http.request import NO_CALLBACK
 from scrapy.utils.project import get_project_settings
 from scrapy.utils.test import get_crawler
@@ -80,6 +81,9 @@ def test_a_compressed_page_bomb_neither_exhausts_memory_nor_stops_the_crawl(tmp_
     stored = {row["id"] for row in sqlite_utils.Database(db_path).query("SELECT id FROM articles")}
     assert stored == set(ids) - {bomb_id}, log.read_text(errors="replace")[-3000:]
     assert "exceeded DOWNLOAD_MAXSIZE" in log.read_text(errors="replace")
+    [entry] = sqlite_utils.Database(db_path).query("SELECT * FROM missing WHERE resolved_at IS NULL")
+    assert (entry["article_id"], entry["kind"]) == (bomb_id, "too_large")  # in the ledger, not lost
+    assert status == 1
 
 
 def compress(body: bytes, encoding: str) -> bytes:
@@ -201,3 +205,28 @@ def test_a_real_crawl_opens_no_listening_socket(tmp_path):
     assert status == 0, (tmp_path / "crawl.log").read_text(errors="replace")[-3000:]
     assert len(polls) > 10  # it was watched while it crawled
     assert listening == set()
+
+
+def png_of(width: int, height: int) -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("1", (width, height)).save(buffer, "PNG")  # one bit a pixel: a big blank picture, a small file
+    return buffer.getvalue()
+
+
+def test_a_small_file_that_decodes_into_a_huge_picture_is_refused_before_decoding(tmp_path):
+    from scrapy.pipelines.images import ImageException
+
+    from knytscrape.pipelines.image_files import ImageFilesPipeline
+
+    crawler = get_crawler(settings_dict={"KNYT_DOWNLOAD_IMAGES": True, "KNYT_IMAGES_DIR": str(tmp_path),
+                                         "KNYT_IMAGE_MAX_PIXELS": 1_000_000})
+    pipeline = ImageFilesPipeline.from_crawler(crawler)
+    request = Request("http://127.0.0.1:1/bilder/stor.png")
+    huge = png_of(3000, 3000)
+    assert len(huge) < 100 * 1024
+    with pytest.raises(ImageException, match="KNYT_IMAGE_MAX_PIXELS"):
+        list(pipeline.get_images(Response(request.url, body=huge, request=request), request, None))
+    small = png_of(800, 600)
+    assert list(pipeline.get_images(Response(request.url, body=small, request=request), request, None))

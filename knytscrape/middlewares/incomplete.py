@@ -4,12 +4,13 @@ A server that breaks off while sending (or a proxy that truncates) can deliver a
 matches its Content-Length but which stops before the end of the document: read as it is, it would store
 an article without its last paragraphs, pictures or comments. A 200 HTML page without ``</html>`` or
 ``</body>`` near its end is retried; a page that comes back the very same (same bytes) on the next attempt
-is how the site really serves it and is accepted. A page still cut after every retry fails with
+is how the site really serves it and is accepted, and so is one of nearly the same length (a page with a
+visit counter or a clock); a cut falls anywhere in the page. A page still cut after every retry fails with
 DamagedPage, and the spider puts it in the ledger of what is missing.
 
 The site's real markup is unknown: if its pages never end their document, every page would cost two
-requests. So after CONFIRMATIONS pages of a run came back the same without an end, the check is off for
-the rest of the run (counted and logged: cut pages can then no longer be told apart).
+requests. So after CONFIRMATIONS pages of real size (not empty answers) came back so without an end, the
+check is off for the rest of the run (counted and logged: cut pages can then no longer be told apart).
 """
 
 from __future__ import annotations
@@ -25,16 +26,17 @@ from knytscrape.failures import DamagedPage
 
 DOCUMENT_END = re.compile(rb"</(?:html|body)\s*>", re.IGNORECASE)
 TAIL = 4096  # where the end of the document must be: comments and whitespace may follow it
-SEEN_HASH = "knyt_incomplete_hash"
+SEEN = "knyt_incomplete_seen"  # (hash, length) of the earlier answer without an end
 CONFIRMATIONS = 3
+REAL_PAGE = 2048  # bytes: shorter answers (empty pages, error stubs) do not switch the check off
+SAME_LENGTH = 0.01  # two answers within 1 % of each other's length are one page that changes a little
 
 
 class IncompletePageMiddleware:
     def __init__(self, crawler):
         self.crawler = crawler
         self.stats = crawler.stats
-        self.retries = crawler.settings.getint("RETRY_TIMES", 2)
-        self.unended = 0  # pages of this run that came back the same without an end of document
+        self.unended = 0  # pages of real size that came back the same without an end of document
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -45,19 +47,18 @@ class IncompletePageMiddleware:
             return response
         if DOCUMENT_END.search(response.body[-TAIL:]):
             return response
-        digest = hashlib.sha1(response.body).hexdigest()
-        if request.meta.get(SEEN_HASH) == digest:
-            self.stats.inc_value("knyt/pages/without_document_end")  # the same twice: the site's own page
-            self.unended += 1
+        digest, length = hashlib.sha1(response.body).hexdigest(), len(response.body)
+        earlier = request.meta.get(SEEN)
+        if earlier and (earlier[0] == digest or abs(earlier[1] - length) <= SAME_LENGTH * max(earlier[1], length)):
+            self.stats.inc_value("knyt/pages/without_document_end")  # the site's own page, read as it is
+            self.unended += length >= REAL_PAGE
             if self.unended == CONFIRMATIONS:
                 logging.getLogger(__name__).warning(
                     "The site's pages end without </html>: cut pages can no longer be told from whole ones")
             return response
         self.stats.inc_value("knyt/pages/incomplete_html")
-        retry = get_retry_request(request, spider=self.crawler.spider, reason="incomplete_html",
-                                  max_retry_times=request.meta.get("max_retry_times", self.retries))
+        retry = get_retry_request(request, spider=self.crawler.spider, reason="incomplete_html")
         if retry is None:
-            raise DamagedPage(f"the page arrived cut off ({len(response.body)} bytes, no end of document) "
-                              "on every attempt")
-        retry.meta[SEEN_HASH] = digest
+            raise DamagedPage(f"the page arrived cut off ({length} bytes, no end of document) on every attempt")
+        retry.meta[SEEN] = (digest, length)
         return retry

@@ -20,6 +20,7 @@ with the URL. A spider without ``base_url`` (``scrapy shell``, ``scrapy fetch``)
 
 from __future__ import annotations
 
+import functools
 import logging
 from urllib.parse import ParseResult, SplitResult, urlsplit
 
@@ -58,6 +59,12 @@ def offsite_reason(url_origin: tuple[str, str, int | None], site: tuple[str, str
     return None
 
 
+@functools.lru_cache(maxsize=8)
+def base_origin(base_url: str):
+    """The origin of the crawled copy, worked out once (it is asked for every request)."""
+    return origin(urlsplit(base_url))
+
+
 class SiteOnlyMiddleware(OffsiteMiddleware):
     """Drops every request that is not on ``spider.base_url``'s scheme, host and port."""
 
@@ -71,7 +78,7 @@ class SiteOnlyMiddleware(OffsiteMiddleware):
             if not self.should_follow(request, spider):  # Scrapy's rule, whatever dont_filter says
                 self._drop(request, "other_host")
             return
-        reason = offsite_reason(origin(urlparse_cached(request)), origin(urlsplit(base_url)))
+        reason = offsite_reason(origin(urlparse_cached(request)), base_origin(base_url))
         if reason is not None:
             self._drop(request, reason)
 

@@ -3,8 +3,9 @@
 ``Faults(rate=0.2, seed=7)`` makes about one request in five fail. Whether a request fails, and how,
 is a pure function of the seed, the request target (path + query) and the attempt number of that
 target (0 for its first request on a server, 1 for the next, ...): the same seed gives the same
-faults whatever the order or concurrency of the requests, and a retry of a target gets a decision of
-its own. :class:`knytscrape.mirror.server.MirrorServer` applies them on the wire:
+faults whatever the order of requests for different targets, and a retry of a target gets a decision
+of its own. Several clients asking for the same target (three spiders fetching robots.txt) share its
+attempt numbers in the order they arrive. :class:`knytscrape.mirror.server.MirrorServer` applies them on the wire:
 
 | kind         | what the client gets                                                                 |
 | ------------ | ------------------------------------------------------------------------------------ |

@@ -8,12 +8,14 @@ article, which the next run reads again. Off by default: the archive then keeps 
 
 from __future__ import annotations
 
+from io import BytesIO
 from pathlib import Path
 
+from PIL import Image
 from scrapy import Request
 from scrapy.exceptions import NotConfigured
 from scrapy.http.request import NO_CALLBACK
-from scrapy.pipelines.images import ImagesPipeline
+from scrapy.pipelines.images import ImageException, ImagesPipeline
 
 from knytscrape.items import ArticleItem
 
@@ -29,6 +31,18 @@ class ImageFilesPipeline(ImagesPipeline):
         pipeline = cls(str(Path(store).resolve()), crawler=crawler)
         pipeline.store_dir = Path(store)
         return pipeline
+
+    def get_images(self, response, request, info, *, item=None):
+        """Scrapy's, after a look at the picture's size in its header: a small file can decode into gigabytes
+        (a 13,000 x 13,000 blank PNG is 164 kB), so a picture of more than KNYT_IMAGE_MAX_PIXELS fails
+        (and goes to the ledger with its article) before it is decoded."""
+        with Image.open(BytesIO(response.body)) as probe:  # reads the header only
+            width, height = probe.size
+        limit = self.crawler.settings.getint("KNYT_IMAGE_MAX_PIXELS", 40_000_000)
+        if width * height > limit:
+            raise ImageException(f"picture too large to decode ({width}x{height} pixels > {limit}, "
+                                 "KNYT_IMAGE_MAX_PIXELS)")
+        yield from super().get_images(response, request, info, item=item)
 
     def get_media_requests(self, item, info):
         if not isinstance(item, ArticleItem):

@@ -88,9 +88,11 @@ class KnytSpider(scrapy.Spider):
             yield self.failed_item(request, kind, reason)
 
     def failed_item(self, request, kind: str, reason: str, detail: str | None = None) -> FailedPageItem:
+        """The ledger entry of ``request``: under the address asked for, wherever a redirect led it."""
+        asked = (request.meta.get("redirect_urls") or [request.url])[0]
         return FailedPageItem(
-            spider=self.name, url=request.url, url_key=url_key(request.url), kind=kind, reason=reason,
-            article_id=article_id(request.url), attempts=request.meta.get("retry_times", 0) + 1,
+            spider=self.name, url=asked, url_key=url_key(asked), kind=kind, reason=reason,
+            article_id=article_id(asked), attempts=request.meta.get("retry_times", 0) + 1,
             linked=request.meta.get("knyt_linked", True), detail=detail,
         )
 

@@ -22,6 +22,10 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 METADATA_DB_NAME = "knytpunkt"  # the database key in data/metadata.yml
 IMAGES_MOUNT = "images"  # the downloaded pictures are served at /images/ (see knytscrape/reading.py)
 PLUGIN_NAME = "knytscrape"  # the plugin's entry point name: its configuration in the metadata's "plugins"
+PUBLIC_URL_ENV = "KNYT_PUBLIC_URL"  # the archive's public address, when no --public-url is given
+# The plugin's setting that, false, leaves the process-wide limits (SQLite's heap) unset: datasette_app sets
+# it, as its process is a test's or a script's, whose other SQLite work they would bound too.
+PROCESS_LIMITS = "process_limits"
 # ``knytscrape serve --public``: Datasette settings stricter than data/settings.json, for a server anyone reaches.
 PUBLIC_SETTINGS = {"sql_time_limit_ms": 1000, "facet_time_limit_ms": 100}
 
@@ -111,20 +115,27 @@ def datasette_command(db_path: str | Path, host: str, port: int, *, public_url: 
 
 
 def datasette_app(db_path: str | Path, *, immutable: bool = False, public_url: str | None = None,
-                  public: bool = False):
+                  public: bool = False, process_limits: bool = False):
     """The published Datasette, in process (tests, scripts): the same database mode, metadata and settings as
-    ``serve`` (read-only, not immutable); ``immutable=True`` serves it as a package does, WAL folded in first."""
+    ``serve`` (read-only, not immutable); ``immutable=True`` serves it as a package does, WAL folded in first.
+
+    Every bound of a query holds as in ``serve`` but the process-wide ones: SQLite's heap limit would bound
+    every other SQLite connection of the calling process too (a test's, a script's, a crawl's), so it is
+    set only with ``process_limits=True`` (``serve`` and a packaged or published copy always set it)."""
     from datasette.app import Datasette
 
     if immutable:
         checkpoint(db_path)
+    metadata = with_public_url(metadata_for(db_path), public_url)
+    plugins = metadata.setdefault("plugins", {})
+    plugins[PLUGIN_NAME] = {**plugins.get(PLUGIN_NAME, {}), PROCESS_LIMITS: process_limits}
     templates = DATA_DIR / "templates"
     plugins = DATA_DIR / "plugins"
     images = images_dir()
     return Datasette(
         [] if immutable else [str(db_path)],
         immutables=[str(db_path)] if immutable else [],
-        metadata=with_public_url(metadata_for(db_path), public_url),
+        metadata=metadata,
         settings=settings_for(public),
         template_dir=str(templates) if templates.is_dir() else None,
         plugins_dir=str(plugins) if plugins.is_dir() else None,

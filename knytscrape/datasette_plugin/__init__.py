@@ -16,26 +16,20 @@ date, lead, paragraphs, gallery with captions and credits, comments, player), fr
 this package and the data gathered by knytscrape.reading; the stored record stays below, folded.
 Pictures are shown as pictures in tables; titles link to their reading page.
 
-Bounds: no request can make the server hold more than a bounded amount of memory or time. Every
-connection gets SQLite limits (the longest value, statement, columns ...) and SQLite's heap is capped; the
-rows of each query are counted as they are fetched (BoundedRow) and a query whose rows outgrow
-QUERY_BUDGET, or that would take what all requests hold together (rows alive, response bodies being sent)
-past SERVER_BUDGET, ends with an error answer. SQL functions that one call could keep busy for minutes are
-wrapped. ``_json`` (which parses values into Python objects many times their size) is refused on arbitrary
-SQL. The numbers and the reasons: docs/publishing.md, "Bounds".
+Bounds (bounds.py, functions.py): no request can make the server hold more than a bounded amount of memory
+or time. Every connection gets SQLite's limits, sorts in memory and SQL functions that refuse calls one
+could keep busy for minutes; the serving process caps SQLite's heap; the rows of each query are counted as
+they are fetched, at their size in an answer, against a budget per query and one for the whole server; a
+client that takes nothing is dropped, and a streamed CSV that fails halfway is cut off, not ended as if
+complete. ``_json`` (which parses values into Python objects many times their size) is refused on
+arbitrary SQL. The numbers and the reasons: docs/publishing.md, "Bounds".
 """
 
 from __future__ import annotations
 
-import collections
-import contextlib
-import functools
+import asyncio
 import os
-import re
-import sqlite3
 import sys
-import threading
-import weakref
 from html import escape
 from urllib.parse import parse_qsl, unquote, urlencode
 
@@ -44,6 +38,7 @@ from datasette.utils import tilde_encode, urlsafe_components
 from datasette.utils.asgi import Response
 from markupsafe import Markup
 
+from knytscrape.datasette_plugin import bounds
 from knytscrape.datasette_plugin.pagination import (
     TABLE_PATH,
     add_tie_breaker,
@@ -51,7 +46,7 @@ from knytscrape.datasette_plugin.pagination import (
     table_of_request,
 )
 from knytscrape.feeds import atom_feed, events_ics
-from knytscrape.publish import IMAGES_MOUNT, PLUGIN_NAME, valid_public_url
+from knytscrape.publish import IMAGES_MOUNT, PLUGIN_NAME, PROCESS_LIMITS, PUBLIC_URL_ENV, valid_public_url
 from knytscrape.reading import READING_TABLES, VIEWS, is_image_url, local_image_source
 from knytscrape.search import SEARCH_COLUMNS, fts_query
 
@@ -63,8 +58,6 @@ EVENT_COLUMNS = ("id", "url", "title", "starts_at", "ends_at", "all_day", "date_
                  "description", "status", "first_seen", "last_seen")
 ARTICLE_COLUMNS = ("id", "url", "title", "published", "lead")
 VIDEO_COLUMNS = ("id", "url", "title", "published", "description")
-
-
 async def _database(datasette, request):
     """The first database of the instance (None if it has none), after checking the actor may view it."""
     if not [name for name in datasette.databases if name != "_internal"]:
@@ -109,18 +102,34 @@ async def events_view(datasette, request):
     return Response(events_ics(events), content_type="text/calendar; charset=utf-8")
 
 
-PUBLIC_URL_ENV = "KNYT_PUBLIC_URL"
+def _configured_public_url(datasette) -> str | None:
+    return (datasette.plugin_config(PLUGIN_NAME) or {}).get("public_url") or os.environ.get(PUBLIC_URL_ENV)
 
 
 def public_url(datasette) -> str | None:
     """The archive's home page as the public reaches it (``https://arkiv.example.org/``), from configuration
     only: the plugin's ``public_url`` in the metadata (``knytscrape serve --public-url``), else $KNYT_PUBLIC_URL.
-    Never from the request: its Host header is whatever the client sent."""
-    configured = (datasette.plugin_config(PLUGIN_NAME) or {}).get("public_url") or os.environ.get(PUBLIC_URL_ENV)
+    Never from the request: its Host header is whatever the client sent. One that is not an http(s)
+    address is left aside (startup warns of it once)."""
+    configured = _configured_public_url(datasette)
     try:
         return valid_public_url(configured) if configured else None
     except ValueError:
         return None
+
+
+def warn_of_a_bad_public_url(datasette) -> str | None:
+    """The warning (written to stderr) when the configured public address is unusable, else None."""
+    configured = _configured_public_url(datasette)
+    try:
+        if configured:
+            valid_public_url(configured)
+        return None
+    except ValueError as error:
+        warning = (f"knytscrape: the archive's public address is left aside ({error}; from the plugin's "
+                   f"public_url or ${PUBLIC_URL_ENV}): the Atom feed uses its fixed id and a relative self link")
+        print(warning, file=sys.stderr, flush=True)
+        return warning
 
 
 async def atom_view(datasette, request):
@@ -151,7 +160,7 @@ def register_routes():
 TYPED = "_search_typed"
 
 
-def refused(path: str, query_string: bytes) -> str | None:
+def refused(query_string: bytes) -> str | None:
     """Why a request is refused before Datasette sees it, or None.
 
     ``_json=COLUMN`` parses a column's values into Python objects, up to 25 times the size of their text
@@ -191,54 +200,38 @@ def rewrite_search(path: str, query_string: bytes) -> bytes:
     return urlencode(rewritten).encode("latin-1") if changed else query_string
 
 
-def counted(send):
-    """``send`` that holds a long response body against SERVER_BUDGET until it is sent, in RESPONSE_CHUNK
-    pieces: each waits until the client has taken the ones before, so a slow reader holds its own body,
-    once, and no copies of it pile up in the connection's buffers."""
-
-    async def send_counted(message):
-        body = message.get("body", b"") if message.get("type") == "http.response.body" else b""
-        if len(body) <= RESPONSE_CHUNK:
-            await send(message)
-            return
-        size = 2 * len(body)  # the bytes, and the text Datasette encoded them from
-        held.responses += size
-        try:
-            more = message.get("more_body", False)
-            for start in range(0, len(body), RESPONSE_CHUNK):
-                last = start + RESPONSE_CHUNK >= len(body)
-                await send({"type": "http.response.body", "body": body[start:start + RESPONSE_CHUNK],
-                            "more_body": more or not last})
-        finally:
-            held.responses -= size
-
-    return send_counted
-
-
 @hookimpl
 def asgi_wrapper(datasette):
-    """Swedish-aware ``_search`` (rewrite_search); table pages marked for the tie-breaker (pagination.py)."""
+    """Swedish-aware ``_search`` (rewrite_search); table pages marked for the tie-breaker (pagination.py);
+    the bounds of sending (bounds.send_bounded) and of streamed CSVs (bounds.stream_slot)."""
 
     def wrap(app):
         async def archive_requests(scope, receive, send):
             if scope.get("type") != "http":
                 await app(scope, receive, send)
                 return
+            path = scope.get("path", "")
             query_string = scope.get("query_string") or b""
-            reason = refused(scope.get("path", ""), query_string)
+            reason = refused(query_string)
             if reason:
                 await Response.json({"ok": False, "error": reason, "status": 400, "title": None},
                                     status=400).asgi_send(send)
                 return
             if query_string:
-                new = rewrite_search(scope.get("path", ""), query_string)
+                new = rewrite_search(path, query_string)
                 if new is not query_string:
                     scope = {**scope, "query_string": new}
-            token = serving_table_page.set(table_of_request(scope.get("path", ""), query_string))
+            state = bounds.Serving(stream=bounds.is_stream(path, query_string))
+            page_token = serving_table_page.set(table_of_request(path, query_string))
+            state_token = bounds.serving.set(state)
             try:
-                await app(scope, receive, counted(send))
+                async with bounds.stream_slot(state):
+                    await app(scope, receive, bounds.send_bounded(send, scope, state))
+            except bounds.ClientGone:
+                await asyncio.sleep(0)  # the server notes the dropped connection before the request ends
             finally:
-                serving_table_page.reset(token)
+                bounds.serving.reset(state_token)
+                serving_table_page.reset(page_token)
 
         return archive_requests
 
@@ -247,320 +240,57 @@ def asgi_wrapper(datasette):
 
 @hookimpl
 def startup(datasette):
-    """Every page of a sorted table in the same order (see pagination.py); the bounds' errors as answers."""
+    """Every page of a sorted table in the same order (see pagination.py); the request's context in the SQL
+    threads; SQLite's heap capped for the process unless the plugin's ``process_limits`` is false (as
+    publish.datasette_app sets it); a warning for an unusable public address."""
     for name, database in datasette.databases.items():
         if name != "_internal":
             add_tie_breaker(database)
-            refuse_plainly(database)
-
-
-# -- bounds: what one request can make the server hold ---------------------------------------------------
-
-MB = 1024 * 1024
-
-# SQLite's limits on every connection. The longest value a crawl of the mirror stores is 1,969 bytes (a
-# crawls.stats JSON; the longest article body is 544 bytes, the longest row 2,217 bytes); a real article,
-# its revision diff or a year of crawl statistics stays far below LENGTH too, which also bounds a whole row
-# as SQLite sorts or groups it. zeroblob(), randomblob(), printf('%.*c', N, ...), group_concat() and
-# json_group_array() all stop at LENGTH with "string or blob too big".
-SQLITE_LIMITS = {
-    sqlite3.SQLITE_LIMIT_LENGTH: 4 * MB,  # one value or row (SQLite's default: 1,000,000,000)
-    sqlite3.SQLITE_LIMIT_SQL_LENGTH: 100_000,  # one statement; the longest canned query is 1.5 kB
-    sqlite3.SQLITE_LIMIT_COLUMN: 100,  # columns of a result, a table, GROUP BY, ORDER BY; the widest table has 21
-    sqlite3.SQLITE_LIMIT_EXPR_DEPTH: 100,
-    sqlite3.SQLITE_LIMIT_COMPOUND_SELECT: 20,  # search_everything has 5
-    sqlite3.SQLITE_LIMIT_FUNCTION_ARG: 32,
-    # One LIKE or GLOB cannot be interrupted and takes up to pattern x value: '%aaa…b' of 200 bytes on a
-    # 4 MB value 1.4 s, of 100 bytes 0.6 s (5,000 bytes, SQLite's default limit is 50,000: 28 s).
-    sqlite3.SQLITE_LIMIT_LIKE_PATTERN_LENGTH: 100,
-    sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER: 5_000,  # Datasette names up to max_returned_rows (1,000) labels at once
-    sqlite3.SQLITE_LIMIT_ATTACHED: 0,
-}
-# SQLite's own heap, for the whole process: page caches shrink towards the soft limit; past the hard one
-# an allocation fails (a statement's values, a sort, an FTS doclist) and the query ends with an error.
-# It also bounds one result row, whose values SQLite holds while Python copies them.
-SOFT_HEAP_LIMIT = 32 * MB
-HARD_HEAP_LIMIT = 64 * MB
-# The rows of one query (their values as Python objects): 1,000 articles of 8,000 characters each (a long
-# article; typographic quotes make Python keep two bytes a character) take 16 MB, of the mirror 1.8 MB.
-QUERY_BUDGET = 32 * MB
-# What the whole server holds for results at once: rows alive in all requests and threads, and the response
-# bodies being sent (twice their size: the text and its bytes). Three queries at their budget.
-SERVER_BUDGET = 96 * MB
-# The first rows of any query are never refused for the server's sake: small pages and Datasette's own
-# schema queries keep working while big results fill the server.
-QUERY_ALLOWANCE = 1 * MB
-RESPONSE_CHUNK = 256 * 1024  # a long response body is sent in pieces, each after the client took the last
-ROW_OVERHEAD = 64  # the Row object itself, beside its tuple of values
-
-
-class ResultTooLarge(sqlite3.OperationalError):
-    """A query's rows outgrew QUERY_BUDGET, or what all requests hold SERVER_BUDGET: an error answer."""
-
-
-class ServerBusy(ResultTooLarge):
-    """What all requests hold together would pass SERVER_BUDGET (a 503 on table pages)."""
-
-
-class _Held:
-    """Bytes the server holds for the results it serves: all BoundedRow objects alive, and the response
-    bodies being sent (counted by the ASGI wrapper, in the event loop only).
-
-    ``take`` (under a lock) runs in Datasette's SQL threads; ``free`` runs in ``__del__``, in whatever thread
-    drops a row, even inside a garbage collection: it only appends to a deque (atomic) and never blocks.
-    """
-
-    def __init__(self, budget: int):
-        self.budget = budget
-        self.rows = 0
-        self.responses = 0
-        self._lock = threading.Lock()
-        self._freed: collections.deque[int] = collections.deque()
-
-    def take(self, size: int, allowed: bool = False) -> bool:
-        """Count ``size`` more bytes of rows, unless they would pass the budget and are not ``allowed``."""
-        with self._lock:
-            while self._freed:
-                self.rows -= self._freed.popleft()
-            if not allowed and self.rows + self.responses + size > self.budget:
-                return False
-            self.rows += size
-            return True
-
-    def free(self, size: int) -> None:
-        self._freed.append(size)
-
-
-held = _Held(SERVER_BUDGET)
-
-
-class _QueryTally(threading.local):
-    """The cursor being fetched in this thread and the bytes of its rows so far."""
-
-    def __init__(self):
-        self.cursor = _no_cursor
-        self.total = 0
-
-
-def _no_cursor():
-    return None
-
-
-_tally = _QueryTally()
-
-
-class BoundedRow(sqlite3.Row):
-    """Datasette's row (sqlite3.Row) that counts the bytes of each cursor's rows as they are fetched.
-
-    Past QUERY_BUDGET for its cursor, or past SERVER_BUDGET for all the server holds, the fetch stops with
-    ResultTooLarge, an sqlite3.OperationalError that Datasette answers as an error page. The cursor is
-    closed first, so its statement ends and the connection's read snapshot is released at once.
-    """
-
-    __slots__ = ("_knyt_size",)
-
-    def __new__(cls, cursor, values):
-        size = ROW_OVERHEAD + sys.getsizeof(values) + sum(map(sys.getsizeof, values))
-        if _tally.cursor() is not cursor:
-            _tally.cursor, _tally.total = weakref.ref(cursor), 0
-        _tally.total += size
-        if _tally.total > QUERY_BUDGET:
-            error = ResultTooLarge(
-                f"result too large: the rows of this query passed {QUERY_BUDGET // MB} MB, the most one query "
-                "may return here; ask for fewer rows or shorter values (LIMIT, fewer columns, substr())")
-        elif not held.take(size, allowed=_tally.total <= QUERY_ALLOWANCE):
-            error = ServerBusy(
-                f"server busy: the results being served hold {SERVER_BUDGET // MB} MB, the most this archive "
-                "holds at once; try again in a moment")
-        else:
-            row = super().__new__(cls, cursor, values)
-            row._knyt_size = size
-            return row
-        _tally.cursor, _tally.total = _no_cursor, 0
-        # A Python that forbids closing here ends the statement when the cursor is dropped.
-        with contextlib.suppress(sqlite3.ProgrammingError):
-            cursor.close()
-        raise error
-
-    def __del__(self):
-        held.free(getattr(self, "_knyt_size", 0))
-
-
-# Built-in SQL functions whose one call can run for minutes, which SQLite cannot interrupt (the time limit
-# is checked between virtual-machine instructions, not inside a function). Measured here: trim(X, Y) of two
-# 100 kB strings 27 s; instr(X, Y) and replace(X, Y, Z) of 1 MB and 0.5 MB 6.5 s; json_patch() of two 0.5 MB
-# objects 11 s; printf('%.*c', 2000000000, 'x') 11 s, whatever the length limit. Each is replaced by a
-# wrapper that refuses a call past WORK_LIMIT ("string or blob too big") and otherwise runs SQLite's own
-# function, on a private connection of the thread: same results, same types.
-WORK_LIMIT = 100_000_000  # lengths multiplied; about 0.3 s for trim(), the slowest per unit
-QUADRATIC_FUNCTIONS = {"replace": 3, "instr": 2, "trim": 2, "ltrim": 2, "rtrim": 2, "json_patch": 2, "unhex": 2}
-PRINTF_FUNCTIONS = ("printf", "format")
-_PRINTF_SPEC = re.compile(r"%[-+ #!,0]*(\*|[0-9]*)(?:\.(\*|[0-9]*))?")
-_LEADING_NUMBER = re.compile(r"\s*[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
-
-
-class _Delegate(threading.local):
-    """A private in-memory connection per thread, without the wrappers: SQLite's own functions."""
-
-    connection: sqlite3.Connection | None = None
-
-    def call(self, name: str, args: tuple):
-        if self.connection is None:
-            self.connection = sqlite3.connect(":memory:", check_same_thread=False)
-            self.connection.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, SQLITE_LIMITS[sqlite3.SQLITE_LIMIT_LENGTH])
-        placeholders = ", ".join("?" * len(args))
-        try:
-            return self.connection.execute(f"SELECT {name}({placeholders})", args).fetchone()[0]
-        except (MemoryError, sqlite3.DataError):  # SQLite's heap or length limit: refused, without a traceback
-            return _too_big()
-
-
-_delegate = _Delegate()
-
-
-def _length(value) -> int:
-    return len(value) if isinstance(value, (str, bytes)) else len(str(value)) if value is not None else 0
-
-
-def _as_count(value) -> int:
-    """A width or precision as SQLite reads it from an argument (text: its leading number), made positive."""
-    if isinstance(value, bytes):
-        value = value.decode("latin-1")
-    if isinstance(value, str):
-        match = _LEADING_NUMBER.match(value)
-        value = float(match.group()) if match else 0
-    try:
-        return abs(int(value or 0))
-    except (OverflowError, ValueError):  # inf, nan
-        return WORK_LIMIT + 1
-
-
-def printf_work(fmt, args: tuple) -> int:
-    """An upper bound of the characters printf(fmt, *args) pads or repeats: its widths and precisions, and
-    every numeric argument when one is given by ``*``."""
-    if isinstance(fmt, bytes):  # SQLite reads a blob format as text
-        fmt = fmt.decode("utf-8", "replace")
-    if not isinstance(fmt, str):
-        return 0
-    work = 0
-    for match in _PRINTF_SPEC.finditer(fmt):
-        work += sum(int(part) for part in match.groups() if part and part != "*")
-    if "*" in fmt:
-        work += sum(_as_count(arg) for arg in args)
-    return work
-
-
-@functools.cache
-def _too_big() -> str:
-    """A text one byte longer than SQLITE_LIMIT_LENGTH: returned by a function, SQLite refuses it before
-    copying it ("string or blob too big"). An exception would do the same, with a traceback in the log
-    (Datasette turns sqlite3's callback tracebacks on)."""
-    return "\0" * (SQLITE_LIMITS[sqlite3.SQLITE_LIMIT_LENGTH] + 1)
-
-
-def _quadratic(name: str):
-    def bounded(*args):
-        if _length(args[0]) * _length(args[1]) > WORK_LIMIT:  # the text and what is sought or trimmed in it
-            return _too_big()
-        return _delegate.call(name, args)
-
-    return bounded
-
-
-def _printf(name: str):
-    def bounded(*args):
-        if args and printf_work(args[0], args[1:]) > SQLITE_LIMITS[sqlite3.SQLITE_LIMIT_LENGTH]:
-            return _too_big()
-        return _delegate.call(name, args)
-
-    return bounded
-
-
-def _bounded_functions() -> list[tuple[str, int, object]]:
-    """(name, number of arguments, wrapper) for each of those functions this SQLite has."""
-    try:
-        present = {(name, narg) for name, narg in sqlite3.connect(":memory:").execute(
-            "SELECT name, narg FROM pragma_function_list")}
-    except sqlite3.Error:  # an SQLite built without it: wrap them all (a missing one then fails when called)
-        present = {*QUADRATIC_FUNCTIONS.items(), *((name, -1) for name in PRINTF_FUNCTIONS)}
-    functions = [(name, narg, _quadratic(name)) for name, narg in QUADRATIC_FUNCTIONS.items()
-                 if (name, narg) in present]
-    return functions + [(name, -1, _printf(name)) for name in PRINTF_FUNCTIONS if (name, -1) in present]
-
-
-BOUNDED_FUNCTIONS = _bounded_functions()
-
-
-def bound_connection(conn: sqlite3.Connection) -> None:
-    """SQLite's limits, the heap limits, the bounded functions and the counted rows on one of Datasette's
-    connections."""
-    for limit, value in SQLITE_LIMITS.items():
-        conn.setlimit(limit, value)
-    for name, narg, function in BOUNDED_FUNCTIONS:
-        conn.create_function(name, narg, function, deterministic=True)
-    # Process-wide; SQLite only ever lowers a hard limit that is set.
-    conn.execute(f"PRAGMA soft_heap_limit={SOFT_HEAP_LIMIT}").fetchall()
-    conn.execute(f"PRAGMA hard_heap_limit={HARD_HEAP_LIMIT}").fetchall()
-    if conn.row_factory is sqlite3.Row:  # as Datasette sets it; another plugin's factory is left alone
-        conn.row_factory = BoundedRow
+    bounds.carry_context(datasette)
+    if (datasette.plugin_config(PLUGIN_NAME) or {}).get(PROCESS_LIMITS, True) is not False:
+        bounds.set_heap_limits(datasette.setting("num_sql_threads"))
+    warn_of_a_bad_public_url(datasette)
 
 
 @hookimpl
 def prepare_connection(conn):
     """``knyt_fts(text)`` in SQL: the Swedish-aware FTS query of knytscrape.search, for canned queries;
-    and the bounds of every connection (bound_connection)."""
+    and the bounds of every connection (bounds.bound_connection)."""
     conn.create_function("knyt_fts", 1, lambda text: fts_query(text or "") or '""', deterministic=True)
-    bound_connection(conn)
+    bounds.bound_connection(conn)
 
 
-class QueryTooLarge(ResultTooLarge):
-    """A value past SQLITE_LIMIT_LENGTH, or SQLite out of its heap, as an OperationalError Datasette answers."""
+def bound_error(exception) -> tuple[str, str, int] | None:
+    """(title, message, status) of an error a bound caused, None for any other error. Datasette answers an
+    OperationalError of a table page as "Invalid SQL" (the bound's error is then its context); SQLite's own
+    bounds raised where no SQL thread turned them into QueryTooLarge (bounds.too_large) would be a 500."""
+    from datasette.views.base import DatasetteError  # imports datasette.plugins, which imports this plugin
 
-
-def refuse_plainly(database) -> None:
-    """Wrap one Datasette database's ``execute`` so that the bounds SQLite enforces end in an error answer.
-
-    A value past SQLITE_LIMIT_LENGTH raises sqlite3.DataError and SQLite out of its heap MemoryError; both
-    would be a 500 with a traceback on a table page, which catches only OperationalError.
-    """
-    execute = database.execute
-
-    async def execute_refusing_plainly(sql, *args, **kwargs):
-        try:
-            return await execute(sql, *args, **kwargs)
-        except sqlite3.DataError as error:
-            raise QueryTooLarge(
-                f"{error}: a value may be at most {SQLITE_LIMITS[sqlite3.SQLITE_LIMIT_LENGTH]:,} bytes here, and "
-                "printf(), trim(), replace(), instr() and json_patch() refuse arguments that would keep them "
-                "busy for long") from None
-        except MemoryError:
-            raise QueryTooLarge(f"the query needs more memory than SQLite may use here ({HARD_HEAP_LIMIT // MB} "
-                                "MB); ask for fewer rows or shorter values") from None
-
-    database.execute = execute_refusing_plainly
+    cause = exception
+    if isinstance(exception, DatasetteError) and exception.__context__ is not None:
+        cause = exception.__context__
+    if isinstance(cause, bounds.ServerBusy):
+        return "Server busy", str(cause), 503
+    if isinstance(cause, bounds.ResultTooLarge):
+        return "Result too large", str(cause), 400
+    too_large = bounds.too_large(cause)
+    if too_large is not None:
+        return "Query too large", str(too_large), 400
+    return None
 
 
 @hookimpl
 def handle_exception(datasette, request, exception):
-    """The bounds answer with their own title and status: Datasette calls any OperationalError of a table
-    page "Invalid SQL"; a busy server is a 503. Whatever escaped refuse_plainly is a 400, not a 500."""
-    # Imported here: these modules load datasette.plugins, which imports this plugin (a cycle at import time).
+    """The bounds answer with their own title, message and status (bound_error); a busy server is a 503."""
     from datasette.handle_exception import handle_exception as default_handle_exception
     from datasette.views.base import DatasetteError
 
-    cause = exception.__context__ if isinstance(exception, DatasetteError) else exception
-    if isinstance(cause, ServerBusy):
-        title = "Server busy"
-    elif isinstance(cause, QueryTooLarge) or (
-            isinstance(cause, (MemoryError, sqlite3.DataError)) and not isinstance(exception, DatasetteError)):
-        title = "Query too large"
-    elif isinstance(cause, ResultTooLarge):
-        title = "Result too large"
-    else:
+    answer = bound_error(exception)
+    if answer is None:
         return None
-    message = str(cause) or "the query needs more memory than this archive gives one query"
-    status = 503 if isinstance(cause, ServerBusy) else 400
+    title, message, status = answer
     return default_handle_exception(datasette, request, DatasetteError(message, title=title, status=status))
+
 
 # -- reading pages and links to them ---------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from knytscrape.db import DEFAULT_DB_PATH
+from knytscrape.publish import PUBLIC_URL_ENV
 from knytscrape.urls import DEFAULT_BASE_URL, normalise_base_url
 
 SPIDERS = ("articles", "videos", "calendar")
@@ -69,7 +70,8 @@ def non_negative(text: str) -> int:
 # -- crawl ----------------------------------------------------------------------------------------
 
 
-def run_crawl(base_url: str, db_path: str, settings: dict[str, str], spiders=SPIDERS, full: bool = False) -> int:
+def run_crawl(base_url: str, db_path: str, settings: dict, spiders=SPIDERS, full: bool = False,
+              spider_args: dict | None = None) -> int:
     """Run the spiders in this process; returns the exit status (0 only when healthy)."""
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "knytscrape.settings")
     from scrapy.crawler import CrawlerProcess
@@ -103,7 +105,7 @@ def run_crawl(base_url: str, db_path: str, settings: dict[str, str], spiders=SPI
     for name in spiders:
         crawler = process.create_crawler(name)
         crawlers.append(crawler)
-        process.crawl(crawler, base_url=base_url)
+        process.crawl(crawler, base_url=base_url, **(spider_args or {}).get(name, {}))
     process.start()
     from knytscrape.health import crawl_health, summary
 
@@ -124,10 +126,44 @@ def run_crawl(base_url: str, db_path: str, settings: dict[str, str], spiders=SPI
     return 1 if problems else 0
 
 
+# -- reparse --------------------------------------------------------------------------------------
+
+
+def article_ids(text: str) -> list[int]:
+    try:
+        ids = [int(part) for part in text.replace(",", " ").split()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected article ids such as 12,345: {text!r}") from None
+    if not ids or min(ids) < 1:
+        raise argparse.ArgumentTypeError(f"expected article ids such as 12,345: {text!r}")
+    return ids
+
+
+def run_reparse(db_path: str, warc_dir: str | None, ids: list[int] | None, settings: dict) -> int:
+    """The stored captures read again into the database with today's parsers; nothing is fetched."""
+    from knytscrape.capture.index import warc_dir_for
+    from knytscrape.capture.replay import CaptureLibrary
+    from knytscrape.reparse import reparse_settings
+
+    directory = Path(warc_dir) if warc_dir else warc_dir_for(db_path)
+    if not directory.is_dir():
+        raise UsageError(f"no WARC folder at {directory} (a crawl writes one beside its database; --warc DIR)")
+    started = time.monotonic()
+    library = CaptureLibrary.of(directory)
+    if not library.newest:
+        raise UsageError(f"the WARC files in {directory} hold no page of the site")
+    print(f"Reparsing {len(library.newest)} pages ({library.records} records) from {directory} into {db_path}; "
+          f"the captures were made from {library.origin()}", flush=True)
+    for name in library.damaged_files:
+        print(f"WARNING: {name} ends in a record cut short; what precedes it is read", file=sys.stderr)
+    status = run_crawl(library.origin(), db_path, {**reparse_settings(directory), **settings}, full=True,
+                       spiders=("articles",) if ids else SPIDERS,
+                       spider_args={"articles": {"ids": ",".join(map(str, ids))}} if ids else None)
+    print(f"Reparse finished in {time.monotonic() - started:.1f} s", flush=True)
+    return status
+
+
 # -- serve ----------------------------------------------------------------------------------------
-
-
-PUBLIC_URL_ENV = "KNYT_PUBLIC_URL"
 
 
 def run_serve(db_path: str, host: str | None, port: int, public: bool = False, public_url: str | None = None) -> int:
@@ -270,6 +306,21 @@ def build_parser() -> argparse.ArgumentParser:
     crawl.add_argument("-s", dest="settings", action="append", type=parse_setting, default=[],
                        metavar="NAME=VALUE", help="any Scrapy setting, as with `scrapy crawl -s`")
 
+    reparse = commands.add_parser(
+        "reparse", help="read the stored WARC captures again with the current parsers (fetches nothing)",
+        description="Read every page kept in the WARC files again with the current parsers, through the same "
+                    "pipelines, into the database: a parser correction reaches the whole archive without asking "
+                    "the site anything. Into an empty database it rebuilds it. A value it changes is a revision "
+                    "with cause 'reparse'.")
+    reparse.add_argument("--db", default=os.environ.get("KNYT_DB", DEFAULT_DB_PATH), metavar="PATH",
+                         help=f"the database to write (default: $KNYT_DB or {DEFAULT_DB_PATH})")
+    reparse.add_argument("--warc", default=None, metavar="DIR",
+                         help="the folder of WARC files (default: warc/ beside the database)")
+    reparse.add_argument("--ids", type=article_ids, default=None, metavar="ID,ID...",
+                         help="only these articles (their pages and galleries)")
+    reparse.add_argument("-s", dest="settings", action="append", type=parse_setting, default=[],
+                         metavar="NAME=VALUE", help="any Scrapy setting")
+
     mirror = commands.add_parser("mirror", help="serve the offline mirror of the site")
     mirror.add_argument("--host", default="127.0.0.1")
     mirror.add_argument("--port", type=port_number, default=8000, help="0 picks a free port")
@@ -364,6 +415,8 @@ def main(argv: list[str] | None = None) -> int:
             settings = dict(args.settings)
             db_path = args.db or settings.pop("KNYT_DB", None) or os.environ.get("KNYT_DB", DEFAULT_DB_PATH)
             return run_crawl(args.base_url, db_path, settings, full=args.full)
+        if args.command == "reparse":
+            return run_reparse(args.db, args.warc, args.ids, dict(args.settings))
         if args.command == "mirror":
             from knytscrape.mirror.faults import from_arguments
 

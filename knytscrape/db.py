@@ -167,8 +167,12 @@ TABLES: dict[str, dict] = {
             "new": str,
             "diff": str,
             "seen": str,
+            # "site": the site showed something else; "reparse": today's parsers read the same stored page
+            # differently (knytscrape reparse)
+            "cause": str,
         },
         "indexes": [["table_name", "record_id"], ["seen"], ["article_id"]],
+        "defaults": {"cause": "site"},  # rows written before the column existed
     },
     # What the site last answered for each page: validators for conditional requests and a hash of
     # the body, written in the same transaction as the records read from the page.
@@ -217,6 +221,30 @@ TABLES: dict[str, dict] = {
         },
         "indexes": [["spider", "resolved_at"], ["article_id"]],
     },
+    # The index of the WARC files (knytscrape/capture): one row per record of a page or picture as the site
+    # sent it, where it lies (warc_file, offset, length), so any record's source pages can be found and
+    # read again (knytscrape reparse). A revisit row's page is the capture it refers to (refers_to).
+    "captures": {
+        "pk": "id",
+        "columns": {
+            "id": int,
+            "url": str,
+            "url_key": str,
+            "article_id": int,
+            "spider": str,
+            "crawl_id": int,
+            "fetched_at": str,
+            "status": int,
+            "content_type": str,
+            "record_type": str,
+            "digest": str,
+            "refers_to": int,
+            "warc_file": str,
+            "offset": int,
+            "length": int,
+        },
+        "indexes": [["url_key"], ["article_id"], ["warc_file", "offset"], ["digest"]],
+    },
 }
 
 
@@ -240,6 +268,8 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
             missing = {c: t for c, t in spec["columns"].items() if c not in table.columns_dict}
             for column, column_type in missing.items():
                 table.add_column(column, column_type)
+                if column in spec.get("defaults", {}):
+                    db.execute(f"UPDATE [{name}] SET [{column}] = ?", [spec["defaults"][column]])
         for columns in spec.get("indexes", []):
             table.create_index(columns, if_not_exists=True)
         if name in search.SEARCH_COLUMNS and search.needs_index(db, name):

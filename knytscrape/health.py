@@ -40,6 +40,10 @@ def crawl_health(spider: str, stats: dict) -> list[str]:
     if stats.get("knyt/db/record_failed"):
         problems.append(f"{spider}: {stats['knyt/db/record_failed']} records could not be stored (see the log and "
                         "the missing table)")
+    if stats.get("knyt/warc/not_kept"):
+        problems.append(f"{spider}: {stats['knyt/warc/not_kept']} pages were read but could not be kept in the WARC "
+                        f"files ({stats.get('knyt/warc/error')}); their records are stored, the pages themselves "
+                        "are not archived")
     if stats.get("spider_exceptions/count"):
         problems.append(f"{spider}: {stats['spider_exceptions/count']} pages failed with an unexpected error "
                         "(see the log)")

@@ -10,6 +10,16 @@ from dataclasses import dataclass, field
 
 
 @dataclass
+class Record:
+    """What storage writes as seen on the site. ``captured_at`` / ``first_captured_at`` are set only by
+    ``knytscrape reparse``: when the page it was read from was captured (the capture read), and first
+    captured; storage otherwise takes the time it writes."""
+
+    captured_at: str | None = field(default=None, kw_only=True)
+    first_captured_at: str | None = field(default=None, kw_only=True)
+
+
+@dataclass
 class ImageItem:
     """One picture of an article: an inline picture of the old template or gallery image K."""
 
@@ -40,7 +50,7 @@ class CommentItem:
 
 
 @dataclass
-class ArticleItem:
+class ArticleItem(Record):
     id: int
     url: str  # canonical, on knytpunkt.se
     source_url: str  # the URL actually fetched
@@ -71,7 +81,7 @@ class ArticleItem:
 
 
 @dataclass
-class VideoItem:
+class VideoItem(Record):
     id: str  # the provider's id ("youtube:ID") or a hash of the player address: stable across URL schemes
     url: str  # the video's page
     title: str | None
@@ -89,7 +99,7 @@ class VideoItem:
 
 
 @dataclass
-class EventItem:
+class EventItem(Record):
     id: str  # from the page address (or date and title for an entry that only the sidebar shows)
     url: str | None  # the event's page; None for a sidebar-only entry
     title: str | None
@@ -120,21 +130,21 @@ class PageInfo:
 
 
 @dataclass
-class SeenItem:
+class SeenItem(Record):
     """A stored article the site still shows unchanged (304 Not Modified, or the same body)."""
 
     article_id: int
 
 
 @dataclass
-class GoneItem:
+class GoneItem(Record):
     """A stored article whose page the site no longer serves (404 / 410)."""
 
     article_id: int
 
 
 @dataclass
-class ListedCountItem:
+class ListedCountItem(Record):
     """The comment count a yearly archive prints for an article ("Kommentarer [ N ]")."""
 
     article_id: int
@@ -142,7 +152,7 @@ class ListedCountItem:
 
 
 @dataclass
-class SeenRecordItem:
+class SeenRecordItem(Record):
     """A stored video or event still listed by its section, not fetched again this run."""
 
     table: str

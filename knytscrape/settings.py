@@ -103,7 +103,17 @@ DOWNLOADER_MIDDLEWARES = {
     # that it sees the inflated body (inflating resets the encoding), and above MetaRefreshMiddleware (580),
     # the first to read response.text
     "knytscrape.middlewares.encoding.LegacyEncodingMiddleware": 585,
+    # every answer into the WARC files as it arrived: above HttpCompressionMiddleware (590), so the record
+    # holds the body as the site sent it
+    "knytscrape.middlewares.warc.WarcCaptureMiddleware": 595,
 }
+
+# Every answer of the site is kept in WARC files (request and response records, gzip per record), in
+# KNYT_WARC_DIR (default: the folder warc/ beside KNYT_DB), a new file past KNYT_WARC_MAX_MB. KNYT_WARC=0
+# turns it off. `knytscrape reparse` reads them again with the current parsers.
+KNYT_WARC = os.environ.get("KNYT_WARC", "1") != "0"
+KNYT_WARC_DIR = os.environ.get("KNYT_WARC_DIR", "")
+KNYT_WARC_MAX_MB = 256
 
 # Download every picture (and a thumbnail) under KNYT_IMAGES_DIR: off by default, one setting to turn on.
 KNYT_DOWNLOAD_IMAGES = os.environ.get("KNYT_DOWNLOAD_IMAGES") == "1"

@@ -38,7 +38,7 @@ def test_table_as_json(published):
 @pytest.mark.parametrize("table", [name for name in TABLES])
 def test_every_table_exports_csv(published, table):
     app, db = published
-    response = get(app, f"/knytpunkt/{table}.csv?_size=max")
+    response = get(app, f"/knytpunkt/{table}.csv?_stream=on&_size=max")  # the whole table
     assert response.status_code == 200
     reader = csv.DictReader(io.StringIO(response.text))
     rows = list(reader)

@@ -38,7 +38,7 @@ from datasette.utils import tilde_encode, urlsafe_components
 from datasette.utils.asgi import Response
 from markupsafe import Markup
 
-from knytscrape.datasette_plugin import bounds
+from knytscrape.datasette_plugin import bounds, captures
 from knytscrape.datasette_plugin.pagination import (
     TABLE_PATH,
     add_tie_breaker,
@@ -152,6 +152,7 @@ def register_routes():
     return [
         (r"^/-/feeds/events\.ics$", events_view),
         (r"^/-/feeds/latest\.atom$", atom_view),
+        (r"^/-/capture/(?P<capture_id>\d{1,18})$", captures.capture_view),
     ]
 
 
@@ -327,7 +328,11 @@ def extra_template_vars(template, database, table, request, datasette):
         def row_url(other_table: str, key) -> str:
             return datasette.urls.row(database, other_table, tilde_encode(str(key)))
 
-        return {name: await gather(datasette.get_database(database), components[0], row_url, images_url(datasette))}
+        db = datasette.get_database(database)
+        view = await gather(db, components[0], row_url, images_url(datasette))
+        if view is not None:  # the page as the site sent it, where the WARC files are at hand
+            view["capture"] = await captures.latest_capture(datasette, db, view.get("source_url") or view.get("url"))
+        return {name: view}
 
     return reading_vars
 

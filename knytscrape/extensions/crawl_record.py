@@ -99,14 +99,16 @@ class CrawlRecord:
         stats = self.crawler.stats
         db = open_database(self.db_path)
         try:
-            kinds, sample = ledger.open_summary(db, spider.name)
+            reparse = self.crawler.settings.getbool("KNYT_REPARSE")
+            # a reparse reads stored captures: what the site is missing is not its business
+            kinds, sample = ({}, []) if reparse else ledger.open_summary(db, spider.name)
             missing = sum(kinds.values())
             stats.set_value("knyt/missing/open", missing)
             stats.set_value("knyt/missing/open_by_kind", kinds)
             stats.set_value("knyt/missing/sample", sample)
             values = stats.get_stats()
             whole = not any(k.endswith("/menu_link_missing") for k in values)  # else only the sidebar was read
-            if (reason == "finished" and count_errors(values) == 0 and not missing and whole
+            if (not reparse and reason == "finished" and count_errors(values) == 0 and not missing and whole
                     and values.get("item_scraped_count", 0) > 0):
                 stats.set_value("knyt/vanished/marked_removed", mark_vanished(db, spider.name, self.started, now_iso()))
             values = {**stats.get_stats(), "finish_reason": reason}
@@ -116,7 +118,7 @@ class CrawlRecord:
                 db["crawls"].update(self.crawl_id, {
                     "finished": now_iso(),
                     "status": reason,
-                    "mode": values.get("knyt/mode", "full"),
+                    "mode": "reparse" if reparse else values.get("knyt/mode", "full"),
                     "duration_s": round(self.clock() - self.started_clock, 1),
                     "items_new": values.get("knyt/items/new", 0),
                     "items_changed": values.get("knyt/items/changed", 0),

@@ -24,6 +24,7 @@ import dataclasses
 import logging
 import re
 from collections import Counter
+from datetime import datetime
 
 from scrapy.utils.defer import deferred_from_coro
 
@@ -52,6 +53,11 @@ TABLE_OF = {ArticleItem: "articles", VideoItem: "videos", EventItem: "events"}
 LEDGER_ITEMS = (FailedPageItem, ResolvedPageItem)
 HANDLED = (*TABLE_OF, SeenItem, GoneItem, ListedCountItem, SeenRecordItem, *LEDGER_ITEMS)
 SQLITE_INTEGER = (-(2**63), 2**63 - 1)
+# last_seen never goes back: a reparse writes the time a page was captured, which may be older than the
+# crawl that last saw the row (for a crawl, now is always the latest)
+LATEST_SEEN = "CASE WHEN last_seen IS NOT NULL AND julianday(last_seen) > julianday(?) THEN last_seen ELSE ? END"
+# A picture's local copy, which a reparse without downloading (the default) cannot know: kept as stored.
+PICTURE_FILE_COLUMNS = ("local_path", "file_size", "checksum")
 # What an article page shows that a damaged answer loses; the gallery line stands for its pictures.
 LANDMARKS = ("title", "published_raw", "lead", "body", "credit", "gallery_line", "image_count")
 
@@ -84,8 +90,13 @@ def record_url(record) -> str | None:
 
 
 class StoragePipeline:
-    def __init__(self, crawler, db_path: str, batch_size: int):
+    def __init__(self, crawler, db_path: str, batch_size: int, reparse: bool = False):
         self.crawler = crawler
+        # knytscrape reparse: records carry when their page was captured, which is when they were seen; a
+        # change is a parser's ("reparse") unless the stored version is older than the capture; the ledger
+        # of what is missing is the site's business and left alone
+        self.reparse = reparse
+        self.cause = "site"  # of the revisions being written
         self.db_path = db_path
         self.batch_size = batch_size
         self.stats = crawler.stats
@@ -97,7 +108,8 @@ class StoragePipeline:
     @classmethod
     def from_crawler(cls, crawler):
         settings = crawler.settings
-        return cls(crawler, settings.get("KNYT_DB"), settings.getint("KNYT_DB_BATCH", 50))
+        return cls(crawler, settings.get("KNYT_DB"), settings.getint("KNYT_DB_BATCH", 50),
+                   settings.getbool("KNYT_REPARSE"))
 
     @property
     def spider_name(self) -> str:
@@ -134,6 +146,11 @@ class StoragePipeline:
         if self.stopped:
             self.stats.inc_value("knyt/db/not_written")
             return item
+        if self.reparse and isinstance(item, LEDGER_ITEMS):
+            if isinstance(item, FailedPageItem) and item.kind != "not_captured":  # that one the handler counts
+                self.stats.inc_value(f"knyt/reparse/failed/{item.kind}")
+                logger.warning("Reparse could not read %s: %s", item.url, item.reason)
+            return item
         self.pending.append(item)
         # the ledger is written at once: a run killed later must still know what it missed
         if len(self.pending) >= self.batch_size or isinstance(item, LEDGER_ITEMS):
@@ -168,7 +185,7 @@ class StoragePipeline:
         self.tally = Counter()
         with self.db.atomic():
             for record in records:
-                self._write(record, seen)
+                self._write(record, (self.reparse and getattr(record, "captured_at", None)) or seen)
         self.tally["knyt/db/records_written"] += len(records)
         for key, value in self.tally.items():
             self.stats.inc_value(key, value)
@@ -213,19 +230,26 @@ class StoragePipeline:
                 logger.error("Could not record the failure in the ledger either: %s", second)
         return failure.url_key
 
-    def _upsert(self, table: str, record: dict, seen: str) -> None:
+    def _upsert(self, table: str, record: dict, seen: str, first_seen: str | None = None) -> None:
+        """Insert or update the row; ``first_seen`` for a new row, when known to be before ``seen`` (a reparse
+        knows the first capture of a record's page)."""
         pk = TABLES[table]["pk"]
         for column in out_of_range(record):  # stored as unreadable, not failing the record
             self._count(f"knyt/field/{column}/out_of_range")
             record = {**record, column: None}
         if "removed_at" in TABLES[table]["columns"]:
             record = {**record, "removed_at": None}  # seen again: back on the site
-        self.db[table].upsert({**record, "last_seen": seen}, pk=pk)
+        self.db[table].upsert(record, pk=pk)
         search.index_row(self.db, table, pk, record[pk])
-        self.db.execute(f"UPDATE [{table}] SET first_seen = ? WHERE [{pk}] = ? AND first_seen IS NULL",
-                        [seen, record[pk]])
+        first = first_seen or seen
+        self.db.execute(f"UPDATE [{table}] SET last_seen = {LATEST_SEEN}, first_seen = coalesce(first_seen, ?) "
+                        f"WHERE [{pk}] = ?", [seen, seen, first, record[pk]])
 
     def _write(self, record, seen: str) -> None:
+        self.cause = "site"
+        if self.reparse and isinstance(record, SeenItem | GoneItem):
+            stored = next(iter(self.db.query("SELECT last_seen FROM articles WHERE id = ?", [record.article_id])), None)
+            self.cause = self._cause(stored, seen)
         with self.db.atomic():
             if isinstance(record, ArticleItem):
                 self._write_article(record, seen)
@@ -235,7 +259,8 @@ class StoragePipeline:
             elif isinstance(record, GoneItem):
                 self._mark_gone(record.article_id, seen)
             elif isinstance(record, SeenRecordItem):
-                self.db.execute(f"UPDATE [{record.table}] SET last_seen = ? WHERE id = ?", [seen, record.record_id])
+                self.db.execute(f"UPDATE [{record.table}] SET last_seen = {LATEST_SEEN} WHERE id = ?",
+                                [seen, seen, record.record_id])
                 self._count("knyt/items/unchanged")
             elif isinstance(record, ListedCountItem):
                 count = None if out_of_range({"count": record.comment_count}) else record.comment_count
@@ -275,7 +300,7 @@ class StoragePipeline:
                     self._count("knyt/items/unchanged")
                 else:
                     self._count("knyt/items/changed")
-                self._upsert(table, values, seen)
+                self._upsert(table, values, seen, record.first_captured_at)
 
     def _write_page(self, page: PageInfo | None, seen: str) -> None:
         if page is not None:
@@ -293,7 +318,8 @@ class StoragePipeline:
         self._fold_listed_count(article.id, values)
         stored = next(iter(self.db.query("SELECT * FROM articles WHERE id = ?", [article.id])), None)
         stored_comments = self._active("comments", article.id) if stored else []
-        lost = self._lost(article, stored, values, stored_comments, seen) if stored else []
+        lost = self._lost(article, stored, values, stored_comments, seen) if stored and not self.reparse else []
+        self.cause = self._cause(stored, seen)
         for name in lost:  # what the page lost is kept as stored until the same loss is seen in a later run
             if name == "comments":
                 comments = [row(comment, "comments") for comment in stored_comments]
@@ -323,13 +349,16 @@ class StoragePipeline:
                                 "field": "removed_at", "change": "restored", "old": stored["removed_at"],
                                 "new": None, "diff": None})
             if changes:
-                self.db["revisions"].insert_all([{**change, "seen": seen} for change in changes], pk="id")
+                self.db["revisions"].insert_all([{**change, "seen": seen, "cause": self.cause} for change in changes],
+                                                pk="id")
             self._count("knyt/items/changed")
             self._count("knyt/revisions", len(changes))
         else:
             self._count("knyt/items/new")
-        self._upsert("articles", values, seen)
+        self._upsert("articles", values, seen, article.first_captured_at)
         for image in images:
+            if self.reparse:
+                image = {k: v for k, v in image.items() if v is not None or k not in PICTURE_FILE_COLUMNS}
             self._upsert("images", image, seen)
         for comment in comments:
             self._upsert("comments", comment, seen)
@@ -345,6 +374,13 @@ class StoragePipeline:
             )
         self._write_page(article.page, seen)
         self._resolve_article(article, seen, damaged=bool(lost))
+
+    def _cause(self, stored: dict | None, seen: str) -> str:
+        """Why a stored article differs: the site's change, or (reparsing the capture the stored version was
+        read from, or an older one) a parser's."""
+        if not self.reparse or stored is None or not stored.get("last_seen"):
+            return "site"
+        return "reparse" if datetime.fromisoformat(stored["last_seen"]) >= datetime.fromisoformat(seen) else "site"
 
     def _fold_listed_count(self, article_id: int, values: dict) -> None:
         """The comment count an archive printed before the article could be stored, if the article has none."""
@@ -366,6 +402,8 @@ class StoragePipeline:
                 spider=self.spider_name, url=url, url_key=url_key(url),
                 kind="not_found" if re.search(r"\b(404|410)\b", reason) else "picture_file",
                 reason=f"the picture could not be downloaded: {reason}", article_id=article.id), seen, self.crawl_id)
+        if self.reparse:
+            return
         if not (damaged or article.view_failed or article.missing_files):
             self._count("knyt/missing/resolved", ledger.resolve_article(self.db, self.spider_name, article.id, seen))
 
@@ -394,11 +432,12 @@ class StoragePipeline:
             self._count("knyt/items/restored")
             self.db["revisions"].insert({"table_name": "articles", "record_id": str(article_id),
                                          "article_id": article_id, "field": "removed_at", "change": "restored",
-                                         "old": None, "new": None, "diff": None, "seen": seen}, pk="id")
-        self.db.execute("UPDATE articles SET last_seen = ? WHERE id = ?", [seen, article_id])
+                                         "old": None, "new": None, "diff": None, "seen": seen,
+                                         "cause": self.cause}, pk="id")
+        self.db.execute(f"UPDATE articles SET last_seen = {LATEST_SEEN} WHERE id = ?", [seen, seen, article_id])
         for table in ("images", "comments"):
-            self.db.execute(f"UPDATE [{table}] SET last_seen = ? WHERE article_id = ? AND removed_at IS NULL",
-                            [seen, article_id])
+            self.db.execute(f"UPDATE [{table}] SET last_seen = {LATEST_SEEN} WHERE article_id = ? "
+                            "AND removed_at IS NULL", [seen, seen, article_id])
 
     def _mark_gone(self, article_id: int, seen: str) -> None:
         cursor = self.db.execute("UPDATE articles SET removed_at = ? WHERE id = ? AND removed_at IS NULL",
@@ -406,5 +445,6 @@ class StoragePipeline:
         if cursor.rowcount:
             self.db["revisions"].insert({"table_name": "articles", "record_id": str(article_id),
                                          "article_id": article_id, "field": "removed_at", "change": "removed",
-                                         "old": None, "new": seen, "diff": None, "seen": seen}, pk="id")
+                                         "old": None, "new": seen, "diff": None, "seen": seen,
+                                         "cause": self.cause}, pk="id")
             self._count("knyt/items/removed")

@@ -51,8 +51,10 @@ REPORTED_SAMPLE = 5  # outliers and capped galleries named in the stats
 class ArticlesSpider(KnytSpider):
     name = "articles"
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, ids: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        # ``-a ids=12,345``: only these articles (knytscrape reparse --ids); no list page, no id walk
+        self.only_ids: set[int] | None = {int(n) for n in ids.split(",") if n.strip()} if ids else None
         self.parser = ArticleParser()
         self.requested_ids: set[int] = set()
         self.evidence = IdEvidence(1000)  # ids the site shows exist, within reach (its gap set in start())
@@ -123,6 +125,10 @@ class ArticlesSpider(KnytSpider):
         self.logger.info("%s crawl: %d articles known, newest id %d, %d to recheck",
                          "Incremental" if self.incremental else "Full", len(self.archive.known_ids),
                          self.archive.highest_id, len(self.archive.recheck_ids))
+        if self.only_ids is not None:
+            for number in sorted(self.only_ids):
+                yield self.article_request(number, reason="asked")
+            return
         requests = [*self.ledger_requests(), self.list_request(self.site_url("/"))]
         if self.incremental:
             requests += [self.article_request(number, reason="recheck") for number in self.archive.recheck_ids]
@@ -158,7 +164,7 @@ class ArticlesSpider(KnytSpider):
 
     def article_request(self, number: int, priority: int = ARTICLE_PRIORITY, reason: str = "linked",
                         linked: bool | None = None):
-        if number in self.requested_ids:
+        if number in self.requested_ids or (self.only_ids is not None and number not in self.only_ids):
             return None
         self.requested_ids.add(number)
         url = self.site_url(f"artiklar.php?id={number}")
@@ -182,6 +188,8 @@ class ArticlesSpider(KnytSpider):
 
     def walk(self):
         """Requests for ids not yet asked for, up to the frontier, at most KNYT_WALK_WINDOW waiting at once."""
+        if self.only_ids is not None:
+            return
         # no further than the gap beyond the highest id that answered: links to ids that do not exist, each
         # within the gap of the last, must not draw the walk on without end
         reach = min(self.evidence.top, self.highest_found + self.evidence.max_gap)

@@ -9,6 +9,7 @@ from urllib.parse import urljoin, urlsplit
 import scrapy
 
 from knytscrape import ledger
+from knytscrape.capture.replay import NotCaptured
 from knytscrape.clock import STOCKHOLM
 from knytscrape.failures import describe
 from knytscrape.items import FailedPageItem, ResolvedPageItem
@@ -59,6 +60,8 @@ class KnytSpider(scrapy.Spider):
     def ledger_entries(self) -> list[dict]:
         """The open entries of this spider's ledger to ask again this run, oldest first: those due (see
         knytscrape.ledger), at most KNYT_LEDGER_PER_RUN; the others wait for a later run, still open."""
+        if self.settings.getbool("KNYT_REPARSE"):
+            return []  # a reparse reads what was captured, and asks the site nothing
         entries = load_ledger(self.settings.get("KNYT_DB"), self.name)
         now = datetime.datetime.now(STOCKHOLM)
         asked = [entry for entry in entries if ledger.due(entry, now)][:self.settings.getint("KNYT_LEDGER_PER_RUN",
@@ -76,6 +79,9 @@ class KnytSpider(scrapy.Spider):
             yield from self.recover(failure.request, None, None)
             return
         kind, reason = described
+        if kind == NotCaptured.kind:  # a reparse asked for a page the WARC files do not hold: nothing is missing
+            yield from self.recover(failure.request, None, None)
+            return
         self.crawler.stats.inc_value(f"knyt/failed/{kind}")
         self.logger.warning("Missing after %d attempt(s), %s: %s", failure.request.meta.get("retry_times", 0) + 1,
                             kind, failure.request.url)

@@ -1,0 +1,268 @@
+"""WARC files: records written one gzip member each, rotated by size, read back one record at a time.
+
+A record is built whole in memory and written with one ``write`` at the end of its file, so a crawl killed
+at any moment leaves at most the last member cut short; ``scan`` finds where the complete members end and
+``cut_torn_tail`` drops what follows, so the next run continues the file from a clean end.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import hashlib
+import io
+import os
+import re
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from http import HTTPStatus
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from knytscrape import __version__
+
+PREFIX = "knytpunkt-"
+SUFFIX = ".warc.gz"
+FILE_NAME = re.compile(r"^knytpunkt-\d{14}-\d+-\d{5}\.warc\.gz$")
+WARC_VERSION = "WARC/1.1"
+NOT_MODIFIED_PROFILE = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
+# Headers of an answer that describe its transfer, not its content: Scrapy hands over the body already
+# de-chunked, so the record says what its bytes are (Content-Length is set to them).
+TRANSFER_HEADERS = {"transfer-encoding", "content-length"}
+READ_CHUNK = 1 << 20
+
+
+def payload_digest(body: bytes) -> str:
+    """The WARC payload digest of a body: ``sha1:`` and the base32 of its SHA-1, as web archives write it."""
+    return "sha1:" + base64.b32encode(hashlib.sha1(body).digest()).decode("ascii")
+
+
+def warc_date(moment: datetime.datetime) -> str:
+    return moment.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def is_warc_file(path: Path) -> bool:
+    return bool(FILE_NAME.match(path.name)) and path.is_file()
+
+
+def warc_files(directory: Path) -> list[Path]:
+    """The folder's WARC files written by knytscrape, oldest first (their names start with the time)."""
+    if not directory.is_dir():
+        return []
+    return sorted(path for path in directory.iterdir() if is_warc_file(path))
+
+
+def _http_headers(status: int, headers: list[tuple[str, str]], body: bytes) -> StatusAndHeaders:
+    try:
+        phrase = HTTPStatus(status).phrase
+    except ValueError:
+        phrase = "Unknown"
+    kept = [(name, value) for name, value in headers if name.lower() not in TRANSFER_HEADERS]
+    return StatusAndHeaders(f"{status} {phrase}", kept + [("Content-Length", str(len(body)))], protocol="HTTP/1.1")
+
+
+def _request_headers(method: str, url: str, headers: list[tuple[str, str]]) -> StatusAndHeaders:
+    parts = urlsplit(url)
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    return StatusAndHeaders(f"{method} {target} HTTP/1.1", [("Host", parts.netloc), *headers],
+                            protocol="HTTP/1.1", is_http_request=True)
+
+
+class RecordMaker:
+    """WARC records of one exchange with the site."""
+
+    def __init__(self):
+        self.writer = WARCWriter(io.BytesIO(), gzip=True, warc_version=WARC_VERSION)
+
+    def exchange(self, url: str, moment: datetime.datetime, method: str, request_headers: list[tuple[str, str]],
+                 status: int, headers: list[tuple[str, str]], body: bytes,
+                 revisit_of: tuple[str, str, str] | None = None, not_modified: bool = False) -> list:
+        """[response or revisit, request]. ``revisit_of`` (uri, date, digest) of the capture holding the same
+        payload: then no body is stored again (``not_modified``: the site answered 304)."""
+        date = warc_date(moment)
+        http = _http_headers(status, headers, b"" if revisit_of else body)
+        if revisit_of:
+            uri, refers_date, digest = revisit_of
+            response = self.writer.create_revisit_record(url, digest, uri, refers_date, http_headers=http,
+                                                         warc_headers_dict={"WARC-Date": date})
+            if not_modified:
+                response.rec_headers.replace_header("WARC-Profile", NOT_MODIFIED_PROFILE)
+        else:
+            response = self.writer.create_warc_record(url, "response", payload=io.BytesIO(body), length=len(body),
+                                                      http_headers=http, warc_headers_dict={"WARC-Date": date})
+        request = self.writer.create_warc_record(
+            url, "request", payload=io.BytesIO(b""), length=0,
+            http_headers=_request_headers(method, url, request_headers),
+            warc_headers_dict={"WARC-Date": date,
+                               "WARC-Concurrent-To": response.rec_headers.get_header("WARC-Record-ID")})
+        return [response, request]
+
+    def warcinfo(self, filename: str) -> object:
+        return self.writer.create_warcinfo_record(filename, {
+            "software": f"knytscrape/{__version__} (Scrapy, warcio)",
+            "format": "WARC File Format 1.1",
+            "conformsTo": "https://iso.org/standard/68004.html",
+            "description": "Pages of knytpunkt.se as the site sent them, kept by knytscrape",
+        })
+
+    def serialise(self, record) -> bytes:
+        """One record as one gzip member."""
+        out = io.BytesIO()
+        WARCWriter(out, gzip=True, warc_version=WARC_VERSION).write_record(record)
+        return out.getvalue()
+
+
+@dataclass(frozen=True)
+class Stored:
+    """Where a record lies: file name (in the WARC folder), offset and length of its gzip member."""
+    warc_file: str
+    offset: int
+    length: int
+
+
+class WarcWriterFiles:
+    """Appends records to the WARC files of one folder, starting a new file past ``max_bytes``.
+
+    The newest file is continued when it has room (a run stopped early leaves it short)."""
+
+    def __init__(self, directory: Path, max_bytes: int):
+        self.directory = directory
+        self.max_bytes = max_bytes
+        self.maker = RecordMaker()
+        self.path: Path | None = None
+        self.fd: int | None = None
+        self.size = 0
+        self.sequence = 0
+
+    def _open(self, needed: int) -> None:
+        if self.fd is not None and (self.size + needed <= self.max_bytes or self.size == 0):
+            return
+        self.close()
+        self.directory.mkdir(parents=True, exist_ok=True)
+        newest = (warc_files(self.directory) or [None])[-1]
+        if self.path is None and newest is not None and newest.stat().st_size + needed <= self.max_bytes:
+            self.path = newest  # the first file of this run: continue the last one
+        else:
+            stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%d%H%M%S")
+            while True:
+                self.sequence += 1
+                self.path = self.directory / f"{PREFIX}{stamp}-{os.getpid()}-{self.sequence:05d}{SUFFIX}"
+                if not self.path.exists():
+                    break
+        self.fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        self.size = os.fstat(self.fd).st_size
+        if self.size == 0:
+            self._append(self.maker.serialise(self.maker.warcinfo(self.path.name)))
+
+    def _append(self, data: bytes) -> Stored:
+        offset = self.size
+        view = memoryview(data)
+        while view:  # one write for a file on a local disk; a short one (disk full) goes on or raises
+            written = os.write(self.fd, view)
+            view = view[written:]
+        self.size += len(data)
+        return Stored(self.path.name, offset, len(data))
+
+    def write(self, records: list) -> list[Stored]:
+        """Write ``records`` (each its own gzip member) together, in one file; where each lies."""
+        members = [self.maker.serialise(record) for record in records]
+        self._open(sum(map(len, members)))
+        offset = self.size
+        stored = []
+        for member in members:
+            stored.append(Stored(self.path.name, offset, len(member)))
+            offset += len(member)
+        self._append(b"".join(members))
+        return stored
+
+    def close(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+
+
+# -- reading ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Member:
+    """One complete gzip member of a WARC file: where it lies and its record's bytes, decompressed."""
+    offset: int
+    length: int
+    data: bytes
+
+
+def members(path: Path, start: int = 0, max_record: int = 64 * 1024 * 1024) -> Iterator[Member]:
+    """The complete gzip members of ``path`` from ``start`` on; stops at the first incomplete or damaged one
+    (its offset is then ``end_of_members``'s answer). A record larger than ``max_record`` decompressed is
+    damaged for this purpose: the writer never writes one (pages and pictures are bounded far below)."""
+    with path.open("rb") as file:
+        file.seek(start)
+        offset, pending = start, b""
+        while True:
+            decompressor = zlib.decompressobj(wbits=31)
+            parts, size, consumed, data, pending = [], 0, 0, pending, b""
+            while not decompressor.eof:
+                if not data:
+                    data = file.read(READ_CHUNK)
+                    if not data:
+                        return  # the end of the file, between two members or inside one
+                try:
+                    out = decompressor.decompress(data, max_record + 1 - size)
+                except zlib.error:
+                    return
+                size += len(out)
+                if size > max_record:
+                    return
+                parts.append(out)
+                if decompressor.eof:
+                    pending = decompressor.unused_data
+                    consumed += len(data) - len(pending)
+                else:
+                    consumed += len(data) - len(decompressor.unconsumed_tail)
+                    data = decompressor.unconsumed_tail
+            yield Member(offset, consumed, b"".join(parts))
+            offset += consumed
+
+
+def end_of_members(path: Path, start: int = 0) -> int:
+    """Where the last complete member of ``path`` (read from ``start``) ends."""
+    end = start
+    for member in members(path, start):
+        end = member.offset + member.length
+    return end
+
+
+def cut_torn_tail(path: Path, end: int) -> int:
+    """Drop what follows the complete members (a record cut short by a killed crawl); bytes dropped."""
+    size = path.stat().st_size
+    if size > end:
+        os.truncate(path, end)
+    return max(size - end, 0)
+
+
+def record_of(data: bytes):
+    """The warcio record of one decompressed member (its whole body in memory)."""
+    return next(iter(ArchiveIterator(io.BytesIO(data))))
+
+
+def read_member(path: Path, offset: int, length: int, max_record: int = 64 * 1024 * 1024) -> bytes | None:
+    """The decompressed record at ``offset`` of ``path``, or None when it is not a complete member there."""
+    with path.open("rb") as file:
+        file.seek(offset)
+        raw = file.read(length)
+    if len(raw) != length:
+        return None
+    decompressor = zlib.decompressobj(wbits=31)
+    try:
+        data = decompressor.decompress(raw, max_record + 1)
+    except zlib.error:
+        return None
+    if not decompressor.eof or len(data) > max_record:
+        return None
+    return data

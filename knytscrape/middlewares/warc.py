@@ -1,0 +1,185 @@
+"""Every answer of the site, kept in WARC files as it arrived, and indexed in the ``captures`` table.
+
+Its process_response runs before HttpCompressionMiddleware's (590): the record holds the body as the site
+sent it (gzip included, with its Content-Encoding), which a replay tool and ``knytscrape reparse`` decode
+as the crawl did. A 304, or a body whose digest equals the newest capture of the same page, is a
+``revisit`` record that refers to that capture instead of another copy.
+
+The three spiders of one ``knytscrape crawl`` share one writer per folder (``CaptureSession``): one file
+at a time, one counter of capture ids. A record is written before its row; rows are committed in small
+transactions, and what a killed run left unindexed is indexed by the next (capture.index.catch_up).
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from pathlib import Path
+
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+
+from knytscrape.capture.index import capture_row, catch_up, local_time, next_capture_id, warc_dir_for
+from knytscrape.capture.warc_files import WarcWriterFiles, payload_digest, warc_date
+from knytscrape.db import open_database
+from knytscrape.state import url_key
+
+logger = logging.getLogger(__name__)
+
+INDEX_BATCH = 50  # rows per transaction: short, so the storage pipelines' writes never wait long
+
+
+def _headers(headers) -> list[tuple[str, str]]:
+    return [(name.decode("latin-1"), value.decode("latin-1")) for name, values in headers.items() for value in values]
+
+
+class CaptureSession:
+    """The WARC writer and captures index of one folder, shared by the crawlers of one process."""
+
+    open_sessions: dict[tuple[Path, str], CaptureSession] = {}
+
+    def __init__(self, directory: Path, db_path: str, max_bytes: int):
+        self.directory = directory
+        self.db_path = db_path
+        self.files = WarcWriterFiles(directory, max_bytes)
+        self.users = 0
+        self.db = None
+        self.pending: list[dict] = []
+        self.latest: dict[str, tuple[int, str, str, str]] = {}  # url_key -> (id, uri, WARC-Date, digest)
+        self.next_id = 1
+
+    @classmethod
+    def join(cls, directory: Path, db_path: str, max_bytes: int, stats) -> CaptureSession:
+        key = (directory, str(Path(db_path).resolve()))
+        session = cls.open_sessions.get(key)
+        if session is None:
+            session = cls.open_sessions[key] = cls(directory, db_path, max_bytes)
+            session.open(stats)
+        session.users += 1
+        return session
+
+    def leave(self) -> None:
+        self.users -= 1
+        if self.users <= 0:
+            self.close()
+            CaptureSession.open_sessions = {k: v for k, v in self.open_sessions.items() if v is not self}
+
+    def open(self, stats) -> None:
+        self.db = open_database(self.db_path)
+        caught = catch_up(self.db, self.directory)
+        if caught.indexed:
+            stats.inc_value("knyt/warc/indexed_late", caught.indexed)
+        if caught.torn:
+            stats.inc_value("knyt/warc/torn_tails_cut", len(caught.torn))
+        self.next_id = next_capture_id(self.db)
+
+    def _newest_payload(self, key: str) -> tuple[int, str, str, str] | None:
+        if key in self.latest:
+            return self.latest[key]
+        found = self.db.execute("SELECT id, url, fetched_at, digest FROM captures WHERE url_key = ? "
+                                "AND record_type = 'response' ORDER BY id DESC LIMIT 1", [key]).fetchone()
+        if found is None:
+            return None
+        moment = datetime.datetime.fromisoformat(found[2])
+        return found[0], found[1], warc_date(moment), found[3]
+
+    def capture(self, request, response, spider_name: str, crawl_id: int | None) -> tuple[str, int]:
+        """Write the exchange; returns the record type written (response or revisit) and the bytes written."""
+        moment = datetime.datetime.now(datetime.UTC)
+        key = url_key(response.url)
+        digest = payload_digest(response.body)
+        newest = self._newest_payload(key)
+        not_modified = response.status == 304
+        revisit = newest is not None and (not_modified or newest[3] == digest)
+        records = self.files.maker.exchange(
+            response.url, moment, request.method, _headers(request.headers), response.status,
+            _headers(response.headers), response.body,
+            revisit_of=(newest[1], newest[2], newest[3]) if revisit else None, not_modified=not_modified)
+        stored = self.files.write(records)
+        record_type = "revisit" if revisit else "response"
+        capture_id = self.next_id
+        self.next_id += 1
+        content_type = response.headers.get("Content-Type")
+        self.pending.append(capture_row(
+            capture_id, response.url, local_time(warc_date(moment)), response.status,
+            content_type.decode("latin-1") if content_type else None, record_type,
+            newest[3] if revisit else digest, stored[0], refers_to=newest[0] if revisit else None,
+            spider=spider_name, crawl_id=crawl_id))
+        if not revisit:
+            self.latest[key] = (capture_id, response.url, warc_date(moment), digest)
+        if len(self.pending) >= INDEX_BATCH:
+            self.flush()
+        return record_type, sum(place.length for place in stored)
+
+    def flush(self) -> None:
+        if not self.pending or self.db is None:
+            return
+        rows, self.pending = self.pending, []
+        try:
+            with self.db.conn:
+                self.db["captures"].insert_all(rows, pk="id")
+        except Exception as error:  # the records are in the files: the next run's catch_up indexes them
+            logger.warning("Could not index %d WARC records now (%s); the next run indexes them", len(rows), error)
+
+    def close(self) -> None:
+        try:
+            self.flush()
+        finally:
+            self.files.close()
+            if self.db is not None:
+                self.db.close()
+                self.db = None
+
+
+class WarcCaptureMiddleware:
+    """Downloader middleware: every response of the site into the WARC files (KNYT_WARC, KNYT_WARC_DIR)."""
+
+    def __init__(self, crawler, directory: Path, max_bytes: int):
+        self.crawler = crawler
+        self.directory = directory
+        self.max_bytes = max_bytes
+        self.session: CaptureSession | None = None
+        self.failed_once = False
+        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        settings = crawler.settings
+        if not settings.getbool("KNYT_WARC", True):
+            raise NotConfigured("KNYT_WARC is off")
+        directory = settings.get("KNYT_WARC_DIR") or warc_dir_for(settings.get("KNYT_DB"))
+        return cls(crawler, Path(directory).resolve(), settings.getint("KNYT_WARC_MAX_MB", 256) * 1024 * 1024)
+
+    def spider_opened(self, spider):
+        try:
+            self.session = CaptureSession.join(self.directory, self.crawler.settings.get("KNYT_DB"),
+                                               self.max_bytes, self.crawler.stats)
+        except Exception as error:
+            self._failed(error)
+
+    def spider_closed(self, spider):
+        if self.session is not None:
+            self.session.leave()
+            self.session = None
+
+    def _failed(self, error: BaseException) -> None:
+        self.crawler.stats.inc_value("knyt/warc/not_kept")
+        self.crawler.stats.set_value("knyt/warc/error", f"{type(error).__name__}: {error}"[:300])
+        if not self.failed_once:
+            self.failed_once = True
+            logger.error("Could not keep a page in the WARC files in %s: %s", self.directory, error)
+
+    def process_response(self, request, response):
+        if self.session is None:
+            self._failed(RuntimeError("the WARC folder could not be opened"))
+            return response
+        spider = self.crawler.spider
+        try:
+            kind, written = self.session.capture(request, response, spider.name, getattr(spider, "crawl_id", None))
+        except Exception as error:  # a full disk, a folder gone: the page is still read; the run says so
+            self._failed(error)
+            return response
+        self.crawler.stats.inc_value(f"knyt/warc/{kind}")
+        self.crawler.stats.inc_value("knyt/warc/bytes", written)
+        return response

@@ -18,6 +18,7 @@ def count_errors(stats: dict) -> int:
 
 
 INTERRUPTED = "shutdown"  # Scrapy's finish reason after Ctrl-C or SIGTERM
+REPARSE_FAILED = "knyt/reparse/failed/"  # a stored page a reparse could not read, by kind
 
 
 def crawl_health(spider: str, stats: dict) -> list[str]:
@@ -40,6 +41,18 @@ def crawl_health(spider: str, stats: dict) -> list[str]:
     if stats.get("knyt/db/record_failed"):
         problems.append(f"{spider}: {stats['knyt/db/record_failed']} records could not be stored (see the log and "
                         "the missing table)")
+    unread = {k.removeprefix(REPARSE_FAILED): v for k, v in stats.items() if k.startswith(REPARSE_FAILED)}
+    if unread:
+        problems.append(f"{spider}: {sum(unread.values())} stored pages could not be read again ("
+                        + ", ".join(f"{k} {v}" for k, v in sorted(unread.items()))
+                        + "); their records are left as they were (see the log)")
+    if stats.get("knyt/reparse/revisits_unresolved"):
+        problems.append(f"{stats['knyt/reparse/revisits_unresolved']} revisit records refer to pages the WARC files "
+                        "do not hold: those pages were not reparsed")
+    if stats.get("knyt/warc/damaged_files"):
+        problems.append(f"WARC files that cannot be read to their end (the records after the damage are not "
+                        f"indexed or reparsed; the files are left as they are): "
+                        f"{', '.join(stats['knyt/warc/damaged_files'])}")
     if stats.get("knyt/warc/not_kept"):
         problems.append(f"{spider}: {stats['knyt/warc/not_kept']} pages were read but could not be kept in the WARC "
                         f"files ({stats.get('knyt/warc/error')}); their records are stored, the pages themselves "
@@ -143,6 +156,13 @@ def summary(spider: str, stats: dict) -> str:
                      "pages given up on)")
     if stats.get("knyt/missing/open"):
         lines.append(f"  missing: {stats['knyt/missing/open']} pages in the ledger (table missing)")
+    kept = stats.get("knyt/warc/response", 0) + stats.get("knyt/warc/revisit", 0)
+    if kept:
+        lines.append(f"  kept in WARC: {kept} answers ({stats.get('knyt/warc/revisit', 0)} unchanged, as revisits), "
+                     f"{stats.get('knyt/warc/bytes', 0) / 1e6:.1f} MB")
+    if stats.get("knyt/reparse/pages") or stats.get("knyt/reparse/not_captured"):
+        lines.append(f"  reparsed {stats.get('knyt/reparse/pages', 0)} stored pages; "
+                     f"{stats.get('knyt/reparse/not_captured', 0)} asked for were not captured")
     if stats.get("knyt/ids/outliers"):
         lines.append(f"  ids far above the rest, asked for but not walked to: "
                      f"{', '.join(map(str, stats.get('knyt/ids/outlier_sample') or []))}")

@@ -104,8 +104,8 @@ DOWNLOADER_MIDDLEWARES = {
     # the first to read response.text
     "knytscrape.middlewares.encoding.LegacyEncodingMiddleware": 585,
     # every answer into the WARC files as it arrived: above HttpCompressionMiddleware (590), so the record
-    # holds the body as the site sent it
-    "knytscrape.middlewares.warc.WarcCaptureMiddleware": 595,
+    # holds the body as the site sent it, and above RedirectMiddleware (600), so redirects are kept too
+    "knytscrape.middlewares.warc.WarcCaptureMiddleware": 650,
 }
 
 # Every answer of the site is kept in WARC files (request and response records, gzip per record), in

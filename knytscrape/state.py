@@ -57,6 +57,8 @@ def load_state(db_path: str, recheck_days: int, today: datetime.date,
             "SELECT started, status, mode FROM crawls WHERE spider = 'articles' AND id != ? ORDER BY id DESC",
             [current_crawl_id or -1],
         ):
+            if mode == "reparse":  # reads stored pages only: neither a crawl to resume nor the end of one
+                continue
             if status == "finished" or mode != "full":
                 break
             state.resuming_since = started

@@ -10,13 +10,17 @@ readable and the next run continues it.
 from __future__ import annotations
 
 import datetime
+import errno
+import json
 import os
+import random
 import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
 import time
+import zlib
 from pathlib import Path
 
 import pytest
@@ -102,6 +106,66 @@ def test_a_torn_tail_is_cut_off_indexed_up_to_it_and_the_file_continued(tmp_path
     assert warcio("check", str(path)).returncode == 0
 
 
+def _gzip(body: bytes, level: int) -> bytes:
+    compressor = zlib.compressobj(level, wbits=31)
+    return compressor.compress(body) + compressor.flush()
+
+
+def test_the_scanner_finds_exactly_the_whole_members_wherever_a_file_is_cut(tmp_path):
+    rng = random.Random(5)
+    bodies = [os.urandom(rng.randint(10, 300_000)), b"a" * 3_000_000, b"Kommun " * 200_000,
+              os.urandom(50) + bytes(2_500_000)] * 3  # some inflate far past the scanner's read size
+    blobs = [_gzip(body, rng.choice([1, 9])) for body in bodies]
+    whole = b"".join(blobs)
+    ends = [sum(map(len, blobs[: n + 1])) for n in range(len(blobs))]
+    path = tmp_path / "cut.warc.gz"
+    for cut in [len(whole), *(rng.randint(0, len(whole)) for _ in range(25)), *ends, *(e - 1 for e in ends)]:
+        path.write_bytes(whole[:cut])
+        assert [m.offset + m.length for m in members(path)] == [e for e in ends if e <= cut], cut
+
+
+def test_a_write_cut_short_by_a_full_disk_leaves_no_bytes_between_records(tmp_path, monkeypatch):
+    files = WarcWriterFiles(tmp_path, max_bytes=10_000_000)
+    exchange(files, "http://127.0.0.1/artiklar.php?id=1", page(1))
+    [path] = warc_files(tmp_path)
+    size = path.stat().st_size
+    real_write = os.write
+    calls = []
+
+    def full_disk(fd, data):
+        calls.append(len(data))
+        if len(calls) == 1:
+            return real_write(fd, bytes(data[: len(data) // 2]))  # half, then the disk is full
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "write", full_disk)
+    with pytest.raises(OSError):
+        exchange(files, "http://127.0.0.1/artiklar.php?id=2", page(2))
+    monkeypatch.setattr(os, "write", real_write)
+    assert path.stat().st_size == size  # the half-written record is gone
+    [response, _] = exchange(files, "http://127.0.0.1/artiklar.php?id=3", page(3))
+    files.close()
+    assert response.offset == size
+    assert [m.offset for m in members(path)][-2] == size  # read where the index will say
+
+
+def test_rows_a_run_could_not_index_are_indexed_by_the_next(tmp_path):
+    from knytscrape.capture.index import mark_unindexed
+
+    files = WarcWriterFiles(tmp_path, max_bytes=10_000_000)
+    for n in range(4):
+        exchange(files, f"http://127.0.0.1/artiklar.php?id={n}", page(n))
+    files.close()
+    db = open_database(tmp_path / "knytpunkt.db")
+    assert catch_up(db, tmp_path).indexed == 4
+    db.execute("DELETE FROM captures WHERE url_key IN ('/artiklar.php?id=0', '/artiklar.php?id=2')")  # lost rows
+    assert catch_up(db, tmp_path).indexed == 0  # nothing beyond the last indexed record
+    mark_unindexed(tmp_path, {warc_files(tmp_path)[0].name})
+    assert catch_up(db, tmp_path).indexed == 2
+    assert db.execute("SELECT count(DISTINCT offset) FROM captures").fetchone()[0] == 4
+    assert catch_up(db, tmp_path).indexed == 0  # the mark is gone once done
+
+
 def test_a_revisit_is_answered_with_the_payload_it_refers_to(tmp_path):
     files = WarcWriterFiles(tmp_path, max_bytes=10_000_000)
     url = "http://127.0.0.1:8000/artiklar.php?id=5"
@@ -167,9 +231,10 @@ def test_a_crawl_keeps_every_answer_in_valid_warc_files_indexed(crawled):
     for path in paths:
         checked = warcio("check", str(path))
         assert checked.returncode == 0, checked.stdout + checked.stderr
-    pages = sum(row["pages"] for row in db.query("SELECT pages FROM crawls"))
+    answers = sum(json.loads(row["stats"]).get("downloader/response_count", 0)
+                  for row in db.query("SELECT stats FROM crawls"))
     captures = db.execute("SELECT count(*) FROM captures").fetchone()[0]
-    assert captures == pages  # every answer of the site (each spider's robots.txt included) has its record
+    assert captures == answers  # every answer of the site (robots.txt, redirects, errors) has its record
     missing = list(db.query("SELECT a.id FROM articles a WHERE NOT EXISTS (SELECT 1 FROM captures c "
                             "WHERE c.article_id = a.id AND c.status = 200)"))
     assert not missing, f"articles without a capture of their page: {missing}"
@@ -247,6 +312,52 @@ def test_reparse_of_some_articles_reads_only_them(crawled_with_warc, tmp_path):
     assert content(db_path, skip=listed)["articles"] == {i: content(source, skip=listed)["articles"][i] for i in ids}
 
 
+def copy_of(source: Path, folder: Path) -> Path:
+    """The crawled database and its WARC folder, copied into ``folder``."""
+    shutil.copytree(warc_dir_for(source), folder / "warc")
+    sqlite3.connect(source).execute("VACUUM INTO ?", [str(folder / "knytpunkt.db")])
+    return folder / "knytpunkt.db"
+
+
+@pytest.mark.slow
+def test_an_error_answer_kept_later_yields_to_the_page_kept_before(crawled_with_warc, tmp_path):
+    source, _ = crawled_with_warc
+    db_path = copy_of(source, tmp_path)
+    article = sqlite3.connect(db_path).execute("SELECT id, source_url, title FROM articles LIMIT 1").fetchone()
+    files = WarcWriterFiles(tmp_path / "warc", max_bytes=1 << 30)  # the site's error page, given up on later
+    exchange(files, article[1], b"<html><body>Internal error</body></html>", status=500)
+    files.close()
+    result = subprocess.run(reparse_command(db_path), cwd=PROJECT_ROOT, capture_output=True, text=True,
+                            env=CRAWL_ENV, timeout=600)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert sqlite3.connect(db_path).execute("SELECT title FROM articles WHERE id = ?", [article[0]]).fetchone()[0] \
+        == article[2]
+    assert content(db_path) == content(source)
+
+
+@pytest.mark.slow
+def test_a_damaged_warc_file_makes_the_reparse_unhealthy(crawled_with_warc, tmp_path):
+    source, _ = crawled_with_warc
+    copy_of(source, tmp_path / "copy")
+    [path] = warc_files(tmp_path / "copy" / "warc")
+    middle = list(members(path))[len(list(members(path))) // 2]
+    with path.open("r+b") as file:  # a damaged disk: bytes of a record in the middle of the file
+        file.seek(middle.offset + middle.length // 2)
+        file.write(b"\xff" * 16)
+    size = path.stat().st_size
+    rebuilt = tmp_path / "rebuilt.db"
+    result = subprocess.run(reparse_command(rebuilt, "--warc", str(path.parent)), cwd=PROJECT_ROOT,
+                            capture_output=True, text=True, env=CRAWL_ENV, timeout=600)
+    assert result.returncode == 1, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "cannot be read to their end" in result.stderr and path.name in result.stderr
+    assert path.stat().st_size == size  # reported, never cut
+    # a crawl's catch-up reports it too, and cuts nothing: only a torn end of the newest file is cut
+    db = open_database(tmp_path / "copy" / "knytpunkt.db")
+    db.execute("DELETE FROM captures")
+    caught = catch_up(db, path.parent)
+    assert caught.damaged == {path.name: middle.offset} and not caught.torn and path.stat().st_size == size
+
+
 def test_reparse_without_warc_files_says_so(tmp_path):
     result = subprocess.run(reparse_command(tmp_path / "k.db"), cwd=PROJECT_ROOT, capture_output=True, text=True,
                             timeout=60)
@@ -309,3 +420,57 @@ def test_a_crawl_killed_at_any_point_leaves_readable_files_the_next_run_continue
     in_files = {(each.name, m.offset) for each in warc_files(warc) for m in members(each)
                 if record_of(m.data).rec_type in ("response", "revisit")}
     assert in_files <= indexed  # what the killed run wrote but did not index, the next run indexed
+
+
+# -- the page as fetched, in the published archive ---------------------------------------------------------
+
+
+def test_a_capture_is_served_sandboxed_and_a_revisit_shows_its_page(tmp_path):
+    import asyncio
+
+    from knytscrape.publish import datasette_app
+
+    warc = tmp_path / "warc"
+    files = WarcWriterFiles(warc, max_bytes=10_000_000)
+    url = "http://127.0.0.1:8000/artiklar.php?id=7"
+    body = "<html><body><h1>Älvsbacka</h1></body></html>".encode()
+    exchange(files, url, body)
+    exchange(files, url, body, revisit_of=(url, "2026-12-01T12:00:00Z", payload_digest(body)))
+    files.close()
+    db = open_database(tmp_path / "knytpunkt.db")
+    catch_up(db, warc)
+    db.close()
+    app = datasette_app(tmp_path / "knytpunkt.db")
+
+    def get(path):
+        return asyncio.run(app.client.get(path))
+
+    for capture_id in (1, 2):  # the response, and the revisit that refers to it
+        response = get(f"/-/capture/{capture_id}")
+        assert response.status_code == 200 and response.content == body
+        assert response.headers["content-security-policy"].startswith("sandbox; default-src 'none'")
+        assert response.headers["x-content-type-options"] == "nosniff"
+    assert get("/-/capture/3").status_code == 404
+    (warc / warc_files(warc)[0].name).rename(tmp_path / "elsewhere.warc.gz")
+    response = get("/-/capture/1")
+    assert response.status_code == 404 and "not here" in response.text
+
+
+@pytest.mark.slow
+def test_a_database_crawled_before_warc_files_gets_whole_pages_not_bare_304s(mirror, tmp_path):
+    db_path = tmp_path / "knytpunkt.db"
+    result = crawl(mirror.base_url, db_path, "-s", "KNYT_WARC=0")
+    assert result.returncode == 0 and not warc_dir_for(db_path).exists(), result.stdout + result.stderr
+    result = crawl(mirror.base_url, db_path)  # incremental: every known page would answer 304
+    assert result.returncode == 0, result.stdout + result.stderr
+    db = sqlite_utils.Database(db_path)
+    stats = json.loads(db.execute("SELECT stats FROM crawls WHERE spider = 'articles' ORDER BY id DESC").fetchone()[0])
+    assert stats.get("knyt/warc/unconditional", 0) > 0 and not stats.get("knyt/responses/not_modified")
+    assert db.execute("SELECT count(*) FROM captures WHERE status = 304").fetchone()[0] == 0
+    rebuilt = tmp_path / "rebuilt.db"
+    result = subprocess.run(reparse_command(rebuilt, "--warc", str(warc_dir_for(db_path))), cwd=PROJECT_ROOT,
+                            capture_output=True, text=True, env=CRAWL_ENV, timeout=600)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    rechecked = {row[0] for row in db.execute("SELECT DISTINCT article_id FROM captures WHERE article_id IS NOT NULL "
+                                               "AND status = 200")}
+    assert rechecked and set(content(rebuilt)["articles"]) == rechecked

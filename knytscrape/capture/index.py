@@ -13,7 +13,15 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from knytscrape.capture.warc_files import Member, Stored, cut_torn_tail, members, record_of, warc_files
+from knytscrape.capture.warc_files import (
+    Member,
+    Stored,
+    cut_torn_tail,
+    is_torn_tail,
+    members,
+    record_of,
+    warc_files,
+)
 from knytscrape.clock import STOCKHOLM
 from knytscrape.state import url_key
 from knytscrape.urls import article_id
@@ -21,6 +29,22 @@ from knytscrape.urls import article_id
 logger = logging.getLogger(__name__)
 
 INDEXED_TYPES = ("response", "revisit")
+MAX_TORN_TAIL = 96 * 1024 * 1024  # more than one exchange can be (a picture is at most 32 MB)
+# Files whose records a run could not all index (its database refused the rows): the next catch_up reads
+# them whole, not only beyond their last indexed record. One name a line, in the WARC folder.
+UNINDEXED_MARK = "unindexed.txt"
+
+
+def mark_unindexed(directory: Path, names: set[str]) -> None:
+    path = directory / UNINDEXED_MARK
+    known = set(path.read_text().split()) if path.is_file() else set()
+    if names - known:
+        path.write_text("".join(f"{name}\n" for name in sorted(known | names)))
+
+
+def _marked(directory: Path) -> set[str]:
+    path = directory / UNINDEXED_MARK
+    return set(path.read_text().split()) if path.is_file() else set()
 
 
 def warc_dir_for(db_path: str | Path) -> Path:
@@ -56,8 +80,11 @@ def payload_capture(db, url: str, digest: str) -> int | None:
     return found[0] if found else None
 
 
-def row_of_member(db, capture_id: int, warc_file: str, member: Member) -> dict | None:
-    """The captures row of one record read from a file; None for warcinfo and request records."""
+def row_of_member(db, capture_id: int, warc_file: str, member: Member,
+                  pending: dict[tuple[str, str], int] | None = None) -> dict | None:
+    """The captures row of one record read from a file; None for warcinfo and request records.
+    ``pending``: (url_key, digest) -> id of full captures read but not inserted yet, which a revisit may
+    refer to."""
     try:
         record = record_of(member.data)
     except Exception:  # a member that is not a WARC record: not ours to index
@@ -69,7 +96,9 @@ def row_of_member(db, capture_id: int, warc_file: str, member: Member) -> dict |
     digest = headers.get_header("WARC-Payload-Digest")
     http = record.http_headers
     status = int(http.get_statuscode()) if http and http.get_statuscode().isdigit() else None
-    refers_to = payload_capture(db, url, digest) if record.rec_type == "revisit" and digest else None
+    refers_to = None
+    if record.rec_type == "revisit" and digest:
+        refers_to = (pending or {}).get((url_key(url), digest)) or payload_capture(db, url, digest)
     return capture_row(capture_id, url, local_time(headers.get_header("WARC-Date")), status,
                        http.get_header("Content-Type") if http else None, record.rec_type, digest,
                        Stored(warc_file, member.offset, member.length), refers_to)
@@ -79,6 +108,7 @@ def row_of_member(db, capture_id: int, warc_file: str, member: Member) -> dict |
 class CatchUp:
     indexed: int = 0  # records the files held that the table did not
     torn: dict[str, int] = field(default_factory=dict)  # file -> bytes cut off its end
+    damaged: dict[str, int] = field(default_factory=dict)  # file -> where its unreadable part starts (kept)
 
 
 def indexed_end(db, warc_file: str) -> int:
@@ -90,27 +120,45 @@ def catch_up(db, directory: Path, repair: bool = True) -> CatchUp:
     """Index what the folder's files hold beyond the table's rows; with ``repair``, cut a torn tail off."""
     result = CatchUp()
     capture_id = next_capture_id(db)
-    for path in warc_files(directory):
-        start = indexed_end(db, path.name)
+    marked = _marked(directory)
+    files = warc_files(directory)
+    for path in files:
+        start, known = indexed_end(db, path.name), set()
+        if path.name in marked:  # rows of it were lost: read it whole, skipping what is indexed
+            start, known = 0, {row[0] for row in db.execute("SELECT offset FROM captures WHERE warc_file = ?",
+                                                            [path.name])}
         if start >= path.stat().st_size:
             continue
-        end, rows = start, []
+        end, rows, pending = start, [], {}
         for member in members(path, start):
             end = member.offset + member.length
-            row = row_of_member(db, capture_id, path.name, member)
+            if member.offset in known:
+                continue
+            row = row_of_member(db, capture_id, path.name, member, pending)
             if row is not None:
                 rows.append(row)
+                if row["record_type"] == "response":
+                    pending[(row["url_key"], row["digest"])] = capture_id
                 capture_id += 1
-                if len(rows) >= 200:  # flushed as it goes: a revisit may refer to a capture just read
+                if len(rows) >= 200:
                     db["captures"].insert_all(rows, pk="id")
                     result.indexed += len(rows)
-                    rows = []
+                    rows, pending = [], {}
         if rows:
             db["captures"].insert_all(rows, pk="id")
             result.indexed += len(rows)
-        if repair:
-            torn = cut_torn_tail(path, end)
-            if torn:
-                result.torn[path.name] = torn
-                logger.warning("WARC file %s ended in a record cut short (%d bytes): cut off", path.name, torn)
+        size = path.stat().st_size
+        if end >= size:
+            continue
+        # A killed run leaves at most the one write it was making cut short, at the end of the newest file;
+        # anything else unreadable (a damaged disk, a file edited by hand) is reported and never cut.
+        if repair and path == files[-1] and size - end <= MAX_TORN_TAIL and is_torn_tail(path, end):
+            result.torn[path.name] = cut_torn_tail(path, end)
+            logger.warning("WARC file %s ended in a record cut short (%d bytes): cut off", path.name, size - end)
+        else:
+            result.damaged[path.name] = end
+            logger.error("WARC file %s cannot be read beyond byte %d of %d: the records after it are not "
+                         "indexed (the file is left as it is)", path.name, end, size)
+    if marked:
+        (directory / UNINDEXED_MARK).unlink(missing_ok=True)
     return result

@@ -2,6 +2,8 @@
 
 ``CaptureLibrary`` reads the folder's files once and keeps, for each page (its path and query, whatever the
 host, as ``url_key``), where its newest capture lies; a revisit is answered with the payload it refers to.
+An answer the crawl did not take as the page (a 5xx, 408 or 429 it gave up on, a 304 kept before the page
+itself) yields to an older capture that is the page, when there is one.
 ``ReplayDownloadHandler`` is Scrapy's download handler for http and https in a reparse: a page the files
 hold is answered as the site sent it (status, headers, body, gzip included), so the crawl's own middlewares,
 spiders, parsers and pipelines read it as they did; a page they do not hold fails as ``not_captured``.
@@ -23,11 +25,14 @@ from scrapy.responsetypes import responsetypes
 from knytscrape.capture.index import local_time
 from knytscrape.capture.warc_files import members, read_member, record_of, warc_files
 from knytscrape.state import url_key
+from knytscrape.urls import article_id, gallery_position
 
 logger = logging.getLogger(__name__)
 
 # request meta: when the capture answered was made, and when the page was first captured (ISO, Stockholm)
 CAPTURED_AT = "knyt_captured_at"
+# Answers the crawl did not take as the page (given up on after retries; a 304 with no copy kept before it)
+FAILED_ANSWERS = {"304", "408", "429", *(str(code) for code in range(500, 600))}
 FIRST_CAPTURED_AT = "knyt_first_captured_at"
 
 
@@ -35,6 +40,12 @@ class NotCaptured(IgnoreRequest):
     """The WARC files hold no capture of the page asked for."""
 
     kind = "not_captured"
+
+
+class UnreadableCapture(IgnoreRequest):
+    """The WARC files hold the page, but its record cannot be read (the file changed since it was read)."""
+
+    kind = "unreadable_capture"
 
 
 @dataclass(frozen=True)
@@ -60,6 +71,7 @@ class CaptureLibrary:
     def __init__(self, directory: Path):
         self.directory = directory
         self.newest: dict[str, Capture] = {}
+        self.failed_only: dict[str, Capture] = {}  # pages whose every capture is a failed answer
         self.records = 0
         self.revisits_unresolved = 0
         self.damaged_files: list[str] = []
@@ -104,10 +116,27 @@ class CaptureLibrary:
                         self.revisits_unresolved += 1
                         continue
                 moment = local_time(headers.get_header("WARC-Date"))
-                first = self.newest[key].first_captured_at if key in self.newest else moment
-                self.newest[key] = Capture(url, moment, first, place)
+                known = self.newest.get(key) or self.failed_only.get(key)
+                capture = Capture(url, moment, known.first_captured_at if known else moment, place)
+                status = record.http_headers.get_statuscode() if record.http_headers else ""
+                if record.rec_type == "response" and status in FAILED_ANSWERS:
+                    if key not in self.newest:
+                        self.failed_only[key] = capture
+                    continue
+                self.failed_only.pop(key, None)
+                self.newest[key] = capture
             if end < path.stat().st_size:
                 self.damaged_files.append(path.name)
+        self.newest.update(self.failed_only)  # no better answer: the failure is what there is
+
+    def article_ids(self) -> set[int]:
+        """The articles whose page (not a gallery view) the files hold."""
+        ids = set()
+        for key in self.newest:
+            number = article_id(key)
+            if number is not None and gallery_position(key) is None:
+                ids.add(number)
+        return ids
 
     def origin(self) -> str | None:
         """scheme://host of the newest capture of the front page (else of any page): the copy of the site
@@ -132,12 +161,19 @@ class ReplayDownloadHandler(BaseDownloadHandler):
     def __init__(self, crawler):
         super().__init__(crawler)
         self.library = CaptureLibrary.of(Path(crawler.settings.get("KNYT_WARC_DIR")))
+        stats = crawler.stats
+        if self.library.damaged_files:
+            stats.set_value("knyt/warc/damaged_files", self.library.damaged_files)
+        if self.library.revisits_unresolved:
+            stats.set_value("knyt/reparse/revisits_unresolved", self.library.revisits_unresolved)
 
     async def download_request(self, request):
-        found = self.library.answer(request.url)
-        if found is None:
+        if self.library.newest.get(url_key(request.url)) is None:
             self.crawler.stats.inc_value("knyt/reparse/not_captured")
             raise NotCaptured(f"no capture of {request.url} in the WARC files")
+        found = self.library.answer(request.url)
+        if found is None:  # indexed when the files were read, unreadable now: reported
+            raise UnreadableCapture(f"the capture of {request.url} cannot be read from its WARC file")
         capture, record = found
         http = record.http_headers
         headers = Headers([(name, value) for name, value in http.headers])

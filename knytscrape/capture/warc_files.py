@@ -35,6 +35,7 @@ NOT_MODIFIED_PROFILE = "http://netpreserve.org/warc/1.1/revisit/server-not-modif
 # de-chunked, so the record says what its bytes are (Content-Length is set to them).
 TRANSFER_HEADERS = {"transfer-encoding", "content-length"}
 READ_CHUNK = 1 << 20
+HEADER_BYTES = 256 * 1024  # of a record's start: its WARC and HTTP headers, with room to spare
 
 
 def payload_digest(body: bytes) -> str:
@@ -138,10 +139,12 @@ class WarcWriterFiles:
         self.fd: int | None = None
         self.size = 0
         self.sequence = 0
+        self.rotate = False  # a new file for the next record (this one could not be mended)
 
     def _open(self, needed: int) -> None:
-        if self.fd is not None and (self.size + needed <= self.max_bytes or self.size == 0):
+        if self.fd is not None and (self.size + needed <= self.max_bytes or self.size == 0) and not self.rotate:
             return
+        self.rotate = False
         self.close()
         self.directory.mkdir(parents=True, exist_ok=True)
         newest = (warc_files(self.directory) or [None])[-1]
@@ -162,9 +165,18 @@ class WarcWriterFiles:
     def _append(self, data: bytes) -> Stored:
         offset = self.size
         view = memoryview(data)
-        while view:  # one write for a file on a local disk; a short one (disk full) goes on or raises
-            written = os.write(self.fd, view)
-            view = view[written:]
+        try:
+            while view:  # one write for a file on a local disk; a short one (disk full) goes on or raises
+                written = os.write(self.fd, view)
+                view = view[written:]
+        except BaseException:
+            # what was written of it must not stay between whole records: every later offset would be wrong
+            try:
+                os.ftruncate(self.fd, offset)
+            except OSError:  # then the file ends torn: the next run's catch_up cuts it; this run writes anew
+                self.close()
+                self.rotate = True
+            raise
         self.size += len(data)
         return Stored(self.path.name, offset, len(data))
 
@@ -191,16 +203,17 @@ class WarcWriterFiles:
 
 @dataclass
 class Member:
-    """One complete gzip member of a WARC file: where it lies and its record's bytes, decompressed."""
+    """One complete gzip member of a WARC file: where it lies, and the start of its record decompressed
+    (the WARC and HTTP headers; the whole record when it is short)."""
     offset: int
     length: int
     data: bytes
 
 
-def members(path: Path, start: int = 0, max_record: int = 64 * 1024 * 1024) -> Iterator[Member]:
+def members(path: Path, start: int = 0, keep: int = HEADER_BYTES) -> Iterator[Member]:
     """The complete gzip members of ``path`` from ``start`` on; stops at the first incomplete or damaged one
-    (its offset is then ``end_of_members``'s answer). A record larger than ``max_record`` decompressed is
-    damaged for this purpose: the writer never writes one (pages and pictures are bounded far below)."""
+    (its offset is then ``end_of_members``'s answer). Each member is decompressed whole, to check that it
+    ends and its checksum, but only its first ``keep`` bytes are kept: memory stays small whatever it holds."""
     with path.open("rb") as file:
         file.seek(start)
         offset, pending = start, b""
@@ -210,22 +223,25 @@ def members(path: Path, start: int = 0, max_record: int = 64 * 1024 * 1024) -> I
             while not decompressor.eof:
                 if not data:
                     data = file.read(READ_CHUNK)
-                    if not data:
-                        return  # the end of the file, between two members or inside one
-                try:
-                    out = decompressor.decompress(data, max_record + 1 - size)
-                except zlib.error:
-                    return
+                if data:
+                    given = len(data)
+                    try:
+                        out = decompressor.decompress(data, READ_CHUNK)
+                    except zlib.error:
+                        return
+                    data = decompressor.unused_data if decompressor.eof else decompressor.unconsumed_tail
+                    consumed += given - len(data)
+                else:  # all read: what zlib still holds of a limited output comes out without more input
+                    try:
+                        out = decompressor.flush()
+                    except zlib.error:
+                        return
+                    if not decompressor.eof:
+                        return  # the end of the file inside a member: a record cut short
+                if size < keep:
+                    parts.append(out[: keep - size])
                 size += len(out)
-                if size > max_record:
-                    return
-                parts.append(out)
-                if decompressor.eof:
-                    pending = decompressor.unused_data
-                    consumed += len(data) - len(pending)
-                else:
-                    consumed += len(data) - len(decompressor.unconsumed_tail)
-                    data = decompressor.unconsumed_tail
+            pending = data
             yield Member(offset, consumed, b"".join(parts))
             offset += consumed
 
@@ -236,6 +252,24 @@ def end_of_members(path: Path, start: int = 0) -> int:
     for member in members(path, start):
         end = member.offset + member.length
     return end
+
+
+def is_torn_tail(path: Path, end: int) -> bool:
+    """Whether what follows ``end`` is the start of one gzip member cut short - what a write stopped
+    halfway leaves - and not damage (bytes that do not decompress, or whole members after it)."""
+    decompressor = zlib.decompressobj(wbits=31)
+    with path.open("rb") as file:
+        file.seek(end)
+        while data := file.read(READ_CHUNK):
+            try:
+                while data and not decompressor.eof:
+                    decompressor.decompress(data, READ_CHUNK)
+                    data = decompressor.unconsumed_tail
+            except zlib.error:
+                return False
+            if decompressor.eof:
+                return False
+    return True
 
 
 def cut_torn_tail(path: Path, end: int) -> int:

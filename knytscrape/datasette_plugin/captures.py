@@ -9,6 +9,7 @@ published copy usually has none, and then the reading pages link no capture.
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from datasette.utils.asgi import Response
@@ -16,7 +17,21 @@ from datasette.utils.asgi import Response
 from knytscrape.capture.warc_files import FILE_NAME, read_member, record_of
 from knytscrape.state import url_key
 
-MAX_SHOWN = 16 * 1024 * 1024  # a page is at most 4 MB (KNYT_PAGE_MAXSIZE); pictures 32 MB: larger are not shown
+# What one request may make the server hold: a page is at most 4 MB (KNYT_PAGE_MAXSIZE); a larger capture (a
+# picture of up to 32 MB) is not shown. The record is read and decoded in a worker thread, bounded at each step.
+MAX_SHOWN = 8 * 1024 * 1024
+RECORD_HEADERS = 64 * 1024  # the WARC and HTTP headers of a record, beside its body
+# Captures read at once, whatever the visitors ask (each holds a few times MAX_SHOWN while it is read and
+# decoded); more wait their turn.
+READERS = 2
+_readers: dict[asyncio.AbstractEventLoop, asyncio.Semaphore] = {}
+
+
+def _reader_slot() -> asyncio.Semaphore:
+    loop = asyncio.get_running_loop()
+    if loop not in _readers:
+        _readers[loop] = asyncio.Semaphore(READERS)
+    return _readers[loop]
 SANDBOX = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'"
 CAPTURE_PATH = "/-/capture/{}"
 
@@ -45,7 +60,7 @@ async def latest_capture(datasette, database, url: str | None) -> dict | None:
     try:
         rows = (await database.execute(
             "SELECT id, fetched_at, warc_file FROM captures WHERE url_key = ? AND status = 200 "
-            "ORDER BY id DESC LIMIT 1", [url_key(url)])).rows
+            "AND (record_type = 'response' OR refers_to IS NOT NULL) ORDER BY id DESC LIMIT 1", [url_key(url)])).rows
     except Exception:
         return None
     folder = warc_dir(datasette, database)
@@ -57,6 +72,15 @@ async def latest_capture(datasette, database, url: str | None) -> dict | None:
 
 def _refused(status: int, message: str) -> Response:
     return Response.text(message, status=status, headers={"Content-Security-Policy": SANDBOX})
+
+
+def _read(path: Path, offset: int, length: int):
+    """(record, body with gzip and the like undone, at most MAX_SHOWN + 1 bytes), or None."""
+    data = read_member(path, offset, length, max_record=MAX_SHOWN + RECORD_HEADERS)
+    if data is None:
+        return None
+    record = record_of(data)
+    return record, record.content_stream().read(MAX_SHOWN + 1)
 
 
 async def capture_view(datasette, request):
@@ -74,16 +98,21 @@ async def capture_view(datasette, request):
     folder = warc_dir(datasette, database)
     if row is None or folder is None or not FILE_NAME.match(row["warc_file"] or ""):
         return _refused(404, "No such capture.")
+    if row["record_type"] != "response":
+        return _refused(404, "This capture refers to a page the WARC files do not hold.")
     path = folder / row["warc_file"]
     if not path.is_file():
         return _refused(404, "The WARC file of this capture is not here (a published copy keeps only the database).")
-    data = read_member(path, row["offset"], row["length"])
-    if data is None:
+    too_large = _refused(413, f"The capture is larger than {MAX_SHOWN // (1024 * 1024)} MB and is not shown here.")
+    if row["length"] > MAX_SHOWN + RECORD_HEADERS:
+        return too_large
+    async with _reader_slot():
+        found = await asyncio.to_thread(_read, path, row["offset"], row["length"])
+    if found is None:
         return _refused(404, "The capture could not be read from its WARC file.")
-    record = record_of(data)
-    body = record.content_stream().read(MAX_SHOWN + 1)  # gzip and the like undone, bounded
+    record, body = found
     if len(body) > MAX_SHOWN:
-        return _refused(413, f"The capture is larger than {MAX_SHOWN // (1024 * 1024)} MB and is not shown here.")
+        return too_large
     http = record.http_headers
     content_type = (http.get_header("Content-Type") if http else None) or "application/octet-stream"
     return Response(body, status=200, content_type=content_type, headers={

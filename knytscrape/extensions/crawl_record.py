@@ -72,7 +72,8 @@ class CrawlRecord:
                 self.started = now_iso()
                 self.started_clock = self.clock()
                 table.insert({"spider": spider.name, "base_url": getattr(spider, "base_url", None),
-                              "started": self.started, "status": "running"}, pk="id")
+                              "started": self.started, "status": "running",
+                              "mode": "reparse" if self.crawler.settings.getbool("KNYT_REPARSE") else None}, pk="id")
                 self.crawl_id = table.last_pk
                 spider.crawl_id = self.crawl_id
         finally:
@@ -118,7 +119,7 @@ class CrawlRecord:
                 db["crawls"].update(self.crawl_id, {
                     "finished": now_iso(),
                     "status": reason,
-                    "mode": "reparse" if reparse else values.get("knyt/mode", "full"),
+                    "mode": values.get("knyt/mode", "full"),
                     "duration_s": round(self.clock() - self.started_clock, 1),
                     "items_new": values.get("knyt/items/new", 0),
                     "items_changed": values.get("knyt/items/changed", 0),

@@ -1,9 +1,11 @@
 """Every answer of the site, kept in WARC files as it arrived, and indexed in the ``captures`` table.
 
-Its process_response runs before HttpCompressionMiddleware's (590): the record holds the body as the site
-sent it (gzip included, with its Content-Encoding), which a replay tool and ``knytscrape reparse`` decode
-as the crawl did. A 304, or a body whose digest equals the newest capture of the same page, is a
-``revisit`` record that refers to that capture instead of another copy.
+Its process_response runs before HttpCompressionMiddleware's (590) and RedirectMiddleware's (600): the
+record holds the body as the site sent it (gzip included, with its Content-Encoding), which a replay tool
+and ``knytscrape reparse`` decode as the crawl did, and redirects are kept too. A 304, or a body whose
+digest equals the newest capture of the same page, is a ``revisit`` record that refers to that capture
+instead of another copy. A conditional request for a page the files do not hold yet (a database crawled
+before it had WARC files) is sent without its conditions: a 304 would leave no copy of the page.
 
 The three spiders of one ``knytscrape crawl`` share one writer per folder (``CaptureSession``): one file
 at a time, one counter of capture ids. A record is written before its row; rows are committed in small
@@ -19,7 +21,14 @@ from pathlib import Path
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
-from knytscrape.capture.index import capture_row, catch_up, local_time, next_capture_id, warc_dir_for
+from knytscrape.capture.index import (
+    capture_row,
+    catch_up,
+    local_time,
+    mark_unindexed,
+    next_capture_id,
+    warc_dir_for,
+)
 from knytscrape.capture.warc_files import WarcWriterFiles, payload_digest, warc_date
 from knytscrape.db import open_database
 from knytscrape.state import url_key
@@ -47,14 +56,16 @@ class CaptureSession:
         self.pending: list[dict] = []
         self.latest: dict[str, tuple[int, str, str, str]] = {}  # url_key -> (id, uri, WARC-Date, digest)
         self.next_id = 1
+        self.unindexed = 0  # rows that could not be written (marked for the next run's catch_up)
 
     @classmethod
     def join(cls, directory: Path, db_path: str, max_bytes: int, stats) -> CaptureSession:
         key = (directory, str(Path(db_path).resolve()))
         session = cls.open_sessions.get(key)
         if session is None:
-            session = cls.open_sessions[key] = cls(directory, db_path, max_bytes)
-            session.open(stats)
+            session = cls(directory, db_path, max_bytes)
+            session.open(stats)  # registered only once open: a failed one is tried again by the next spider
+            cls.open_sessions[key] = session
         session.users += 1
         return session
 
@@ -66,12 +77,23 @@ class CaptureSession:
 
     def open(self, stats) -> None:
         self.db = open_database(self.db_path)
-        caught = catch_up(self.db, self.directory)
+        try:
+            caught = catch_up(self.db, self.directory)
+        except BaseException:
+            self.db.close()
+            self.db = None
+            raise
         if caught.indexed:
             stats.inc_value("knyt/warc/indexed_late", caught.indexed)
         if caught.torn:
             stats.inc_value("knyt/warc/torn_tails_cut", len(caught.torn))
+        if caught.damaged:
+            stats.set_value("knyt/warc/damaged_files", sorted(caught.damaged))
         self.next_id = next_capture_id(self.db)
+
+    def has_page(self, url: str) -> bool:
+        """Whether the files hold a full copy of ``url``'s page (a revisit of a 304 can refer to it)."""
+        return self._newest_payload(url_key(url)) is not None
 
     def _newest_payload(self, key: str) -> tuple[int, str, str, str] | None:
         if key in self.latest:
@@ -119,6 +141,8 @@ class CaptureSession:
             with self.db.conn:
                 self.db["captures"].insert_all(rows, pk="id")
         except Exception as error:  # the records are in the files: the next run's catch_up indexes them
+            mark_unindexed(self.directory, {row["warc_file"] for row in rows})
+            self.unindexed += len(rows)
             logger.warning("Could not index %d WARC records now (%s); the next run indexes them", len(rows), error)
 
     def close(self) -> None:
@@ -161,7 +185,23 @@ class WarcCaptureMiddleware:
     def spider_closed(self, spider):
         if self.session is not None:
             self.session.leave()
+            if self.session.unindexed:
+                self.crawler.stats.set_value("knyt/warc/unindexed", self.session.unindexed)
             self.session = None
+
+    def process_request(self, request):
+        if self.session is None or not (request.headers.get("If-None-Match")
+                                        or request.headers.get("If-Modified-Since")):
+            return None
+        try:
+            held = self.session.has_page(request.url)
+        except Exception:  # the index cannot be read: ask for the page whole, never lose a copy
+            held = False
+        if not held:
+            request.headers.pop("If-None-Match", None)
+            request.headers.pop("If-Modified-Since", None)
+            self.crawler.stats.inc_value("knyt/warc/unconditional")
+        return None
 
     def _failed(self, error: BaseException) -> None:
         self.crawler.stats.inc_value("knyt/warc/not_kept")

@@ -214,6 +214,9 @@ class StoragePipeline:
         Returns the url_key of its ledger entry."""
         self.stats.inc_value("knyt/db/record_failed")
         url = record_url(record)
+        if self.reparse:  # reported (record_failed makes the run unhealthy); the ledger is the site's business
+            logger.error("Could not store %s (%s): %s", type(record).__name__, url, error)
+            return None
         article = record.id if isinstance(record, ArticleItem) else getattr(record, "article_id", None)
         if url is None and article is not None:
             url = self.crawler.spider.site_url(f"artiklar.php?id={article}")
@@ -318,7 +321,7 @@ class StoragePipeline:
         self._fold_listed_count(article.id, values)
         stored = next(iter(self.db.query("SELECT * FROM articles WHERE id = ?", [article.id])), None)
         stored_comments = self._active("comments", article.id) if stored else []
-        lost = self._lost(article, stored, values, stored_comments, seen) if stored and not self.reparse else []
+        lost = self._lost(article, stored, values, stored_comments, seen) if stored else []
         self.cause = self._cause(stored, seen)
         for name in lost:  # what the page lost is kept as stored until the same loss is seen in a later run
             if name == "comments":
@@ -395,15 +398,15 @@ class StoragePipeline:
 
     def _resolve_article(self, article: ArticleItem, seen: str, damaged: bool = False) -> None:
         """An article stored whole closes its ledger entries (its page, gallery views, records); a picture
-        file that could not be downloaded opens one."""
+        file that could not be downloaded opens one. A reparse leaves the ledger alone."""
+        if self.reparse:
+            return
         for url, reason in article.missing_files:
             self._count("knyt/missing/recorded")
             ledger.record_failure(self.db, FailedPageItem(
                 spider=self.spider_name, url=url, url_key=url_key(url),
                 kind="not_found" if re.search(r"\b(404|410)\b", reason) else "picture_file",
                 reason=f"the picture could not be downloaded: {reason}", article_id=article.id), seen, self.crawl_id)
-        if self.reparse:
-            return
         if not (damaged or article.view_failed or article.missing_files):
             self._count("knyt/missing/resolved", ledger.resolve_article(self.db, self.spider_name, article.id, seen))
 
@@ -413,6 +416,9 @@ class StoragePipeline:
         lost = lost_landmarks(stored, values, len(stored_comments), article.has_comment_section)
         if not lost:
             return []
+        if self.reparse:  # a capture that lost them (the crawl kept the stored values too): kept, no ledger
+            self._count("knyt/reparse/kept_stored")
+            return lost
         url = article.source_url or article.url
         outcome = ledger.record_failure(self.db, FailedPageItem(
             spider=self.spider_name, url=url, url_key=url_key(url), kind="damaged",

@@ -24,11 +24,13 @@ and every run starts by asking the ledger's pages again.
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 import scrapy
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
 
+from knytscrape.capture.replay import CaptureLibrary
 from knytscrape.clock import today
 from knytscrape.items import GoneItem, ListedCountItem, PageInfo, SeenItem
 from knytscrape.parsers.archive import parse_archive
@@ -72,6 +74,10 @@ class ArticlesSpider(KnytSpider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.spider_idle, signal=signals.spider_idle)
         return spider
+
+    @property
+    def reparse(self) -> bool:
+        return self.settings.getbool("KNYT_REPARSE")
 
     @property
     def walk_window(self) -> int:
@@ -118,7 +124,8 @@ class ArticlesSpider(KnytSpider):
             self.walked_up_to = self.archive.highest_id
         else:
             self.walked_up_to = self.settings.getint("KNYT_ID_FLOOR", 1) - 1
-        self.crawler.stats.set_value("knyt/mode", "incremental" if self.incremental else "full")
+        self.crawler.stats.set_value("knyt/mode", "reparse" if self.settings.getbool("KNYT_REPARSE")
+                                     else "incremental" if self.incremental else "full")
         record_mode(self.settings.get("KNYT_DB"), getattr(self, "crawl_id", None),
                     self.crawler.stats.get_value("knyt/mode"))
         self.crawler.stats.set_value("knyt/known_articles", len(self.archive.known_ids))
@@ -130,6 +137,9 @@ class ArticlesSpider(KnytSpider):
                 yield self.article_request(number, reason="asked")
             return
         requests = [*self.ledger_requests(), self.list_request(self.site_url("/"))]
+        if self.reparse:  # every article page the WARC files hold, linked or not; no walk of guessed ids
+            captured = CaptureLibrary.of(Path(self.settings.get("KNYT_WARC_DIR"))).article_ids()
+            requests += [self.article_request(number, reason="captured") for number in sorted(captured)]
         if self.incremental:
             requests += [self.article_request(number, reason="recheck") for number in self.archive.recheck_ids]
         for request in [*requests, *self.walk()]:
@@ -188,7 +198,7 @@ class ArticlesSpider(KnytSpider):
 
     def walk(self):
         """Requests for ids not yet asked for, up to the frontier, at most KNYT_WALK_WINDOW waiting at once."""
-        if self.only_ids is not None:
+        if self.only_ids is not None or self.reparse:
             return
         # no further than the gap beyond the highest id that answered: links to ids that do not exist, each
         # within the gap of the last, must not draw the walk on without end

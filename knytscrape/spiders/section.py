@@ -59,7 +59,8 @@ class SectionSpider(KnytSpider):
         if not self.settings.getbool("KNYT_FULL"):
             self.known, self.recheck = load_section_state(
                 self.settings.get("KNYT_DB"), self.table, self.settings.getint("KNYT_RECHECK_DAYS", 60), today())
-        self.crawler.stats.set_value("knyt/mode", "incremental" if self.known else "full")
+        self.crawler.stats.set_value("knyt/mode", "reparse" if self.settings.getbool("KNYT_REPARSE")
+                                     else "incremental" if self.known else "full")
         ledgered = self.ledger_entries()  # pages of the section that failed before: asked again first
         self.ledger_keys = {entry["url_key"] for entry in ledgered}
         yield scrapy.Request(self.site_url("/"), callback=self.parse_front, errback=self.page_failed)

@@ -4,8 +4,9 @@ Debian's ``/usr/bin/chromium`` driven through ``/usr/bin/chromedriver`` by Selen
 ``scripts/install-browser``; Selenium Manager is never asked, nothing is downloaded). Fixtures for any
 browser test:
 
-* ``site`` (session): ``knytscrape serve`` on a copy of the crawled offline mirror, on 127.0.0.1 and a free
-  port: ``site.url("/knytpunkt/articles")``, ``site.base_url``, ``site.db_path``, ``site.database``.
+* ``site`` (session): ``knytscrape serve`` on a copy of the crawled offline mirror (its WARC files beside
+  it), on 127.0.0.1 and a free port: ``site.url("/knytpunkt/articles")``, ``site.base_url``,
+  ``site.db_path``, ``site.database``.
 * ``driver``: a fresh headless Chromium for the test (its own empty profile, 1280x1000), downloads
   going to ``download_dir``; a screenshot ``<test>-failure.png`` is saved when the test fails.
 * ``download_dir``: where the test's downloads land (see ``helpers.wait_for_download``).
@@ -21,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -114,6 +116,8 @@ def site(crawled, tmp_path_factory):
     folder = tmp_path_factory.mktemp("browser-site")
     db_path = folder / f"{DATABASE}.db"
     copy_database(source, db_path)
+    if (Path(source).parent / "warc").is_dir():  # the pages as fetched, beside the database as a crawl leaves them
+        shutil.copytree(Path(source).parent / "warc", folder / "warc")
     port = free_port()
     log_path = folder / "serve.log"
     with open(log_path, "w", encoding="utf-8") as log:

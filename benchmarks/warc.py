@@ -2,7 +2,8 @@
 
     .venv/bin/python benchmarks/warc.py [--articles 300] [--dir DIR]
 
-Crawls the mirror into a fresh database (its WARC files beside it), crawls it again unchanged, then
+Crawls the mirror into a fresh database (its WARC files beside it), crawls it again unchanged (incremental,
+then in full), then
 rebuilds a second database from the WARC files alone with ``knytscrape reparse``, and prints: the WARC
 bytes per article (all records, and the article pages alone), the share of revisits in the unchanged
 re-run, and the time of the crawl and of the reparse. The crawls run with the politeness lifted (as the
@@ -52,17 +53,23 @@ def main() -> None:
     db_path = folder / "knytpunkt.db"
     with MirrorServer(extra_articles=args.articles) as mirror:
         crawl_s = timed(crawl_command(mirror.base_url, db_path))
-        timed(crawl_command(mirror.base_url, db_path))
+        timed(crawl_command(mirror.base_url, db_path))  # the scheduled run: incremental
+        timed([*crawl_command(mirror.base_url, db_path), "--full"])  # every page again
     db = sqlite3.connect(db_path)
     articles = db.execute("SELECT count(*) FROM articles").fetchone()[0]
-    first, second = (db.execute("SELECT min(id), max(id) FROM crawls WHERE spider = 'articles'").fetchone())
+    first, second, third = [row[0] for row in db.execute("SELECT id FROM crawls WHERE spider = 'articles' ORDER BY id")]
     first_ids = [row[0] for row in db.execute("SELECT id FROM crawls WHERE id < ?", [second])]
     marks = ", ".join("?" * len(first_ids))
     total = db.execute(f"SELECT sum(length), count(*) FROM captures WHERE crawl_id IN ({marks})", first_ids).fetchone()
     pages = db.execute(f"SELECT sum(length), count(*) FROM captures WHERE crawl_id IN ({marks}) AND status = 200 "
                        "AND article_id IS NOT NULL", first_ids).fetchone()
-    rerun = dict(db.execute("SELECT record_type, count(*) FROM captures WHERE crawl_id >= ? GROUP BY 1", [second]))
-    rerun_bytes = db.execute("SELECT sum(length) FROM captures WHERE crawl_id >= ?", [second]).fetchone()[0]
+    runs = {}
+    for name, low, high in (("incremental", second, third), ("full (--full)", third, 10**9)):
+        kinds = dict(db.execute("SELECT record_type, count(*) FROM captures WHERE crawl_id >= ? AND crawl_id < ? "
+                                "GROUP BY 1", [low, high]))
+        size = db.execute("SELECT sum(length) FROM captures WHERE crawl_id >= ? AND crawl_id < ?",
+                          [low, high]).fetchone()[0]
+        runs[name] = (sum(kinds.values()), kinds.get("revisit", 0), size)
     files = sum(path.stat().st_size for path in (folder / "warc").iterdir())
     rebuilt = folder / "rebuilt.db"
     reparse_s = timed([sys.executable, "-m", "knytscrape.cli", "reparse", "--db", str(rebuilt),
@@ -71,8 +78,9 @@ def main() -> None:
     print(f"articles: {articles} (rebuilt: {rebuilt_articles}); answers of the first crawl: {total[1]}")
     print(f"WARC bytes per article, all records of the first crawl: {total[0] / articles:,.0f} "
           f"(article pages and gallery views alone: {pages[0] / articles:,.0f}); files: {files:,} bytes")
-    share = rerun.get("revisit", 0) / max(sum(rerun.values()), 1)
-    print(f"unchanged re-run: {sum(rerun.values())} answers, {share:.0%} revisits, {rerun_bytes:,} bytes")
+    for name, (answers, revisits, size) in runs.items():
+        print(f"unchanged re-run, {name}: {answers} answers, {revisits / max(answers, 1):.0%} revisits, "
+              f"{size:,} bytes")
     print(f"first crawl (politeness lifted): {crawl_s:.1f} s; polite crawl, estimated: {total[1] / 60:.0f} min "
           f"(one second a page); reparse into an empty database: {reparse_s:.1f} s")
 

@@ -34,6 +34,7 @@ TABLES: dict[str, dict] = {
             "template": str,
             "comment_count": int,
             "comment_count_listed": int,
+            "unread": str,
             "year": int,
             "has_comments": int,
             "content_hash": str,

@@ -74,6 +74,7 @@ class ArticleItem(Record):
     gallery_incomplete: bool = False  # a view failed or the gallery was capped: images missing now are not "removed"
     view_failed: bool = False  # a gallery view failed: the article stays in the ledger of what is missing
     body_hash: str | None = None  # of the article page as fetched: tells a damaged page seen twice
+    unread: str | None = None  # why landmarks of the page could not be read (it is stored all the same)
     missing_files: list[tuple[str, str]] = field(default_factory=list)  # (picture URL, why) not downloaded
     content_hash: str | None = None  # set by storage: a hash of everything the article shows
     first_seen: str | None = None  # set by storage

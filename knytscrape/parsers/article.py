@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from knytscrape.items import ArticleItem, ImageItem
 from knytscrape.parsers import landmarks as lm
+from knytscrape.parsers.chrome import without_chrome
 from knytscrape.parsers.comments import parse_comments
 from knytscrape.parsers.textflow import Embed, Image, Line, Token, is_links_only, squash, text_flow
 from knytscrape.urls import article_id, canonical_article_url, gallery_position
@@ -50,13 +51,26 @@ class Segment:
 
 
 def find_published(flow: list[Token]) -> tuple[int, str | None] | None:
-    """Index of the ``Publicerat:`` line and the raw date text; None when the page has none."""
+    """Index of the ``Publicerat:`` line and the raw date text; None when the page has none. The site's
+    own form first; then the forms a template may print it in ("Publicerad 3 maj", "Publicerat den ...")."""
+    for pattern in (lm.PUBLISHED, lm.PUBLISHED_LOOSE):
+        for index, token in enumerate(flow):
+            if isinstance(token, Line):
+                match = pattern.match(token.text)
+                if match:
+                    raw = match.group("raw").strip() or None
+                    return index, raw
+    return None
+
+
+def find_title_heading(flow: list[Token]) -> int | None:
+    """Index of the page's first heading that is neither chrome nor a row of links: where an article whose
+    date line cannot be found begins (its title)."""
+    content = {id(token) for token in without_chrome(flow)}
     for index, token in enumerate(flow):
-        if isinstance(token, Line):
-            match = lm.PUBLISHED.match(token.text)
-            if match:
-                raw = match.group("raw").strip() or None
-                return index, raw
+        if (isinstance(token, Line) and token.heading and id(token) in content and not is_links_only(token)
+                and not token.in_form and not lm.is_chrome(token.text) and len(token.text) > 3):
+            return index
     return None
 
 
@@ -90,14 +104,34 @@ class ArticleParser:
     """One ``_parse_<field>`` per field, each on the flow of the page."""
 
     def parse(self, html: str, url: str) -> ArticleItem | None:
-        """The article on the page, or None when the page holds no article (no ``Publicerat:``)."""
+        """The article on the page, or None when the page holds no article.
+
+        A page at an article address is an article when it has the ``Publicerat:`` line; without one, when
+        it has a title heading and something of an article after it (text, the credit, the gallery line or
+        the comment section): then what can be read is, the date is NULL, and ``unread`` says why. A page
+        with neither (a "not found" page, the front page a gap redirects to) is none."""
         flow = text_flow(html, url)
-        found = find_published(flow)
         number = article_id(url)
-        if found is None or number is None:
+        if number is None:
             return None
+        found = find_published(flow)
+        if found is None:
+            title_index = find_title_heading(flow)
+            if title_index is None:
+                return None
+            item = self._read(flow, url, number, title_index, None)
+            if not (item.lead or item.body or item.credit or item.gallery_line or item.has_comment_section):
+                return None
+            if lm.NOT_FOUND.search(item.title or "") or lm.NOT_FOUND.search(item.lead or ""):
+                return None
+            item.unread = "no Publicerat: line; the title is the page's first heading"
+            return item
         pub_index, raw = found
-        content, rest = self._split_content(flow, pub_index + 1)
+        return self._read(flow, url, number, pub_index + 1, raw)
+
+    def _read(self, flow: list[Token], url: str, number: int, start: int, raw: str | None) -> ArticleItem:
+        """The article whose header starts at ``start`` of the flow (after its date line, if any)."""
+        content, rest = self._split_content(flow, start)
         published_raw, content = self._parse_published_raw(raw, content)
         title, duplicated, content = self._parse_title(content)
         segments = self._segments(content)

@@ -11,6 +11,9 @@ import re
 # "Publicerat: 2017-10-29" – the only source of an article's date. The date may also sit on the next
 # line when label and value are separate elements.
 PUBLISHED = re.compile(r"^Publicerat\s*:\s*(?P<raw>.*)$", re.IGNORECASE)
+# The date line as other templates may print it: "Publicerad: ...", "Publicerat den 3 maj 2016", "Publ. 2016-05-03"
+# (only where the page has no "Publicerat:" line)
+PUBLISHED_LOOSE = re.compile(r"^(?:Publicera[dt]|Publ\.)\s*(?:den\s+)?:?\s*(?P<raw>\d.*)$", re.IGNORECASE)
 # The leading date-like part of what follows "Publicerat:", when more text runs on after it.
 PUBLISHED_VALUE = re.compile(r"^(?P<raw>\d{2,4}\s*-\s*\d{1,2}\s*-\s*\d{1,2})(?:\s+(?P<rest>.+))?$")
 
@@ -44,6 +47,10 @@ COMMENT_FORM = re.compile(r"^Lämna\s+(?:en\s+)?kommentar", re.IGNORECASE)
 NO_COMMENTS = re.compile(r"^(?:Inga|Det finns inga)\s+kommentarer", re.IGNORECASE)
 
 # Page chrome: where content stops when the sidebars follow it in source order.
+# What a "not found" page says, in its heading or first lines: never an article, whatever else it shows.
+NOT_FOUND = re.compile(
+    r"\b(?:404|not\s+found|(?:sidan|artikeln|nyheten)\b.{0,40}?\b(?:finns|hittades|hittas|saknas|kunde)\b"
+    r"(?:.{0,30}?\b(?:inte|ej|längre)\b)?)", re.IGNORECASE)
 CALENDAR_HEADER = re.compile(r"^I Kalendern\s*:", re.IGNORECASE)
 VIDEO_HEADER = re.compile(r"^De senaste \d+ videona", re.IGNORECASE)
 VIDEO_HEADER_ANYWHERE = re.compile(r"De senaste \d+ videona", re.IGNORECASE)

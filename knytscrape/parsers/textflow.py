@@ -73,6 +73,13 @@ SKIPPED_TAGS = frozenset(
 )
 BLOCK_STYLE = re.compile(r"(?:^|;)\s*(?:float\s*:\s*(?:left|right)|display\s*:\s*(?:block|flex|grid|table))", re.I)
 LAZY_SOURCES = ("data-src", "data-original", "data-lazy-src", "data-lazy")
+PLACEHOLDER_SOURCE = re.compile(r"^\s*(?:about:|javascript:|data:|#)", re.IGNORECASE)
+# A script that sets up a player, and the first media file or provider address in it
+SCRIPT_PLAYER = re.compile(r"jwplayer|flowplayer|videojs|video\.js|swfobject|flashvars|\.setup\s*\(", re.IGNORECASE)
+SCRIPT_MEDIA = re.compile(
+    r"""["'](?P<url>(?:https?:)?(?:\\?/|[\w.-])[^"'\s]*?(?:\.(?:mp4|m4v|webm|ogv|mov|flv)(?:\?[^"'\s]*)?"""
+    r"""|youtube(?:-nocookie)?\.com/(?:embed/|watch\?v=)[\w-]+|youtu\.be/[\w-]+|vimeo\.com/(?:video/)?\d+))["']""",
+    re.IGNORECASE)
 IMAGE_ADDRESS = re.compile(r"^\s*\S*[/.]\S*\s*$")  # "bilder/1.jpg", not "true" or "1"
 BACKGROUND_URL = re.compile(r"background(?:-image)?\s*:[^;]*url\(\s*['\"]?([^'\")]+)", re.IGNORECASE)
 XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
@@ -181,6 +188,9 @@ class _FlowBuilder:
     def add_embed(self, tag: str, element) -> None:
         self.flush()
         src = element.get("src") or element.get("data")
+        lazy = next((element.get(name) for name in LAZY_SOURCES if IMAGE_ADDRESS.match(element.get(name) or "")), None)
+        if lazy and (not src or PLACEHOLDER_SOURCE.match(src)):  # a lazy player: its real address waits in data-*
+            src = lazy
         if src and src.strip().startswith("//"):
             src = "https:" + src.strip()  # a protocol-relative player is served over https
         sources = [self.absolute(s.get("src")) for s in element.iter("source") if s.get("src")]
@@ -198,11 +208,26 @@ class _FlowBuilder:
             attributes["poster"] = self.absolute(attributes["poster"])
         self.tokens.append(Embed(tag, self.absolute(src) if src else None, sources, attributes, params, self.block))
 
+    def add_script_player(self, code: str) -> None:
+        """A player a script sets up (JW Player, Flowplayer, video.js, SWFObject with flashvars), where it
+        stands in the page: an Embed of tag ``script`` with the media or provider address it names."""
+        if not SCRIPT_PLAYER.search(code):
+            return
+        found = SCRIPT_MEDIA.search(code)
+        if found is None:
+            return
+        self.flush()
+        address = found.group("url").replace("\\/", "/")
+        self.tokens.append(Embed("script", self.absolute(address), [], {}, {}, self.block))
+
     def walk(self, element) -> None:
         tag = element.tag
         if not isinstance(tag, str):  # comments, processing instructions
             return
         tag = tag.lower()
+        if tag == "script" and element.text:
+            self.add_script_player(element.text)
+            return
         if tag in SKIPPED_TAGS or _is_hidden(element):
             return
         if tag in EMBED_TAGS:

@@ -71,7 +71,7 @@ def describe_player(embed: Embed) -> tuple[str | None, str | None, str | None]:
     url = candidates[0] if candidates else None
     if embed.tag == "iframe" and not (url and MEDIA_FILE.search(urlsplit(url).path)):
         return None, None, None  # a map, a like box: not a video
-    if embed.tag in ("video", "audio"):
+    if embed.tag in ("video", "audio") or (embed.tag == "script" and url and MEDIA_FILE.search(urlsplit(url).path)):
         return "file", None, url
     if embed.tag in ("object", "embed") or (url and url.lower().split("?")[0].endswith(".swf")):
         return "flash", None, url or _flashvars_file(flashvars)
@@ -98,13 +98,14 @@ def video_id(provider: str | None, provider_id: str | None, media_url: str | Non
 
 class VideoParser:
     def parse(self, html: str, url: str) -> VideoItem | None:
-        """The video on the page, or None when the page's own content has no player."""
+        """The video on the page, or None when the page's own content has no player and does not read as
+        one video's page (see ``_without_player``)."""
         runs = content_runs(text_flow(html, url))
         content = [token for run in runs for token in run]
         run_of = [number for number, run in enumerate(runs) for _ in run]
         player_index = next((i for i, t in enumerate(content) if isinstance(t, Embed) and describe_player(t)[2]), None)
         if player_index is None:
-            return None
+            return self._without_player([t for t in runs[0] if isinstance(t, Line)] if runs else [], url)
         # the description ends where a sidebar after the content begins (a footer follows it)
         content = [t for i, t in enumerate(content) if i <= player_index or run_of[i] == run_of[player_index]]
         embed: Embed = content[player_index]
@@ -130,6 +131,29 @@ class VideoParser:
             article_id=article_number,
             article_link=article_number is not None,
         )
+
+    def _without_player(self, lines: list[Line], url: str) -> VideoItem | None:
+        """A video page whose player is not one the parser knows (set up by a script from elsewhere, a
+        plugin): stored when it reads as one video's page - a title heading, a date line and a description,
+        and not a list of entries - with the player unknown (``embed_url`` NULL, counted by validation)."""
+        lines = normalise_labelled_lines(lines, LABELS)
+        headings = [i for i, line in enumerate(lines) if line.heading and not self._is_meta(line)]
+        published_raw = self._parse_published_raw(lines)
+        # a list of videos shows many entries: links of one title each, a date line each
+        entries = sum(1 for line in lines if is_links_only(line) and len(line.links) == 1)
+        dates = sum(1 for line in lines if lm.PUBLISHED.match(line.text) or DATE_ONLY.match(line.text))
+        if not headings or published_raw is None or entries > 2 or dates > 1 or len(headings) > 2:
+            return None
+        title = lines[headings[0]].text
+        description = self._parse_description(lines[headings[0] + 1:], title)
+        if description is None:
+            return None
+        duration_raw = self._parse_duration_raw(lines)
+        article_number = self._parse_article_id(lines)
+        return VideoItem(id=video_id(None, None, None, url), url=url, title=title, published_raw=published_raw,
+                         description=description, embed_url=None, provider=None, provider_id=None,
+                         thumbnail_url=None, duration_raw=duration_raw, duration=parse_duration(duration_raw),
+                         article_id=article_number, article_link=article_number is not None)
 
     @staticmethod
     def _is_meta(line: Line) -> bool:

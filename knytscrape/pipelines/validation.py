@@ -6,7 +6,7 @@ At the end of the crawl the share of articles with each field filled is written 
 
 from __future__ import annotations
 
-from knytscrape.items import ArticleItem
+from knytscrape.items import ArticleItem, VideoItem
 from knytscrape.pipelines.base import StatsPipeline
 
 REQUIRED = ("title", "published", "lead", "body")
@@ -22,6 +22,8 @@ class ValidationPipeline(StatsPipeline):
     def process_item(self, item):
         if isinstance(item, ArticleItem):
             self.articles += 1
+            if item.unread:  # stored with what could be read: counted, and its reason on the row
+                self.stats.inc_value("knyt/articles/partial")
             for name in REQUIRED + OPTIONAL:
                 if getattr(item, name) in (None, ""):
                     self.stats.inc_value(f"knyt/field/{name}/missing")
@@ -35,6 +37,10 @@ class ValidationPipeline(StatsPipeline):
             for comment in item.comments:
                 if not comment.author:
                     self.stats.inc_value("knyt/field/comment_author/missing")
+        if isinstance(item, VideoItem):
+            for name in ("title", "published_raw", "description", "embed_url"):
+                if getattr(item, name) in (None, ""):
+                    self.stats.inc_value(f"knyt/field/{name}/missing")
         return item
 
     def close_spider(self):

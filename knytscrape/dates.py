@@ -26,7 +26,12 @@ text next to it. In particular:
   whose start had it (``kl 13-17``); ``2017-10-29 14`` and ``Tid: 13-17`` are unreadable;
 * day.month with dots needs a year (``29.10.2017``); ``29.10`` alone looks like a time and is unreadable.
   ``18/5`` and ``18 maj`` without a year are dates that need ``default_year``;
-* an explicit UTC offset or ``Z`` in the text is not a supported form (unreadable).
+* an explicit UTC offset or ``Z`` in the text is not a supported form (unreadable);
+* a two-digit year is read only after a day and month (``12/3-19``, ``12/3/19``, ``12.3.19``), never
+  alone and never in ``12-03-19`` (which order?): 00-69 is 2000-2069, 70-99 is 1970-1999 (the pivot);
+* a weekday may be written short (``tis``, ``tors.``, ``lör``) as well as whole;
+* relative dates (``igår``, ``i förrgår``, ``3 dagar sedan``, ``nyss``) are unreadable: they depend on a
+  "now" the page does not print, and the clock is never asked.
 
 Text is matched case-insensitively after Unicode NFC normalisation; NBSP and other whitespace runs count as
 one space, every Unicode dash counts as ``-``, spaces around a dash are ignored, trailing ``.``, ``:`` and
@@ -126,17 +131,19 @@ _MONTHS = {
     "november": 11, "nov": 11,
     "december": 12, "dec": 12,
 }  # fmt: skip
-_WEEKDAYS = {"måndag": 0, "tisdag": 1, "onsdag": 2, "torsdag": 3, "fredag": 4, "lördag": 5, "söndag": 6}
+_WEEKDAYS = {"måndag": 0, "tisdag": 1, "onsdag": 2, "torsdag": 3, "fredag": 4, "lördag": 5, "söndag": 6,
+             "mån": 0, "tis": 1, "ons": 2, "tors": 3, "tor": 3, "fre": 4, "lör": 5, "sön": 6}
+TWO_DIGIT_YEAR_PIVOT = 70  # 00-69 -> 2000-2069, 70-99 -> 1970-1999
 
 _MONTH_ALT = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _MONTH = rf"(?P<mon>{_MONTH_ALT})\.?(?![a-zåäö])"
 
-_WEEKDAY_RE = re.compile(rf"(?P<wd>{'|'.join(_WEEKDAYS)})(?:en)?,? ")
+_WEEKDAY_RE = re.compile(rf"(?P<wd>{'|'.join(sorted(_WEEKDAYS, key=len, reverse=True))})(?:en|\.)?,? ")
 _DEN_RE = re.compile(r"den ")
 _DATE_FORMS = (
     ("iso", re.compile(r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?!\d)")),
-    ("dotted", re.compile(r"(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4})(?!\d)")),
-    ("slash", re.compile(r"(?P<d>\d{1,2})/(?P<m>\d{1,2})(?:[ /-](?P<y>\d{4}))?(?![\d/])")),
+    ("dotted", re.compile(r"(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4}|\d{2}(?![.:]?\d))(?!\d)")),
+    ("slash", re.compile(r"(?P<d>\d{1,2})/(?P<m>\d{1,2})(?:[ /-](?P<y>\d{4})|[/-](?P<yy>\d{2}))?(?![\d/.:])")),
     ("named", re.compile(rf"(?P<d>\d{{1,2}}) {_MONTH}(?: (?P<y>\d{{4}}))?")),
 )
 # "9-11 augusti 2024": two days of one month (spans only)
@@ -183,6 +190,9 @@ def _date_at(text: str, pos: int) -> tuple[_DateParts, int] | None:
             groups = match.groupdict()
             month = _MONTHS[groups["mon"]] if groups.get("mon") else int(groups["m"])
             year = int(groups["y"]) if groups["y"] else None
+            if year is not None and len(groups["y"]) == 2 or groups.get("yy"):  # after day and month only
+                short = int(groups.get("yy") or groups["y"])
+                year = (2000 if short < TWO_DIGIT_YEAR_PIVOT else 1900) + short
             return _DateParts(year, month, int(groups["d"]), weekday, form), match.end()
     return None
 

@@ -100,6 +100,18 @@ READABLE_MOMENTS = [
     ("2017-10-29.", "2017-10-29"),
     ("29 oktober 2017 kl. 14.32.", "2017-10-29T14:32:00+01:00"),
     ("lo\u0308rdag 4 november 2017", "2017-11-04"),  # decomposed ö (NFD) is read as ö
+    # two-digit years after day and month, with the pivot (00-69 -> 20xx, 70-99 -> 19xx)
+    ("29/10-17", "2017-10-29"),
+    ("29/10/17", "2017-10-29"),
+    ("29.10.17", "2017-10-29"),
+    ("29/10-17 kl 19", "2017-10-29T19:00:00+01:00"),
+    ("12/3-99", "1999-03-12"),
+    ("1/1-70", "1970-01-01"),
+    ("31/12-69", "2069-12-31"),
+    # short weekdays, with or without a full stop
+    ("sön 29 oktober 2017", "2017-10-29"),
+    ("tors. 2 november 2017 kl. 18.00", "2017-11-02T18:00:00+01:00"),
+    ("tor 2 nov 2017", "2017-11-02"),
 ]
 
 
@@ -136,8 +148,13 @@ UNREADABLE_MOMENTS = [
     "29 majs 2017",
     "20171029",
     "29.10",  # looks like a time; dotted dates need a year
-    "29/10-17",  # two-digit year
-    "29/10/17",
+    "29-10-17",  # a two-digit year where the order cannot be told (day-month-year or year-month-day?)
+    "18/5 19.00",  # a day and month, then a time: never a two-digit year
+    "mån 29 oktober 2017",  # a short weekday that does not match the date (a Sunday)
+    "igår 21:10",  # relative dates depend on a "now" the page does not print
+    "i förrgår",
+    "3 dagar sedan",
+    "nyss",
     "2017-10-29 14",  # a bare hour is not a time without "kl"
     "2017-10-29 kl",
     "2017-10-29 14:32 och mer",

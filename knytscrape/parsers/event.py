@@ -58,8 +58,28 @@ def is_date_line(text: str) -> bool:
     if len(text) > 60 or not DATE_IN_TEXT.search(text):
         return False
     rest = DATE_IN_TEXT.sub("", text)
-    rest = re.sub(r"\b(?:kl\.?|klockan|den|\w+dag(?:en)?|till)\b|[\d.:–\-/,|]", "", rest, flags=re.I)
+    rest = re.sub(r"\b(?:kl\.?|klockan|den|\w+dag(?:en)?|(?:mån|tis|ons|tors?|fre|lör|sön)\.?|till)\b|[\d.:–\-/,|]",
+                  "", rest, flags=re.I)
     return len(rest.strip()) <= 3
+
+
+# What a place line may carry after the place: "– fri entré", "- 18 år, entré 120 kr", "(arr. Föreningen X)"
+PLACE_FACTS = re.compile(
+    r"\s+[–-]\s+(?=[^–-]*\b(?:entré|inträde|fritt|fri|gratis|kr|kronor|år|åldersgräns|biljett\w*|anmälan|öppet)\b).*$",
+    re.IGNORECASE)
+PLACE_ORGANISER = re.compile(r"\s*\((?:arr\.?|arrangör|arrangeras av)\s*:?\s*(?P<organiser>[^)]+)\)\s*$", re.IGNORECASE)
+
+
+def place_and_facts(value: str | None) -> tuple[str | None, str | None]:
+    """The place of a place line without the facts printed after it (entry, age, price), and the organiser
+    a parenthesis names ("(arr. Örebro hembygdsförening)")."""
+    if not value:
+        return value, None
+    organiser = None
+    match = PLACE_ORGANISER.search(value)
+    if match:
+        organiser, value = match.group("organiser").strip(), value[:match.start()]
+    return PLACE_FACTS.sub("", value).strip() or None, organiser
 
 
 def event_id(url: str | None, title: str | None = None, date_raw: str | None = None) -> str:
@@ -213,7 +233,10 @@ class EventParser:
                     fields.previous = value
                     fields.date_lines.append(line.text)
                 elif label in PLACE_LABELS and fields.location is None:
-                    fields.location = self._with_address(value, content, index)
+                    place, organiser = place_and_facts(value)
+                    fields.location = self._with_address(place, content, index)
+                    if organiser and fields.organiser is None:
+                        fields.organiser = organiser
                 elif label in ORGANISER_LABELS and fields.organiser is None:
                     fields.organiser = value
             elif unlabelled_date is None and is_date_line(line.text):

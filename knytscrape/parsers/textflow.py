@@ -74,6 +74,8 @@ SKIPPED_TAGS = frozenset(
 BLOCK_STYLE = re.compile(r"(?:^|;)\s*(?:float\s*:\s*(?:left|right)|display\s*:\s*(?:block|flex|grid|table))", re.I)
 LAZY_SOURCES = ("data-src", "data-original", "data-lazy-src", "data-lazy")
 PLACEHOLDER_SOURCE = re.compile(r"^\s*(?:about:|javascript:|data:|#)", re.IGNORECASE)
+SWFOBJECT = re.compile(r"swfobject|embedSWF", re.IGNORECASE)
+SCRIPT_SWF = re.compile(r"""["'](?P<url>[^"'\s]+\.swf(?:\?[^"'\s]*)?)["']""", re.IGNORECASE)
 # A script that sets up a player, and the first media file or provider address in it
 SCRIPT_PLAYER = re.compile(r"jwplayer|flowplayer|videojs|video\.js|swfobject|flashvars|\.setup\s*\(", re.IGNORECASE)
 SCRIPT_MEDIA = re.compile(
@@ -213,7 +215,9 @@ class _FlowBuilder:
         stands in the page: an Embed of tag ``script`` with the media or provider address it names."""
         if not SCRIPT_PLAYER.search(code):
             return
-        found = SCRIPT_MEDIA.search(code)
+        # SWFObject embeds a Flash player, which is the player (as an <object> would be); other scripts play
+        # the file they name
+        found = (SCRIPT_SWF.search(code) if SWFOBJECT.search(code) else None) or SCRIPT_MEDIA.search(code)
         if found is None:
             return
         self.flush()

@@ -105,7 +105,7 @@ class VideoParser:
         run_of = [number for number, run in enumerate(runs) for _ in run]
         player_index = next((i for i, t in enumerate(content) if isinstance(t, Embed) and describe_player(t)[2]), None)
         if player_index is None:
-            return self._without_player([t for t in runs[0] if isinstance(t, Line)] if runs else [], url)
+            return self._without_player(runs, url)
         # the description ends where a sidebar after the content begins (a footer follows it)
         content = [t for i, t in enumerate(content) if i <= player_index or run_of[i] == run_of[player_index]]
         embed: Embed = content[player_index]
@@ -132,27 +132,47 @@ class VideoParser:
             article_link=article_number is not None,
         )
 
-    def _without_player(self, lines: list[Line], url: str) -> VideoItem | None:
+    def _without_player(self, runs: list[list], url: str) -> VideoItem | None:
         """A video page whose player is not one the parser knows (set up by a script from elsewhere, a
-        plugin): stored when it reads as one video's page - a title heading, a date line and a description,
-        and not a list of entries - with the player unknown (``embed_url`` NULL, counted by validation)."""
-        lines = normalise_labelled_lines(lines, LABELS)
-        headings = [i for i, line in enumerate(lines) if line.heading and not self._is_meta(line)]
-        published_raw = self._parse_published_raw(lines)
+        plugin) or that only links to the provider ("Se klippet på YouTube"): stored when it reads as one
+        video's page - a title, one date line and a description, not a list of entries. The player is
+        the provider link when there is one, else unknown (``embed_url`` NULL, counted by validation)."""
+        for run in runs:
+            lines = normalise_labelled_lines([t for t in run if isinstance(t, Line)], LABELS)
+            dated = [i for i, line in enumerate(lines) if lm.PUBLISHED.match(line.text) or DATE_ONLY.match(line.text)]
+            if dated:
+                break
+        else:
+            return None
         # a list of videos shows many entries: links of one title each, a date line each
         entries = sum(1 for line in lines if is_links_only(line) and len(line.links) == 1)
-        dates = sum(1 for line in lines if lm.PUBLISHED.match(line.text) or DATE_ONLY.match(line.text))
-        if not headings or published_raw is None or entries > 2 or dates > 1 or len(headings) > 2:
+        if len(dated) > 1 or entries > 2:
             return None
-        title = lines[headings[0]].text
-        description = self._parse_description(lines[headings[0] + 1:], title)
+        headings = [i for i, line in enumerate(lines) if line.heading and not self._is_meta(line)]
+        before = [i for i in range(dated[0]) if not self._is_meta(lines[i])]
+        title_index = headings[0] if headings else (before[-1] if before else None)
+        if title_index is None:
+            return None
+        title = lines[title_index].text
+        description = self._parse_description(lines[max(title_index, dated[0]) + 1:], title)
         if description is None:
             return None
+        provider, provider_id, embed_url = None, None, None
+        for line in lines:
+            for href, _text in line.links:
+                youtube, vimeo = YOUTUBE_ID.search(href), VIMEO_ID.search(href)
+                if youtube or (vimeo and "vimeo" in urlsplit(href).netloc):
+                    provider, provider_id = ("youtube", youtube.group(1)) if youtube else ("vimeo", vimeo.group(1))
+                    embed_url = href
+                    break
+            if embed_url:
+                break
         duration_raw = self._parse_duration_raw(lines)
         article_number = self._parse_article_id(lines)
-        return VideoItem(id=video_id(None, None, None, url), url=url, title=title, published_raw=published_raw,
-                         description=description, embed_url=None, provider=None, provider_id=None,
-                         thumbnail_url=None, duration_raw=duration_raw, duration=parse_duration(duration_raw),
+        return VideoItem(id=video_id(provider, provider_id, None, url), url=url, title=title,
+                         published_raw=self._parse_published_raw(lines), description=description,
+                         embed_url=embed_url, provider=provider, provider_id=provider_id, thumbnail_url=None,
+                         duration_raw=duration_raw, duration=parse_duration(duration_raw),
                          article_id=article_number, article_link=article_number is not None)
 
     @staticmethod

@@ -91,7 +91,27 @@ def is_content_end(line: Line) -> bool:
         or bool(lm.COMMENTS_HEADER.match(line.text))
         or bool(lm.COMMENT_FORM.match(line.text))
         or lm.is_chrome(line.text)
+        or lm.is_after_body(line.text)  # share rows, "Läs också:" lists
     )
+
+
+def without_header_meta(content: list[Token]) -> list[Token]:
+    """The article's tokens without what its header and text carry that is not the article: updated lines,
+    bylines and counters, and an advert (its "Annons" label and the block that follows it)."""
+    kept, skipping = [], None
+    for index, token in enumerate(content):
+        if isinstance(token, Line):
+            if skipping is not None and token.block == skipping:
+                continue
+            skipping = None
+            if lm.is_header_meta(token.text):
+                continue
+            if lm.ADVERT.match(token.text):
+                following = next((t for t in content[index + 1:] if isinstance(t, Line)), None)
+                skipping = following.block if following is not None else None
+                continue
+        kept.append(token)
+    return kept
 
 
 def is_decoration(image: Image) -> bool:
@@ -132,7 +152,7 @@ class ArticleParser:
     def _read(self, flow: list[Token], url: str, number: int, start: int, raw: str | None) -> ArticleItem:
         """The article whose header starts at ``start`` of the flow (after its date line, if any)."""
         content, rest = self._split_content(flow, start)
-        published_raw, content = self._parse_published_raw(raw, content)
+        published_raw, content = self._parse_published_raw(raw, without_header_meta(content))
         title, duplicated, content = self._parse_title(content)
         segments = self._segments(content)
         lead, segments = self._parse_lead(segments)

@@ -47,6 +47,34 @@ COMMENT_FORM = re.compile(r"^Lämna\s+(?:en\s+)?kommentar", re.IGNORECASE)
 NO_COMMENTS = re.compile(r"^(?:Inga|Det finns inga)\s+kommentarer", re.IGNORECASE)
 
 # Page chrome: where content stops when the sidebars follow it in source order.
+# -- the zones around an article's text -------------------------------------------------------------
+# Header lines that are not the title: an updated line, a byline, a counter, or a row of such joined by "|"
+UPDATED = re.compile(r"^(?:Senast\s+)?(?:Uppdaterad|Uppdaterat|Ändrad)\b\s*:?", re.IGNORECASE)
+BYLINE = re.compile(r"^(?:Av|Skriven\s+av|Publicerad\s+av|Text(?:\s+och\s+foto)?|Författare)\s*:?\s+"
+                    r"[A-ZÅÄÖ][\w-]+(?:\s+[A-ZÅÄÖ][\w-]+){0,3}$")
+COUNTER = re.compile(r"^(?:(?:Visningar|Visad|Läst|Träffar|Antal\s+visningar)\s*:?\s*\d[\d\s]*(?:\s*gånger)?"
+                     r"|\d+\s+kommentar(?:er)?|Inga\s+kommentarer|Kommentera)$", re.IGNORECASE)
+# Where the article's text ends: a share or print row ("Dela: Facebook · Twitter", "Skriv ut"), or the label of a
+# list of other articles standing alone ("Läs också:"; "Läs också: <title>" in one line is the author's text)
+SHARE_ROW = re.compile(r"^(?:Dela(?:\s+(?:artikeln|sidan|på\s+\w+))?|Tipsa(?:\s+(?:en\s+vän|om\s+artikeln))?|Skriv\s+ut"
+                       r"|Kopiera\s+länk)\b\s*(?:[:.!»|·]|$)", re.IGNORECASE)
+LIST_LABEL = re.compile(r"^(?:Läs\s+också|Läs\s+även|Relaterade\s+(?:artiklar|nyheter)|Fler\s+(?:nyheter|artiklar)"
+                        r"|Mest\s+lästa)\s*[:.!»]?$", re.IGNORECASE)
+
+
+def is_after_body(text: str) -> bool:
+    return len(text) <= 80 and bool(SHARE_ROW.match(text) or LIST_LABEL.match(text))
+
+
+ADVERT = re.compile(r"^(?:Annons|Annonser|Reklam|Sponsrat(?:\s+innehåll)?)\s*:?$", re.IGNORECASE)
+
+
+def is_header_meta(text: str) -> bool:
+    """A line of the article's header that is not its title (nor lead): updated, byline, counters."""
+    parts = [part.strip() for part in re.split(r"\s*[|·•]\s*", text.strip()) if part.strip()]
+    return bool(parts) and all(UPDATED.match(p) or BYLINE.match(p) or COUNTER.match(p) for p in parts)
+
+
 # What a "not found" page says, in its heading or first lines: never an article, whatever else it shows.
 NOT_FOUND = re.compile(
     r"\b(?:404|not\s+found|(?:sidan|artikeln|nyheten)\b.{0,40}?\b(?:finns|hittades|hittas|saknas|kunde)\b"

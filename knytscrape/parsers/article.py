@@ -104,7 +104,7 @@ def without_header_meta(content: list[Token]) -> list[Token]:
             if skipping is not None and token.block == skipping:
                 continue
             skipping = None
-            if lm.is_header_meta(token.text):
+            if lm.is_header_meta(token.text) or (len(token.text) <= 40 and lm.SHARE_ROW.match(token.text)):
                 continue
             if lm.ADVERT.match(token.text):
                 following = next((t for t in content[index + 1:] if isinstance(t, Line)), None)
@@ -147,13 +147,26 @@ class ArticleParser:
             item.unread = "no Publicerat: line; the title is the page's first heading"
             return item
         pub_index, raw = found
-        return self._read(flow, url, number, pub_index + 1, raw)
+        return self._read(flow, url, number, pub_index + 1, raw, self._title_before(flow, pub_index))
 
-    def _read(self, flow: list[Token], url: str, number: int, start: int, raw: str | None) -> ArticleItem:
+    @staticmethod
+    def _title_before(flow: list[Token], pub_index: int) -> str | None:
+        """A title heading printed just before the date line (as some templates do), or None."""
+        previous = next((t for t in reversed(flow[:pub_index]) if isinstance(t, Line)), None)
+        if previous is None or not previous.heading or is_links_only(previous) or lm.is_chrome(previous.text):
+            return None
+        return previous.text
+
+    def _read(self, flow: list[Token], url: str, number: int, start: int, raw: str | None,
+              title_before: str | None = None) -> ArticleItem:
         """The article whose header starts at ``start`` of the flow (after its date line, if any)."""
         content, rest = self._split_content(flow, start)
         published_raw, content = self._parse_published_raw(raw, without_header_meta(content))
-        title, duplicated, content = self._parse_title(content)
+        first = next((t for t in content if isinstance(t, Line)), None)
+        if title_before and first is not None and not first.heading and not same_title(first.text, title_before):
+            title, duplicated = title_before, False  # the title stood above the date line; the text follows it
+        else:
+            title, duplicated, content = self._parse_title(content)
         segments = self._segments(content)
         lead, segments = self._parse_lead(segments)
         pictures, body, image_count, gallery_line, repeated_lead = self._read_sections(segments, lead, title)
@@ -186,11 +199,16 @@ class ArticleParser:
     # -- cutting the page -------------------------------------------------------------------------
 
     def _split_content(self, flow: list[Token], start: int) -> tuple[list[Token], list[Token]]:
-        """The article tokens after ``Publicerat:`` up to the first end landmark, and what follows."""
+        """The article tokens after ``Publicerat:`` up to the first end landmark, and what follows. A share
+        or print row ends the text only once there is text: in the header it is the header's."""
+        texted = False
         for index in range(start, len(flow)):
             token = flow[index]
-            if isinstance(token, Line) and is_content_end(token):
+            if not isinstance(token, Line):
+                continue
+            if is_content_end(token) and (texted or not lm.is_after_body(token.text)):
                 return flow[start:index], flow[index:]
+            texted = texted or len(token.text) > 60
         return flow[start:], []
 
     def _parse_published_raw(self, raw: str | None, content: list[Token]) -> tuple[str | None, list[Token]]:
@@ -202,6 +220,8 @@ class ArticleParser:
             others = [t for t in content if t is not first]
             return raw, ([Line(rest, first.block), *others] if rest else others)
         raw, rest = lm.split_published(raw)
+        if rest and lm.is_header_meta(rest):  # "2016-05-03 | Uppdaterad: ...", "2014-06-14 av Johan Gullberg"
+            rest = None
         if rest:  # the title ran on after the date on the same line
             block = lines[0].block if lines else -1
             return raw, [Line(rest, block), *content]

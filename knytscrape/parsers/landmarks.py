@@ -50,7 +50,7 @@ NO_COMMENTS = re.compile(r"^(?:Inga|Det finns inga)\s+kommentarer", re.IGNORECAS
 # -- the zones around an article's text -------------------------------------------------------------
 # Header lines that are not the title: an updated line, a byline, a counter, or a row of such joined by "|"
 UPDATED = re.compile(r"^(?:Senast\s+)?(?:Uppdaterad|Uppdaterat|Ändrad)\b\s*:?", re.IGNORECASE)
-BYLINE = re.compile(r"^(?:Av|Skriven\s+av|Publicerad\s+av|Text(?:\s+och\s+foto)?|Författare)\s*:?\s+"
+BYLINE = re.compile(r"^(?i:av|skriven\s+av|publicerad\s+av|text(?:\s+och\s+foto)?|författare)\s*:?\s+"
                     r"[A-ZÅÄÖ][\w-]+(?:\s+[A-ZÅÄÖ][\w-]+){0,3}$")
 COUNTER = re.compile(r"^(?:(?:Visningar|Visad|Läst|Träffar|Antal\s+visningar)\s*:?\s*\d[\d\s]*(?:\s*gånger)?"
                      r"|\d+\s+kommentar(?:er)?|Inga\s+kommentarer|Kommentera)$", re.IGNORECASE)

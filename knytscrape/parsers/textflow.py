@@ -74,6 +74,9 @@ SKIPPED_TAGS = frozenset(
 BLOCK_STYLE = re.compile(r"(?:^|;)\s*(?:float\s*:\s*(?:left|right)|display\s*:\s*(?:block|flex|grid|table))", re.I)
 LAZY_SOURCES = ("data-src", "data-original", "data-lazy-src", "data-lazy")
 PLACEHOLDER_SOURCE = re.compile(r"^\s*(?:about:|javascript:|data:|#)", re.IGNORECASE)
+# A cover that loads the provider's player when clicked names the video in a data attribute
+CLICK_TO_LOAD = {"data-youtube-id": "https://www.youtube.com/embed/{}", "data-yt-id": "https://www.youtube.com/embed/{}",
+                 "data-vimeo-id": "https://player.vimeo.com/video/{}"}
 SWFOBJECT = re.compile(r"swfobject|embedSWF", re.IGNORECASE)
 SCRIPT_SWF = re.compile(r"""["'](?P<url>[^"'\s]+\.swf(?:\?[^"'\s]*)?)["']""", re.IGNORECASE)
 # A script that sets up a player, and the first media file or provider address in it
@@ -193,6 +196,9 @@ class _FlowBuilder:
         lazy = next((element.get(name) for name in LAZY_SOURCES if IMAGE_ADDRESS.match(element.get(name) or "")), None)
         if lazy and (not src or PLACEHOLDER_SOURCE.match(src)):  # a lazy player: its real address waits in data-*
             src = lazy
+        if not src and element.get("data-setup"):  # video.js names its sources in a JSON attribute
+            found = SCRIPT_MEDIA.search(element.get("data-setup"))
+            src = found.group("url") if found else None
         if src and src.strip().startswith("//"):
             src = "https:" + src.strip()  # a protocol-relative player is served over https
         sources = [self.absolute(s.get("src")) for s in element.iter("source") if s.get("src")]
@@ -237,6 +243,14 @@ class _FlowBuilder:
         if tag in EMBED_TAGS:
             self.add_embed(tag, element)
             return  # fallback text inside a player is not content
+        provider_id = next(((address, element.get(name)) for name, address in CLICK_TO_LOAD.items()
+                            if element.get(name)), None)
+        if provider_id:  # a click-to-load cover: the provider's player, its cover picture as poster
+            self.flush()
+            cover = next((img.get("src") for img in element.iter("img") if img.get("src")), None)
+            self.tokens.append(Embed("iframe", provider_id[0].format(provider_id[1].strip()), [],
+                                     {"poster": self.absolute(cover)} if cover else {}, {}, self.block))
+            return
         style = element.get("style")
         # a floated or display:block element is a block whatever its tag (CSS makes it one)
         is_block = tag in BLOCK_TAGS or bool(style and BLOCK_STYLE.search(style))

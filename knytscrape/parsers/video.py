@@ -38,6 +38,10 @@ DATE_ONLY = re.compile(
 )
 MEDIA_FILE = re.compile(r"\.(?:mp4|m4v|webm|ogv|mov|flv|swf)$", re.I)
 ARTICLE_LINK_TEXT = re.compile(r"artikel|läs mer|läs hela", re.I)
+# What a page says about its player rather than its video: loading, consent, plugin and provider-link lines
+PLAYER_NOTE = re.compile(
+    r"^(?:Laddar\b|Loading\b|Se\s+(?:klippet|filmen|videon)\s+på\b)|\bFlash[\s-]*(?:Player|spelare)\b"
+    r"|\b(?:aktivera|slå på)\s+JavaScript\b|\bladdas\s+(?:videon|filmen|klippet)\b", re.IGNORECASE)
 SECTION_LABELS = re.compile(r"^(?:Video|Videos|Videor|Filmer|Film|Senaste videor)[.:]?$", re.I)
 # "Inspelad: 2008-09-13": when it was filmed, a detail of the page (not its publication date)
 RECORDED_LINE = re.compile(r"^(?:inspelad|inspelat|filmad|filmat|inspelningsdatum)\s*:\s*.+$", re.I)
@@ -182,6 +186,7 @@ class VideoParser:
         return bool(
             lm.PUBLISHED.match(text) or DATE_ONLY.match(text) or DURATION_LINE.match(text)
             or RECORDED_LINE.match(text) or SECTION_LABELS.match(text) or lm.CLOSE_BUTTON.match(text)
+            or (len(text) <= 160 and PLAYER_NOTE.search(text))
             or is_links_only(line) or line.in_form
         )
 

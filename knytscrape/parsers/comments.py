@@ -25,7 +25,7 @@ MONTHS = lm.MONTH_NAME
 TIME = r"(?:\s*(?:,|kl\.?|klockan)?\s*\d{1,2}(?:[:.]\d{2}){1,2})"
 # case-insensitive inside: "12 OKTOBER 2011", "Lördag"; "igår 14:05" is a date as printed, kept raw
 DATE_TEXT = (
-    r"(?i:(?:(?:mån|tis|ons|tors|fre|lör|sön)dag(?:en)?\s+)?(?:den\s+)?"
+    r"(?i:(?:(?:mån|tis|ons|tors|fre|lör|sön)(?:dag(?:en)?|\.)?\s+)?(?:den\s+)?"
     rf"(?:\d{{4}}-\d{{1,2}}-\d{{1,2}}(?:T\d{{1,2}}:\d{{2}}(?::\d{{2}})?)?|\d{{1,2}}/\d{{1,2}}(?:[-/ ]\s*\d{{2,4}})?"
     rf"|\d{{1,2}}\.\d{{1,2}}\.\d{{2,4}}|\d{{1,2}}\s+{MONTHS}(?:\s+\d{{4}})?"
     rf"|(?:i\s?går|i\s?dag|i\s?förrgår)(?={TIME}))"
@@ -89,9 +89,11 @@ class _Draft:
     from_name_date: bool = False  # read from "Name 2014-10-11 20:14"
 
 
-COMMENT_ACTION = re.compile(
-    r"^(?:svara|permalänk|permalink|länk|citera|anmäl|rapportera|gilla|redigera|ta bort)(?:\s*[|·]\s*"
-    r"(?:svara|permalänk|permalink|länk|citera|anmäl|rapportera|gilla|redigera|ta bort))*$", re.I)
+# "Svara", "Svara ↓", "Svara · Citera", "Svara Gilla 2": a comment's buttons, never its text
+_ACTION = r"(?:svara|permalänk|permalink|länk|citera|anmäl|rapportera|gilla|redigera|ta bort)(?:\s*\d+)?(?:\s*[↓↑»›])?"
+COMMENT_ACTION = re.compile(rf"^{_ACTION}(?:\s*[|·]?\s*{_ACTION})*$", re.I)
+# "Kommentar från Hans Ö": the name is what follows
+AUTHOR_PREFIX = re.compile(r"^(?:Kommentar|Inlägg|Svar)\s+från\s+", re.I)
 NUMBERED = re.compile(r"^(?:\d{1,3}[.)]|#\d{1,4}[.:]?)\s+")  # "1. Anna Berg skrev …", "#1 Anna Berg 12 maj …"
 # after a "#N": any nick before the date, "www.orebrobloggen.se igår 14:32" included
 NUMBERED_NICK_DATE = re.compile(rf"^(?P<author>\S[^|:]{{0,60}}?)\s+(?P<when>{DATE_TEXT})\s*:?$")
@@ -282,8 +284,8 @@ def parse_comments(tokens: list[Token]) -> tuple[bool, list[CommentItem]]:
         if not drafts or lm.NO_COMMENTS.match(line.text):
             continue  # text before the first author line ("Inga kommentarer än.")
         current = drafts[-1]
-        if is_links_only(line) and COMMENT_ACTION.match(line.text):
-            continue  # "Svara", "Permalänk": the comment's buttons, not its text
+        if COMMENT_ACTION.match(line.text) and (is_links_only(line) or not line.text.istitle() or " " in line.text):
+            continue  # "Svara", "Permalänk", "Svara Gilla 2": the comment's buttons, not its text
         if current.needs_date and not current.lines:
             current.needs_date = False
             if is_date_line(line.text):
@@ -296,6 +298,7 @@ def parse_comments(tokens: list[Token]) -> tuple[bool, list[CommentItem]]:
 
 def _items(drafts: list[_Draft]) -> list[CommentItem]:
     return [
-        CommentItem(position=i, author=d.author, posted_raw=d.when, text=_join_paragraphs(d.lines))
+        CommentItem(position=i, author=AUTHOR_PREFIX.sub("", d.author) if d.author else d.author, posted_raw=d.when,
+                    text=_join_paragraphs(d.lines))
         for i, d in enumerate(drafts, start=1)
     ]

@@ -31,7 +31,7 @@ TIME_LABELS = {"tid", "klockan"}
 NEW_DATE_LABELS = {"nytt datum", "ny dag"}
 NEW_TIME_LABELS = {"ny tid"}
 OLD_DATE_LABELS = {"tidigare datum", "ursprungligt datum"}
-PLACE_LABELS = {"plats", "var", "lokal", "adress"}
+PLACE_LABELS = {"plats", "var", "lokal", "adress", "samling", "samlingsplats", "mötesplats"}
 ORGANISER_LABELS = {"arrangör", "arrangörer", "arrangeras av", "arr", "anordnare", "anordnas av"}
 
 MONTH = lm.MONTH_NAME
@@ -43,7 +43,8 @@ YEAR_IN_DATE = re.compile(rf"\b((?:19|20)\d{{2}})-\d{{1,2}}-\d{{1,2}}|\d{{1,2}}\
 TIME_LINE = re.compile(r"^(?:kl\.?|klockan)\s*\d{1,2}(?:[.:]\d{2})?(?:\s*[-–]\s*\d{1,2}(?:[.:]\d{2})?)?$", re.I)
 MONTH_HEADING = re.compile(rf"^{MONTH}\s+(?:19|20)\d{{2}}$", re.I)
 CANCELLED = re.compile(r"\b(?:inställ(?:t|d|da|es)|avlyst|avbokat|avbokad)\b", re.I)
-POSTPONED = re.compile(r"\b(?:uppskjut(?:et|en|na|s)|framflytta(?:t|d|de|s)|flyttat|flyttas|nytt datum|ny tid)\b", re.I)
+POSTPONED = re.compile(r"\b(?:uppskjut(?:et|en|na|s)|framflytta(?:t|d|de|s)|flyttat|flyttas|nytt datum|ny tid"
+                       r"|ändrad (?:tid|starttid|dag|datum))\b", re.I)
 MAX_ADDRESS_LINE = 40  # "Hamnplan 4", "702 10 Örebro"
 SECTION_LABELS = re.compile(r"^(?:Kalender|Kalendern|Kalendarium|Evenemang|På gång)[.:]?$", re.I)
 # A line that announces the status ("Uppskjutet. Nytt datum meddelas senare."), not description.

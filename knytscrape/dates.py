@@ -143,7 +143,9 @@ _DEN_RE = re.compile(r"den ")
 _DATE_FORMS = (
     ("iso", re.compile(r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?!\d)")),
     ("dotted", re.compile(r"(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4}|\d{2}(?![.:]?\d))(?!\d)")),
-    ("slash", re.compile(r"(?P<d>\d{1,2})/(?P<m>\d{1,2})(?:[ /-](?P<y>\d{4})|[/-](?P<yy>\d{2}))?(?![\d/.:])")),
+    # a two-digit year never when a month name follows: "12/3-19 april" is a span to the 19th
+    ("slash", re.compile(rf"(?P<d>\d{{1,2}})/(?P<m>\d{{1,2}})(?:[ /-](?P<y>\d{{4}})|[/-](?P<yy>\d{{2}})"
+                         rf"(?!\s*(?:{_MONTH_ALT})(?![a-zåäö])))?(?![\d/.:])")),
     ("named", re.compile(rf"(?P<d>\d{{1,2}}) {_MONTH}(?: (?P<y>\d{{4}}))?")),
 )
 # "9-11 augusti 2024": two days of one month (spans only)

@@ -63,6 +63,20 @@ def find_published(flow: list[Token]) -> tuple[int, str | None] | None:
     return None
 
 
+def text_follows(flow: list[Token], index: int, within: int = 12) -> bool:
+    """Whether a paragraph of text follows a list label's links: then the list stood inside the article."""
+    for token in flow[index + 1:index + 1 + within]:
+        if isinstance(token, Line) and (lm.COMMENTS_HEADER.match(token.text) or lm.COMMENT_FORM.match(token.text)):
+            return False
+        if isinstance(token, Line) and not token.links and len(token.text) > 100:
+            return True
+    return False
+
+
+def is_not_found(item: ArticleItem) -> bool:
+    return any(lm.NOT_FOUND.match(text) for text in (item.title, item.lead) if text)
+
+
 def find_title_heading(flow: list[Token]) -> int | None:
     """Index of the page's first heading that is neither chrome nor a row of links: where an article whose
     date line cannot be found begins (its title)."""
@@ -98,20 +112,35 @@ def is_content_end(line: Line) -> bool:
 def without_header_meta(content: list[Token]) -> list[Token]:
     """The article's tokens without what its header and text carry that is not the article: updated lines,
     bylines and counters, and an advert (its "Annons" label and the block that follows it)."""
-    kept, skipping = [], None
+    kept, skipped, texted = [], set(), False
     for index, token in enumerate(content):
+        if index in skipped:
+            continue
         if isinstance(token, Line):
-            if skipping is not None and token.block == skipping:
+            header = not texted and not token.heading  # the header: before the first sentence of text
+            if header and (lm.is_header_meta(token.text) or (len(token.text) <= 40 and lm.SHARE_ROW.match(token.text))):
                 continue
-            skipping = None
-            if lm.is_header_meta(token.text) or (len(token.text) <= 40 and lm.SHARE_ROW.match(token.text)):
+            if len(token.text) <= 60 and lm.UPDATED.match(token.text):  # "Uppdaterad: 2019-05-26 10:15"
                 continue
             if lm.ADVERT.match(token.text):
-                following = next((t for t in content[index + 1:] if isinstance(t, Line)), None)
-                skipping = following.block if following is not None else None
+                skipped |= advert_lines(content, index)
                 continue
+            texted = texted or len(token.text) > 60
         kept.append(token)
     return kept
+
+
+def advert_lines(content: list[Token], label: int) -> set[int]:
+    """The lines an "Annons" label introduces: the next line when it runs on in the label's block, else the
+    next block - when short (an advert is a line or two; longer text after the label is the article's)."""
+    lines = [(i, t) for i, t in enumerate(content) if i > label and isinstance(t, Line)]
+    if not lines:
+        return set()
+    first_index, first = lines[0]
+    if first.block == content[label].block:
+        return {first_index} if len(first.text) <= 120 else set()
+    block = [(i, t) for i, t in lines if t.block == first.block]
+    return {i for i, _ in block} if len(block) <= 3 and sum(len(t.text) for _, t in block) <= 200 else set()
 
 
 def is_decoration(image: Image) -> bool:
@@ -142,18 +171,24 @@ class ArticleParser:
             item = self._read(flow, url, number, title_index, None)
             if not (item.lead or item.body or item.credit or item.gallery_line or item.has_comment_section):
                 return None
-            if lm.NOT_FOUND.search(item.title or "") or lm.NOT_FOUND.search(item.lead or ""):
+            if is_not_found(item):
                 return None
             item.unread = "no Publicerat: line; the title is the page's first heading"
             return item
         pub_index, raw = found
-        return self._read(flow, url, number, pub_index + 1, raw, self._title_before(flow, pub_index))
+        item = self._read(flow, url, number, pub_index + 1, raw, self._title_before(flow, pub_index))
+        heading = find_title_heading(flow)
+        if not lm.PUBLISHED.match(flow[pub_index].text) and (
+                is_not_found(item) or (heading is not None and lm.NOT_FOUND.match(flow[heading].text))):
+            return None  # a "not found" page with a list of dated teasers
+        return item
 
     @staticmethod
     def _title_before(flow: list[Token], pub_index: int) -> str | None:
         """A title heading printed just before the date line (as some templates do), or None."""
         previous = next((t for t in reversed(flow[:pub_index]) if isinstance(t, Line)), None)
-        if previous is None or not previous.heading or is_links_only(previous) or lm.is_chrome(previous.text):
+        if (previous is None or not previous.heading or is_links_only(previous) or lm.is_chrome(previous.text)
+                or len(previous.text.split()) < 2):  # the site's name, a section's label
             return None
         return previous.text
 
@@ -206,7 +241,8 @@ class ArticleParser:
             token = flow[index]
             if not isinstance(token, Line):
                 continue
-            if is_content_end(token) and (texted or not lm.is_after_body(token.text)):
+            if (is_content_end(token) and (texted or not lm.is_after_body(token.text))
+                    and not (lm.LIST_LABEL.match(token.text) and text_follows(flow, index))):
                 return flow[start:index], flow[index:]
             texted = texted or len(token.text) > 60
         return flow[start:], []

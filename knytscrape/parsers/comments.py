@@ -284,7 +284,7 @@ def parse_comments(tokens: list[Token]) -> tuple[bool, list[CommentItem]]:
         if not drafts or lm.NO_COMMENTS.match(line.text):
             continue  # text before the first author line ("Inga kommentarer än.")
         current = drafts[-1]
-        if COMMENT_ACTION.match(line.text) and (is_links_only(line) or not line.text.istitle() or " " in line.text):
+        if COMMENT_ACTION.match(line.text) and (is_links_only(line) or re.search(r"\d|[↓↑»›·|]", line.text)):
             continue  # "Svara", "Permalänk", "Svara Gilla 2": the comment's buttons, not its text
         if current.needs_date and not current.lines:
             current.needs_date = False

@@ -66,9 +66,9 @@ def is_date_line(text: str) -> bool:
 
 # What a place line may carry after the place: "– fri entré", "- 18 år, entré 120 kr", "(arr. Föreningen X)"
 PLACE_FACTS = re.compile(
-    r"\s+[–-]\s+(?=[^–-]*\b(?:entré|inträde|fritt|fri|gratis|kr|kronor|år|åldersgräns|biljett\w*|anmälan|öppet)\b).*$",
+    r"\s+[–-]\s+(?:fri\s+entré|fritt\s+inträde|gratis|entré\b|inträde\b|\d+\s*(?:år|kr)\b|åldersgräns|biljett).*$",
     re.IGNORECASE)
-PLACE_ORGANISER = re.compile(r"\s*\((?:arr\.?|arrangör|arrangeras av)\s*:?\s*(?P<organiser>[^)]+)\)\s*$", re.IGNORECASE)
+PLACE_ORGANISER = re.compile(r"\s*\((?:arr\.|arrangör:?|arrangeras\s+av)\s+(?P<organiser>[^)]+)\)\s*$", re.IGNORECASE)
 
 
 def place_and_facts(value: str | None) -> tuple[str | None, str | None]:
@@ -208,6 +208,7 @@ class EventParser:
 
     def _read_fields(self, content: list[Line], title_index: int) -> _Fields:
         fields = _Fields(date_lines=[])
+        organiser_hint = None  # "(arr. X)" after the place: the organiser, unless a line of its own names one
         unlabelled_date = None
         for index, line in enumerate(content):
             if line.in_form or is_content_end(line):
@@ -234,10 +235,8 @@ class EventParser:
                     fields.previous = value
                     fields.date_lines.append(line.text)
                 elif label in PLACE_LABELS and fields.location is None:
-                    place, organiser = place_and_facts(value)
+                    place, organiser_hint = place_and_facts(value)
                     fields.location = self._with_address(place, content, index)
-                    if organiser and fields.organiser is None:
-                        fields.organiser = organiser
                 elif label in ORGANISER_LABELS and fields.organiser is None:
                     fields.organiser = value
             elif unlabelled_date is None and is_date_line(line.text):
@@ -252,6 +251,8 @@ class EventParser:
         if fields.date_text is None and unlabelled_date is not None:
             fields.date_text = unlabelled_date
             fields.date_lines.insert(0, unlabelled_date)
+        if fields.organiser is None and organiser_hint:
+            fields.organiser = organiser_hint
         return fields
 
     @staticmethod

@@ -13,7 +13,9 @@ import re
 PUBLISHED = re.compile(r"^Publicerat\s*:\s*(?P<raw>.*)$", re.IGNORECASE)
 # The date line as other templates may print it: "Publicerad: ...", "Publicerat den 3 maj 2016", "Publ. 2016-05-03"
 # (only where the page has no "Publicerat:" line)
-PUBLISHED_LOOSE = re.compile(r"^(?:Publicera[dt]|Publ\.)\s*(?:den\s+)?:?\s*(?P<raw>\d.*)$", re.IGNORECASE)
+PUBLISHED_LOOSE = re.compile(
+    r"^(?:Publicera[dt]|Publ\.)\s*(?:den\s+)?:?\s*(?P<raw>(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}\s+[a-zåäö]+\.?\s+\d{4}"
+    r"|\d{1,2}/\d{1,2}[ -/]\d{2,4}|\d{1,2}\.\d{1,2}\.\d{4})(?:,?\s+(?:kl\.?\s*)?\d{1,2}[.:]\d{2})?)\s*$", re.IGNORECASE)
 # The leading date-like part of what follows "Publicerat:", when more text runs on after it.
 PUBLISHED_VALUE = re.compile(r"^(?P<raw>\d{2,4}\s*-\s*\d{1,2}\s*-\s*\d{1,2})(?:\s+(?P<rest>.+))?$")
 
@@ -49,15 +51,16 @@ NO_COMMENTS = re.compile(r"^(?:Inga|Det finns inga)\s+kommentarer", re.IGNORECAS
 # Page chrome: where content stops when the sidebars follow it in source order.
 # -- the zones around an article's text -------------------------------------------------------------
 # Header lines that are not the title: an updated line, a byline, a counter, or a row of such joined by "|"
-UPDATED = re.compile(r"^(?:Senast\s+)?(?:Uppdaterad|Uppdaterat|Ändrad)\b\s*:?", re.IGNORECASE)
+UPDATED = re.compile(r"^(?:Senast\s+)?(?:Uppdaterad|Uppdaterat|Ändrad)\s*:?\s*(?:den\s+)?\d", re.IGNORECASE)
 BYLINE = re.compile(r"^(?i:av|skriven\s+av|publicerad\s+av|text(?:\s+och\s+foto)?|författare)\s*:?\s+"
                     r"[A-ZÅÄÖ][\w-]+(?:\s+[A-ZÅÄÖ][\w-]+){0,3}$")
 COUNTER = re.compile(r"^(?:(?:Visningar|Visad|Läst|Träffar|Antal\s+visningar)\s*:?\s*\d[\d\s]*(?:\s*gånger)?"
                      r"|\d+\s+kommentar(?:er)?|Inga\s+kommentarer|Kommentera)$", re.IGNORECASE)
 # Where the article's text ends: a share or print row ("Dela: Facebook · Twitter", "Skriv ut"), or the label of a
 # list of other articles standing alone ("Läs också:"; "Läs också: <title>" in one line is the author's text)
-SHARE_ROW = re.compile(r"^(?:Dela(?:\s+(?:artikeln|sidan|på\s+\w+))?|Tipsa(?:\s+(?:en\s+vän|om\s+artikeln))?|Skriv\s+ut"
-                       r"|Kopiera\s+länk)\b\s*(?:[:.!»|·]|$)", re.IGNORECASE)
+SHARE_ROW = re.compile(r"^(?:(?:Dela|Tipsa(?:\s+en\s+vän)?|Skriv\s+ut|Kopiera\s+länk)\s*:?"
+                       r"|Dela\s+(?:på|via)\s+(?:Facebook|Twitter|X|LinkedIn|e-post|mejl|mail)\b.*"
+                       r"|(?:Dela|Tipsa(?:\s+en\s+vän)?)\s*:\s*.*(?:Facebook|Twitter|e-post|mejl).*)$", re.IGNORECASE)
 LIST_LABEL = re.compile(r"^(?:Läs\s+också|Läs\s+även|Relaterade\s+(?:artiklar|nyheter)|Fler\s+(?:nyheter|artiklar)"
                         r"|Mest\s+lästa)\s*[:.!»]?$", re.IGNORECASE)
 
@@ -77,8 +80,8 @@ def is_header_meta(text: str) -> bool:
 
 # What a "not found" page says, in its heading or first lines: never an article, whatever else it shows.
 NOT_FOUND = re.compile(
-    r"\b(?:404|not\s+found|(?:sidan|artikeln|nyheten)\b.{0,40}?\b(?:finns|hittades|hittas|saknas|kunde)\b"
-    r"(?:.{0,30}?\b(?:inte|ej|längre)\b)?)", re.IGNORECASE)
+    r"^(?:404\b.{0,60}|(?:Sidan|Artikeln|Nyheten|Videon|Filmen|Evenemanget)\b.{0,30}?\b(?:kunde\s+inte\s+hittas"
+    r"|hittades\s+inte|finns\s+inte(?:\s+längre)?|saknas)\b.{0,80})$", re.IGNORECASE)
 CALENDAR_HEADER = re.compile(r"^I Kalendern\s*:", re.IGNORECASE)
 VIDEO_HEADER = re.compile(r"^De senaste \d+ videona", re.IGNORECASE)
 VIDEO_HEADER_ANYWHERE = re.compile(r"De senaste \d+ videona", re.IGNORECASE)

@@ -250,6 +250,11 @@ class _FlowBuilder:
             cover = next((img.get("src") for img in element.iter("img") if img.get("src")), None)
             self.tokens.append(Embed("iframe", provider_id[0].format(provider_id[1].strip()), [],
                                      {"poster": self.absolute(cover)} if cover else {}, {}, self.block))
+            for child in element:  # its text (a caption, a consent line) is read; its cover picture is the poster
+                if not (isinstance(child.tag, str) and child.tag.lower() == "img"):
+                    self.walk(child)
+                if child.tail:
+                    self.add_text(child.tail)
             return
         style = element.get("style")
         # a floated or display:block element is a block whatever its tag (CSS makes it one)

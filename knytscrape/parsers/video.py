@@ -40,8 +40,10 @@ MEDIA_FILE = re.compile(r"\.(?:mp4|m4v|webm|ogv|mov|flv|swf)$", re.I)
 ARTICLE_LINK_TEXT = re.compile(r"artikel|läs mer|läs hela", re.I)
 # What a page says about its player rather than its video: loading, consent, plugin and provider-link lines
 PLAYER_NOTE = re.compile(
-    r"^(?:Laddar\b|Loading\b|Se\s+(?:klippet|filmen|videon)\s+på\b)|\bFlash[\s-]*(?:Player|spelare)\b"
-    r"|\b(?:aktivera|slå på)\s+JavaScript\b|\bladdas\s+(?:videon|filmen|klippet)\b", re.IGNORECASE)
+    r"^(?:(?:Laddar|Loading)(?:\s+(?:videon|filmen|klippet|spelaren|video))?\s*(?:…|\.{1,3})?"
+    r"|Se\s+(?:klippet|filmen|videon)\s+på\s+\w+\s*[»›]?\s*(?:\([^)]*\))?|[\W_]{1,3})$"
+    r"|\bFlash[\s-]*(?:Player|spelare)\b|\b(?:aktivera|slå på)\s+JavaScript\b|\bladdas\s+(?:videon|filmen|klippet)\b",
+    re.IGNORECASE)
 SECTION_LABELS = re.compile(r"^(?:Video|Videos|Videor|Filmer|Film|Senaste videor)[.:]?$", re.I)
 # "Inspelad: 2008-09-13": when it was filmed, a detail of the page (not its publication date)
 RECORDED_LINE = re.compile(r"^(?:inspelad|inspelat|filmad|filmat|inspelningsdatum)\s*:\s*.+$", re.I)
@@ -158,6 +160,8 @@ class VideoParser:
         if title_index is None:
             return None
         title = lines[title_index].text
+        if lm.NOT_FOUND.match(title):
+            return None  # "Videon finns inte längre"
         description = self._parse_description(lines[max(title_index, dated[0]) + 1:], title)
         if description is None:
             return None

@@ -70,13 +70,20 @@ def test_a_not_found_page_with_dated_teasers_is_no_article():
     assert article(teasers, head="<h1>Sidan kunde inte hittas</h1><p>Artikeln du söker finns inte.</p>") is None
 
 
-def video_page(title: str, text: str):
-    html = (f"<html><body>{MENU}<h1>{title}</h1><p>Publicerat: 2016-05-03</p><p>{text}</p></body></html>")
+def video_page(title: str, text: str, length: str = "<p>Längd: 2:10</p>"):
+    html = f"<html><body>{MENU}<h1>{title}</h1><p>Publicerat: 2016-05-03</p>{length}<p>{text}</p></body></html>"
     return VideoParser().parse(html, "https://knytpunkt.se/video.php?id=5")
 
 
 def test_a_video_page_that_is_not_found_is_no_video():
     assert video_page("Videon finns inte längre", "Klippet har tagits bort.") is None
+
+
+def test_an_event_page_the_video_spider_reaches_is_no_video():
+    """Title, date and description, but nothing of a video (no player, provider link, player trace or length):
+    the calendar's page of an event, reached by the video section's links."""
+    assert video_page("Vårmarknad på Stortorget.", "Plats: Stortorget. Ett fyrtiotal knallar säljer.", length="") \
+        is None
 
 
 def test_a_description_that_begins_like_a_player_note_stays():

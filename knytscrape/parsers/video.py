@@ -38,6 +38,10 @@ DATE_ONLY = re.compile(
 )
 MEDIA_FILE = re.compile(r"\.(?:mp4|m4v|webm|ogv|mov|flv|swf)$", re.I)
 ARTICLE_LINK_TEXT = re.compile(r"artikel|läs mer|läs hela", re.I)
+# A player's trace in a page whose player the parser cannot read: its script, or an element named for it
+PLAYER_HINT = re.compile(
+    r"jwplayer|flowplayer|videojs|video\.js|swfobject|embedSWF|flashvars"
+    r"|(?:class|id)\s*=\s*[\"'][^\"']*\b(?:spelare|videospelare|player|video-player)\b", re.IGNORECASE)
 # What a page says about its player rather than its video: loading, consent, plugin and provider-link lines
 PLAYER_NOTE = re.compile(
     r"^(?:(?:Laddar|Loading)(?:\s+(?:videon|filmen|klippet|spelaren|video))?\s*(?:…|\.{1,3})?"
@@ -111,7 +115,7 @@ class VideoParser:
         run_of = [number for number, run in enumerate(runs) for _ in run]
         player_index = next((i for i, t in enumerate(content) if isinstance(t, Embed) and describe_player(t)[2]), None)
         if player_index is None:
-            return self._without_player(runs, url)
+            return self._without_player(runs, url, bool(PLAYER_HINT.search(html)))
         # the description ends where a sidebar after the content begins (a footer follows it)
         content = [t for i, t in enumerate(content) if i <= player_index or run_of[i] == run_of[player_index]]
         embed: Embed = content[player_index]
@@ -138,11 +142,13 @@ class VideoParser:
             article_link=article_number is not None,
         )
 
-    def _without_player(self, runs: list[list], url: str) -> VideoItem | None:
+    def _without_player(self, runs: list[list], url: str, player_hint: bool) -> VideoItem | None:
         """A video page whose player is not one the parser knows (set up by a script from elsewhere, a
         plugin) or that only links to the provider ("Se klippet på YouTube"): stored when it reads as one
-        video's page - a title, one date line and a description, not a list of entries. The player is
-        the provider link when there is one, else unknown (``embed_url`` NULL, counted by validation)."""
+        video's page - a title, one date line and a description, not a list of entries - and something
+        says a video is there: a provider link, a player's script or element (``player_hint``), or a length.
+        (An event's page reads the same otherwise.) The player is the provider link when there is one, else
+        unknown (``embed_url`` NULL, counted by validation)."""
         for run in runs:
             lines = normalise_labelled_lines([t for t in run if isinstance(t, Line)], LABELS)
             dated = [i for i, line in enumerate(lines) if lm.PUBLISHED.match(line.text) or DATE_ONLY.match(line.text)]
@@ -176,6 +182,8 @@ class VideoParser:
             if embed_url:
                 break
         duration_raw = self._parse_duration_raw(lines)
+        if not (embed_url or player_hint or duration_raw):
+            return None
         article_number = self._parse_article_id(lines)
         return VideoItem(id=video_id(provider, provider_id, None, url), url=url, title=title,
                          published_raw=self._parse_published_raw(lines), description=description,

@@ -138,9 +138,13 @@ def advert_lines(content: list[Token], label: int) -> set[int]:
         return set()
     first_index, first = lines[0]
     if first.block == content[label].block:
-        return {first_index} if len(first.text) <= 120 else set()
-    block = [(i, t) for i, t in lines if t.block == first.block]
-    return {i for i, _ in block} if len(block) <= 3 and sum(len(t.text) for _, t in block) <= 200 else set()
+        chosen = {first_index} if len(first.text) <= 120 else set()
+    else:
+        block = [(i, t) for i, t in lines if t.block == first.block]
+        chosen = {i for i, _ in block} if len(block) <= 3 and sum(len(t.text) for _, t in block) <= 200 else set()
+    # the advert's picture: between the label and the end of its text (or the next line, when it has none)
+    end = max(chosen, default=first_index)
+    return chosen | {i for i in range(label + 1, end + 1) if isinstance(content[i], Image)}
 
 
 def is_decoration(image: Image) -> bool:

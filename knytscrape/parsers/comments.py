@@ -46,7 +46,7 @@ WRITTEN_ON_BY = re.compile(
 # The same two with an unreadable date: "skrev …:" and "|" are strong enough signals on their own.
 SKREV_LOOSE = re.compile(rf"^(?P<author>{NAME})\s+skrev\s+(?P<when>[^:\d]{{0,20}}\d[^:]{{0,20}}?)\s*:\s*$", re.I)
 PIPE = re.compile(rf"^(?P<author>{NAME})\s*\|\s*(?P<when>[^|]{{0,40}}?)\s*:?\s*$", re.I)
-NAME_THEN_DATE = re.compile(rf"^(?P<author>{NAME})\s*(?:,|-|–|\(|den)\s*(?P<when>{DATE_TEXT})\s*\)?\s*:?\s*$", re.I)
+NAME_THEN_DATE = re.compile(rf"^(?P<author>{NAME})\s*(?:,|-|–|·|•|\(|den)\s*(?P<when>{DATE_TEXT})\s*\)?\s*:?\s*$", re.I)
 # "Anna Berg 2017-10-29 kl 14:32" (name and date in two inline elements): only capitalised names
 CAPITALISED_NAME = r"(?:[A-ZÅÄÖÉ][\w'-]*\s+){0,3}[A-ZÅÄÖÉ][\w'-]*"
 NAME_SPACE_DATE = re.compile(rf"^(?P<author>{CAPITALISED_NAME})\s+(?P<when>{DATE_TEXT})\s*:?$")

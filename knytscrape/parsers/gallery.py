@@ -130,6 +130,8 @@ def _read_caption(tokens, known_lines: set[str], backwards: bool = False) -> tup
             break
         if _is_gallery_nav(token):
             continue
+        if len(token.text) <= 80 and lm.VIEW_ACTIONS.search(token.text):
+            break  # "Dela bilden på Facebook · Ladda ner bilden": the view's buttons, after its caption
         if lm.CREDIT.match(token.text):  # may equal the article's credit, so checked before known lines
             if credit is not None:
                 break

@@ -69,6 +69,9 @@ def is_after_body(text: str) -> bool:
     return len(text) <= 80 and bool(SHARE_ROW.match(text) or LIST_LABEL.match(text))
 
 
+# A picture viewer's buttons: share or download the picture
+VIEW_ACTIONS = re.compile(r"Dela\s+(?:bilden\s+)?(?:på|via)\s+(?:Facebook|Twitter|X\b)|Ladda\s+ner\s+bilden",
+                          re.IGNORECASE)
 ADVERT = re.compile(r"^(?:Annons|Annonser|Reklam|Sponsrat(?:\s+innehåll)?)\s*:?$", re.IGNORECASE)
 
 

@@ -212,7 +212,7 @@ class Member:
 
 def members(path: Path, start: int = 0, keep: int = HEADER_BYTES) -> Iterator[Member]:
     """The complete gzip members of ``path`` from ``start`` on; stops at the first incomplete or damaged one
-    (its offset is then ``end_of_members``'s answer). Each member is decompressed whole, to check that it
+    (where the complete ones end is where that one starts). Each member is decompressed whole, to check that it
     ends and its checksum, but only its first ``keep`` bytes are kept: memory stays small whatever it holds."""
     with path.open("rb") as file:
         file.seek(start)
@@ -244,14 +244,6 @@ def members(path: Path, start: int = 0, keep: int = HEADER_BYTES) -> Iterator[Me
             pending = data
             yield Member(offset, consumed, b"".join(parts))
             offset += consumed
-
-
-def end_of_members(path: Path, start: int = 0) -> int:
-    """Where the last complete member of ``path`` (read from ``start``) ends."""
-    end = start
-    for member in members(path, start):
-        end = member.offset + member.length
-    return end
 
 
 def is_torn_tail(path: Path, end: int) -> bool:

@@ -103,7 +103,8 @@ class CaptureSession:
         if found is None:
             return None
         moment = datetime.datetime.fromisoformat(found[2])
-        return found[0], found[1], warc_date(moment), found[3]
+        self.latest[key] = found[0], found[1], warc_date(moment), found[3]  # asked again by its response
+        return self.latest[key]
 
     def capture(self, request, response, spider_name: str, crawl_id: int | None) -> tuple[str, int]:
         """Write the exchange; returns the record type written (response or revisit) and the bytes written."""

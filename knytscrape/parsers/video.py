@@ -38,10 +38,11 @@ DATE_ONLY = re.compile(
 )
 MEDIA_FILE = re.compile(r"\.(?:mp4|m4v|webm|ogv|mov|flv|swf)$", re.I)
 ARTICLE_LINK_TEXT = re.compile(r"artikel|läs mer|läs hela", re.I)
-# A player's trace in a page whose player the parser cannot read: its script, or an element named for it
+# A player's trace in a page whose player the parser cannot read: a player's script (never an element's class:
+# the sidebar's players carry those on every page of the site)
 PLAYER_HINT = re.compile(
-    r"jwplayer|flowplayer|videojs|video\.js|swfobject|embedSWF|flashvars"
-    r"|(?:class|id)\s*=\s*[\"'][^\"']*\b(?:spelare|videospelare|player|video-player)\b", re.IGNORECASE)
+    r"jwplayer|flowplayer|videojs|video\.js|swfobject|embedSWF"
+    r"|<script[^>]+src\s*=\s*[\"'][^\"']*(?:spelare|player)[^\"']*[\"']", re.IGNORECASE)
 # What a page says about its player rather than its video: loading, consent, plugin and provider-link lines
 PLAYER_NOTE = re.compile(
     r"^(?:(?:Laddar|Loading)(?:\s+(?:videon|filmen|klippet|spelaren|video))?\s*(?:…|\.{1,3})?"

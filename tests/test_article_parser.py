@@ -32,3 +32,41 @@ def test_date_in_its_own_element_with_the_title_running_on():
 
 def test_page_without_publicerat_is_not_an_article():
     assert parse("<p>Artikeln kunde inte hittas.</p>") is None
+
+
+# Gallery views (knytscrape/parsers/gallery.py): a viewer's caption, credit and counter glued into one line.
+
+GALLERY_BASE = (
+    "<p>Publicerat: 2013-06-08</p><h1>Titel.</h1><p>Ingress.</p>"
+    '<a href="artiklar.php?id=5&img=1"><img src="/bilder/5/stor/1.jpg"></a>'
+    "<p>© 2013 Johan Gullberg - knytpunkt.se</p><p>12 Klickbara bilder.</p><p>Brödtext.</p>"
+    "<a href='/'>Tillbaka</a><div>© 2013 Knytpunkt · Drivs med WordPress</div>"
+)
+
+
+def gallery_view(details: str, position: int = 4):
+    from knytscrape.parsers.gallery import page_fingerprint, parse_gallery_view
+
+    known_images, known_lines = page_fingerprint(f"<html><body>{GALLERY_BASE}</body></html>", URL)
+    view = (f'<html><body>{GALLERY_BASE}<div class="lightbox"><img src="/bilder/5/stor/{position}.jpg">'
+            f'<div class="lb-details">{details}</div><a href="{URL}">×</a></div></body></html>')
+    return parse_gallery_view(view, f"{URL}&img={position}", known_images, known_lines)
+
+
+def test_gallery_caption_credit_and_counter_glued_at_the_end_of_the_body_are_cut_apart():
+    """Rules "credit glued after the caption" and "counter glued at the end" (Lightbox2's touching spans)."""
+    image = gallery_view('<span>Ebba, 5 år, fick hålla i slangen.</span><span>© 2013 Johan Gullberg - knytpunkt.se'
+                         '</span><span>Bild 4 av 12</span>')
+    assert (image.url, image.caption, image.credit) == (
+        "http://127.0.0.1:8000/bilder/5/stor/4.jpg", "Ebba, 5 år, fick hålla i slangen.",
+        "© 2013 Johan Gullberg - knytpunkt.se")
+
+
+def test_gallery_caption_keeps_a_copyright_sign_that_does_not_follow_a_sentence():
+    image = gallery_view("<span>Loggan med ©-tecknet på brandbilen</span><span>Bild 4 av 12</span>")
+    assert image.caption == "Loggan med ©-tecknet på brandbilen"
+
+
+def test_gallery_caption_keeps_a_trailing_picture_number_that_is_not_this_view():
+    image = gallery_view("<span>Samma brandbil som på bild 3 av 12</span>")
+    assert image.caption == "Samma brandbil som på bild 3 av 12"

@@ -98,3 +98,27 @@ def test_a_line_above_the_first_author_does_not_make_the_section_signed_below(ab
         "<p>Per Ek 2017-10-30 09:10</p><p>Håller med Anna.</p>")
     assert [(c.author, c.text) for c in comments] == [
         ("Anna Berg", "Bra skrivet, tack!"), ("Per Ek", "Håller med Anna.")]
+
+
+@pytest.mark.parametrize("name", ["Anders Å.", "Eva K.L."])
+def test_a_name_cell_that_ends_on_an_initial_is_a_name(name):
+    """Rule "name ends on an initial": the initial's full stop belongs to the name, not to a sentence."""
+    _, comments = comments_of(
+        "<h3>Kommentarer:</h3><table><tr><td>Elin</td><td>2012-03-08 19:45</td></tr><tr><td>Bra tal!</td></tr>"
+        f"<tr><td>{name}</td><td>2012-03-09 12:30</td></tr><tr><td>Var var männen?</td></tr></table>")
+    assert [(c.author, c.posted_raw, c.text) for c in comments] == [
+        ("Elin", "2012-03-08 19:45", "Bra tal!"), (name, "2012-03-09 12:30", "Var var männen?")]
+
+
+def test_a_name_that_ends_on_an_initial_before_its_date_on_one_line():
+    _, comments = comments_of("<h3>Kommentarer:</h3><p>Anders Å., 2012-03-09 12:30</p><p>Var var männen?</p>")
+    assert [(c.author, c.posted_raw, c.text) for c in comments] == [
+        ("Anders Å.", "2012-03-09 12:30", "Var var männen?")]
+
+
+def test_a_sentence_above_a_date_cell_is_still_text():
+    """Only a closing initial keeps a full stop in a name: a short sentence above a date stays text."""
+    _, comments = comments_of(
+        "<h3>Kommentarer:</h3><table><tr><td>Elin</td><td>2012-03-08 19:45</td></tr><tr><td>Bra tal av Sofia.</td>"
+        "</tr><tr><td>Vi ses på torget.</td><td>2012-03-09 12:30</td></tr></table>")
+    assert [(c.author, c.posted_raw) for c in comments] == [("Elin", "2012-03-08 19:45")]

@@ -61,14 +61,22 @@ DATE_LINE = re.compile(rf"^(?:datum\s*:\s*)?(?P<when>{DATE_TEXT})\s*:?\s*$", re.
 AUTHOR_LINES = (SKREV, SKREV_LOOSE, WRITTEN_BY, WRITTEN_ON_BY, PIPE, NAME_THEN_DATE, NAME_SPACE_DATE,
                 DATE_THEN_NAME, GLUED_NAME_DATE)
 MAX_NAME_WORDS = 6
+# "Anders Å.", "Eva K.L.": a name that ends on an initial; its full stop is the name's, not a sentence's
+ENDS_ON_INITIAL = re.compile(r"\S\s+(?:[A-ZÅÄÖÆØÜÉ]\.){1,3}$")
+
+
+def _ends_sentence(text: str) -> bool:
+    """Whether a line ends like a sentence (., ! or ?), a full stop after a name's initial aside."""
+    return text.endswith(("!", "?")) or (text.endswith(".") and not ENDS_ON_INITIAL.search(text))
 
 
 def _is_name(text: str) -> bool:
-    """A line that can be a commenter's name on its own: a few words, no sentence punctuation."""
+    """A line that can be a commenter's name on its own: a few words, no sentence punctuation (a
+    closing initial's full stop, "Anders Å.", is the name's own)."""
     return (
         0 < len(text.split()) <= MAX_NAME_WORDS
         and len(text) <= 60
-        and not text.endswith((".", "!", "?", ":"))
+        and not _ends_sentence(text) and not text.endswith(":")
         and not DATE_LINE.match(text)
         and not lm.COMMENTS_HEADER.match(text)
     )
@@ -115,7 +123,7 @@ def _author_line(line: Line) -> _Draft | None:
             continue
         when = match.groupdict().get("when")
         if pattern in (NAME_THEN_DATE, NAME_SPACE_DATE, DATE_THEN_NAME, NUMBERED_NICK_DATE) \
-                and author.endswith((".", "!", "?")):
+                and _ends_sentence(author):
             continue  # a sentence that mentions a date, not an author line
         when = when.strip() if when else None
         return _Draft(author, when or None, [], pattern in (WRITTEN_BY, SKREV) and not when,

@@ -8,12 +8,16 @@ page is unknown, so the image is found in this order:
 3. the first content image that is neither a thumbnail, the logo, the overlay nor the lead image.
 
 Its caption and credit are the lines that follow it (a ``©`` line is the credit), up to the next image
-or landmark, leaving out lines that the plain article page also shows.
+or landmark, leaving out lines that the plain article page also shows. A viewer that prints caption,
+credit and counter in touching inline elements (Lightbox2's ``lb-caption``/``lb-number`` spans) glues
+them into one line: that line is cut apart again (see ``_unglue``).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
+from dataclasses import replace
 
 from knytscrape.items import ImageItem
 from knytscrape.parsers import landmarks as lm
@@ -22,6 +26,10 @@ from knytscrape.parsers.textflow import Image, Line, Token, text_flow
 from knytscrape.urls import gallery_position
 
 MAX_CAPTION_LINES = 6
+# Rule "counter glued at the end": "…Ali Khan.Bild 4 av 12" -> the view's own counter ends the line
+GLUED_COUNTER = re.compile(r"\s*bild\s*(?P<k>\d{1,4})\s*(?:av|/)\s*\d{1,4}\s*$", re.IGNORECASE)
+# Rule "credit glued after the caption": "…Ali Khan.© 2013 Johan Gullberg" -> a sentence, then a credit
+GLUED_CREDIT = re.compile(r"^(?P<caption>.*?\S[.!?)])\s*(?P<credit>©[^©]*)$")
 
 
 def _is_stop(line: Line) -> bool:
@@ -103,12 +111,13 @@ def parse_gallery_view(
     image: Image = flow[index]
     # inside the lightbox (before its logo) every line is the picture's own, even one the article repeats
     lines_known = set() if _in_lightbox(flow, index) else set(known_lines)
-    credit, caption = _read_caption(flow[index + 1:], lines_known)
+    credit, caption = _read_caption(flow[index + 1:], lines_known, position=position)
     if credit is None:
         credit = _credit_above(flow[:index])
     if not caption:
         # some layouts print the caption (or the credit) above the image
-        credit_before, caption = _read_caption(reversed(flow[:index]), set(known_lines), backwards=True)
+        credit_before, caption = _read_caption(reversed(flow[:index]), set(known_lines), backwards=True,
+                                               position=position)
         credit = credit or credit_before
     return ImageItem(
         position=position,
@@ -120,10 +129,39 @@ def parse_gallery_view(
     )
 
 
-def _read_caption(tokens, known_lines: set[str], backwards: bool = False) -> tuple[str | None, list[str]]:
+def _unglue(line: Line, position: int | None) -> list[Line]:
+    """One line as the pieces a viewer printed in touching inline elements, in page order.
+
+    "counter glued at the end": a trailing "Bild K av N" whose K is this view's position is the viewer's
+    counter, never caption or credit (it is dropped). "credit glued after the caption": a line that is
+    a sentence and then a ``©`` credit is the caption, then the credit."""
+    text = line.text
+    counter = GLUED_COUNTER.search(text)
+    if counter and counter.start() > 0 and position is not None and int(counter.group("k")) == position:
+        text = text[:counter.start()].rstrip()
+    glued = GLUED_CREDIT.match(text)
+    if glued and lm.CREDIT.match(glued.group("credit")):
+        texts = [glued.group("caption"), glued.group("credit").strip()]
+    else:
+        texts = [text]
+    return [replace(line, text=t) for t in texts]
+
+
+def _pieces(tokens, position: int | None, backwards: bool):
+    """The tokens with each line cut into its glued pieces (kept in reading order)."""
+    for token in tokens:
+        if not isinstance(token, Line):
+            yield token
+            continue
+        pieces = _unglue(token, position)
+        yield from (reversed(pieces) if backwards else pieces)
+
+
+def _read_caption(tokens, known_lines: set[str], backwards: bool = False,
+                  position: int | None = None) -> tuple[str | None, list[str]]:
     credit: str | None = None
     caption: list[str] = []
-    for token in tokens:
+    for token in _pieces(tokens, position, backwards):
         if not isinstance(token, Line) or len(caption) >= MAX_CAPTION_LINES:
             break
         if _is_stop(token):

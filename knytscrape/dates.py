@@ -41,7 +41,9 @@ one space, every Unicode dash counts as ``-``, spaces around a dash are ignored,
 Date forms: ``2017-10-29``, ``29 oktober 2017`` / ``29 okt 2017`` / ``29 okt. 2017`` (Swedish month names,
 full or abbreviated, ``sep`` and ``sept`` both), ``29/10 2017``, ``29/10-2017``, ``29/10/2017``,
 ``29.10.2017``, ``18/5``, ``18 maj``, each optionally preceded by a Swedish weekday (``söndag``,
-``söndagen``, with or without a comma) and/or ``den``.
+``söndagen``, with or without a comma) and/or ``den``. In a span only, a day range of one month with the
+month and year written once at the end: ``9–11 augusti 2024``, ``fre 23 – sön 25 aug. 2013`` (a weekday on
+either end is checked against its day).
 Time forms, after the date separated by a space (an optional comma before it) or ``T`` after an ISO date:
 ``14:32``, ``14.32``, ``14:32:05``, ``kl 14``, ``kl. 14.32``, ``kl.14``, ``klockan 14``.
 """
@@ -59,6 +61,7 @@ __all__ = [
     "MIN_YEAR",
     "STOCKHOLM",
     "UNREADABLE",
+    "mentions_time",
     "NonexistentTimeError",
     "ParsedMoment",
     "parse_date",
@@ -138,7 +141,8 @@ TWO_DIGIT_YEAR_PIVOT = 70  # 00-69 -> 2000-2069, 70-99 -> 1970-1999
 _MONTH_ALT = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _MONTH = rf"(?P<mon>{_MONTH_ALT})\.?(?![a-zåäö])"
 
-_WEEKDAY_RE = re.compile(rf"(?P<wd>{'|'.join(sorted(_WEEKDAYS, key=len, reverse=True))})(?:en|\.)?,? ")
+_WEEKDAY_ALT = "|".join(sorted(_WEEKDAYS, key=len, reverse=True))
+_WEEKDAY_RE = re.compile(rf"(?P<wd>{_WEEKDAY_ALT})(?:en|\.)?,? ")
 _DEN_RE = re.compile(r"den ")
 _DATE_FORMS = (
     ("iso", re.compile(r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?!\d)")),
@@ -148,12 +152,18 @@ _DATE_FORMS = (
                          rf"(?!\s*(?:{_MONTH_ALT})(?![a-zåäö])))?(?![\d/.:])")),
     ("named", re.compile(rf"(?P<d>\d{{1,2}}) {_MONTH}(?: (?P<y>\d{{4}}))?")),
 )
-# "9-11 augusti 2024": two days of one month (spans only)
-_DAY_RANGE = re.compile(rf"(?P<d1>\d{{1,2}})-(?P<d2>\d{{1,2}}) {_MONTH}(?: (?P<y>\d{{4}}))?")
+# DAY RANGE IN ONE MONTH (spans only): "9-11 augusti 2024", and with a weekday on either end,
+# "fre 23 – sön 25 aug. 2013", "fredag 23 till söndag 25 augusti": the month (and year) written once, at the end
+_DAY_RANGE = re.compile(
+    rf"(?:(?P<wd1>{_WEEKDAY_ALT})(?:en|\.)?,? )?(?:den )?(?P<d1>\d{{1,2}})(?:-| till )"
+    rf"(?:(?P<wd2>{_WEEKDAY_ALT})(?:en|\.)?,? )?(?:den )?(?P<d2>\d{{1,2}}) {_MONTH}(?: (?P<y>\d{{4}}))?"
+)
 
 _TIME_RE = re.compile(
     r"(?:(?P<kl>kl\.?|klockan) ?)?(?P<h>\d{1,2})(?:[.:](?P<min>\d{2})(?::(?P<s>\d{2}))?)?(?!\d|[.:]\d)"
 )
+# a time of day written anywhere in a text: "kl 13", "klockan 9", "14.30", "18:00" (not "20.10.2016")
+_TIME_IN_TEXT = re.compile(r"(?:\bkl\.?|\bklockan) ?\d{1,2}|(?<![\d.:])\d{1,2}[.:]\d{2}(?![.:]?\d)")
 _TIME_SEP = re.compile(r",? ")
 _ISO_TIME_SEP = re.compile(r"t")
 _RANGE_SEP = re.compile(r"-| till ")
@@ -329,6 +339,12 @@ def parse_moment(raw: str | None, *, default_year: int | None = None) -> ParsedM
     return _moment(date, time)
 
 
+def mentions_time(raw: str | None) -> bool:
+    """Whether a time of day is written somewhere in the text ("ändrad till kl. 15.30", "från 18.00"):
+    that one is there, not what it is. A date written with dots (``20.10.2016``) is not a time."""
+    return bool(_TIME_IN_TEXT.search(_normalise(raw)))
+
+
 def parse_date(raw: str | None) -> str | None:
     """The calendar date as ``YYYY-MM-DD`` (e.g. an article's "Publicerat:"), or None.
 
@@ -364,7 +380,8 @@ def parse_span(
     """A start and an optional end (None when the text gives no end).
 
     Forms: a single moment; ``2024-08-09 – 2024-08-11``; ``18 maj 2024 kl. 13.00 – 19 maj 2024 kl. 17.00``;
-    ``18 maj 2024 kl. 13.00–17.00`` (end on the same day); ``9–11 augusti 2024``; and times alone
+    ``18 maj 2024 kl. 13.00–17.00`` (end on the same day); ``9–11 augusti 2024`` and ``fre 23 – sön 25 aug. 2013``
+    (a day range in one month); and times alone
     (``Tid: 13.00-17.00``, ``kl 13``) on ``on_date``, a date the caller found elsewhere. ``on_date`` is used
     only when the text has no date of its own. ``till`` works as well as a dash.
 
@@ -390,8 +407,10 @@ def _span_text(
     days = _DAY_RANGE.fullmatch(text)
     if days:
         month, year = _MONTHS[days["mon"]], int(days["y"]) if days["y"] else default_year
-        start = _make_date(_DateParts(year, month, int(days["d1"]), None, "named"), year)
-        end = _make_date(_DateParts(year, month, int(days["d2"]), None, "named"), year)
+        start, end = (
+            _make_date(_DateParts(year, month, int(days[day]), _WEEKDAYS.get(days[weekday] or ""), "named"), year)
+            for day, weekday in (("d1", "wd1"), ("d2", "wd2"))
+        )
         return _finish(start, None, end, None, has_end=True)
 
     first = _moment_at(text, 0)

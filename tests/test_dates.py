@@ -11,6 +11,7 @@ from knytscrape.dates import (
     UNREADABLE,
     NonexistentTimeError,
     ParsedMoment,
+    mentions_time,
     parse_date,
     parse_moment,
     parse_span,
@@ -408,6 +409,12 @@ SPANS = [
     ),
     ("9–11 augusti 2024", "2024-08-09", "2024-08-11"),
     ("9-11 aug 2024", "2024-08-09", "2024-08-11"),
+    # a day range in one month with a weekday on either end, month (abbreviated) and year written once
+    ("fre 23 – sön 25 aug. 2013", "2013-08-23", "2013-08-25"),
+    ("Datum: fre 23–sön 25 aug 2013", "2013-08-23", "2013-08-25"),
+    ("fredag 23 till söndag 25 augusti 2013", "2013-08-23", "2013-08-25"),
+    ("fredagen den 23 – söndagen den 25 augusti 2013", "2013-08-23", "2013-08-25"),
+    ("23 – sön 25 aug. 2013", "2013-08-23", "2013-08-25"),
     ("9 aug – 11 aug 2024", "2024-08-09", "2024-08-11"),  # the end's year is shared
     ("fredag 9 augusti – söndag 11 augusti 2024", "2024-08-09", "2024-08-11"),
     ("29/10-2017 – 30/10-2017", "2017-10-29", "2017-10-30"),
@@ -453,6 +460,7 @@ def test_parse_span_single_moment_has_no_end(raw, iso):
         ("18 maj kl. 13.00–17.00", "2024-05-18T13:00:00+02:00", "2024-05-18T17:00:00+02:00"),
         ("18/5 – 19/5", "2024-05-18", "2024-05-19"),
         ("9–11 augusti", "2024-08-09", "2024-08-11"),
+        ("fre 9 – sön 11 aug.", "2024-08-09", "2024-08-11"),
     ],
 )
 def test_parse_span_yearless_uses_default_year(raw, start, end):
@@ -524,10 +532,31 @@ def test_parse_span_own_date_beats_on_date():
         ("11–9 augusti 2024", None),
         ("2024-08-09 – 2024-08-10 – 2024-08-11", None),
         ("måndag 9 augusti – söndag 11 augusti 2024", None),  # 2024-08-09 was a Friday
+        ("lör 23 – sön 25 aug. 2013", None),  # 2013-08-23 was a Friday: the start's weekday is checked
+        ("fre 23 – lör 25 aug. 2013", None),  # and the end's
+        ("fre 23 – sön 25 aug.", None),  # no year and no default year
+        ("fre 23 – sön 25 aug. 2013 kl 10", None),  # a time after a day range is not a form
     ],
 )
 def test_parse_span_unreadable(raw, on_date):
     assert parse_span(raw, on_date=on_date) == (ParsedMoment(None, None, None), None)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("kl. 15.30–17.00", True),
+        ("ändrad till kl. 15.30", True),
+        ("Tid: klockan 9", True),
+        ("från 18:00", True),
+        ("sön 15 maj 2022", False),
+        ("27.10.2016", False),  # a date written with dots
+        ("ny tid meddelas senare", False),
+        (None, False),
+    ],
+)
+def test_mentions_time(raw, expected):
+    assert mentions_time(raw) is expected
 
 
 # --- to_iso ---------------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 import pytest
 
 from knytscrape.parsers.event import EventParser, event_id
+from knytscrape.parsers.textflow import Line, text_flow
 from knytscrape.pipelines.dates import event_times
 
 URL = "http://127.0.0.1:8000/kalender.php?id=7"
@@ -137,3 +138,117 @@ def test_a_place_with_its_address_on_the_next_line_but_not_a_sentence():
                  ).location == "Galleri Kvarnen\nHamnplan 4"
     assert event("<h2>Vernissage</h2><p>Datum: 2024-05-18</p><p>Plats: Galleri Kvarnen<br>Välkomna alla!</p>"
                  ).location == "Galleri Kvarnen"
+
+
+# --- struck-through text is an old value --------------------------------------------------------------
+
+
+def test_the_text_flow_lists_struck_through_text_and_keeps_it_in_the_line():
+    html = ("<p>Datum: <s>torsdag 20 okt. 2016</s><br>Tid: <del>kl. 14</del> kl. 15<br>"
+            "Plats: <strike>Aulan</strike> <span style='color:red; text-decoration: line-through'>Sal B</span>"
+            " Sal C<br>Arrangör: <span style='text-decoration:underline'>Klubben</span></p>")
+    flow = [(t.text, t.struck) for t in text_flow(html, URL) if isinstance(t, Line)]
+    assert flow == [("Datum: torsdag 20 okt. 2016", ["torsdag 20 okt. 2016"]), ("Tid: kl. 14 kl. 15", ["kl. 14"]),
+                    ("Plats: Aulan Sal B Sal C", ["Aulan", "Sal B"]), ("Arrangör: Klubben", [])]
+
+
+def test_a_struck_time_with_the_changed_time_after_it_in_a_definition_list():
+    item = event("<h1>Stadsvandring</h1><p><strong>Ändrad tid!</strong> Vandringen börjar senare.</p>"
+                 "<dl><dt>Datum</dt><dd>sön 15 maj 2022</dd>"
+                 "<dt>Tid</dt><dd><s>kl. 14.00–15.30</s> Ändrad tid: kl. 15.30–17.00</dd>"
+                 "<dt>Samling</dt><dd>Södra station</dd></dl><p>Guiden visar Söder.</p>")
+    assert times(item) == ("2022-05-15T15:30:00+02:00", "2022-05-15T17:00:00+02:00", False)
+    assert (item.status, item.location, item.description) == ("postponed", "Södra station", "Guiden visar Söder.")
+    assert "kl. 14.00–15.30" in item.date_raw  # the old time is kept as printed
+
+
+def test_a_struck_time_with_the_new_time_beside_it_or_on_the_next_line():
+    beside = event("<h2>Konsert</h2><p>Datum: 2024-05-18<br>Tid: <s>kl. 14.00</s> kl. 15.30</p>")
+    below = event("<h2>Konsert</h2><p>Datum: 2024-05-18<br>Tid: <s>kl. 14.00</s><br>kl. 15.30</p>")
+    for item in (beside, below):
+        assert times(item) == ("2024-05-18T15:30:00+02:00", None, False)
+        assert item.status == "postponed"
+
+
+def test_a_struck_time_without_a_new_one_leaves_the_start_unknown():
+    item = event("<h2>Konsert</h2><p>Datum: 2024-05-18<br>Tid: <s>kl. 14.00</s> ny tid meddelas senare</p>")
+    assert item is not None and item.status == "postponed"
+    assert times(item) == (None, None, None)  # not "all day": the time is only not known
+    assert item.date_raw == "Datum: 2024-05-18 | Tid: kl. 14.00 ny tid meddelas senare"
+
+
+def test_a_struck_date_without_a_new_one_leaves_the_start_unknown():
+    item = event("<h2>Debatt</h2><p>UPPSKJUTET – nytt datum meddelas senare</p>"
+                 "<p>Datum: <s>torsdag 20 okt. 2016</s><br>Tid: kl. 18.30–20.00<br>Plats: Medborgarhuset</p>")
+    assert item is not None and (item.status, item.location) == ("postponed", "Medborgarhuset")
+    assert times(item) == (None, None, None)
+    assert item.previous_date_raw == "torsdag 20 okt. 2016"
+    assert item.date_raw == "Datum: torsdag 20 okt. 2016 | Tid: kl. 18.30–20.00"
+
+
+def test_a_struck_date_alone_marks_the_event_as_moved():
+    item = event("<h2>Debatt</h2><p>Datum: <s>2016-10-20</s></p>")
+    assert (item.status, times(item), item.previous_date_raw) == ("postponed", (None, None, None), "2016-10-20")
+
+
+def test_a_struck_date_with_the_new_date_beside_it_or_under_a_label():
+    beside = event("<h2>Debatt</h2><p>Datum: <s>20 okt. 2016</s> 27 okt. 2016</p><p>Tid: kl. 18</p>")
+    labelled = event("<h2>Debatt</h2><p>Datum: <del>ons 12 mar. 2025</del> FLYTTAD</p>"
+                     "<p>Nytt datum: ons 2 apr. 2025</p>")
+    assert (beside.status, beside.previous_date_raw) == ("postponed", "20 okt. 2016")
+    assert times(beside) == ("2016-10-27T18:00:00+02:00", None, False)
+    assert (labelled.status, labelled.previous_date_raw) == ("postponed", "ons 12 mar. 2025")
+    assert times(labelled) == ("2025-04-02", None, True)
+
+
+def test_a_struck_date_with_the_new_date_on_the_next_line():
+    labelled = event("<h2>Debatt</h2><p>Datum: <s>20 okt. 2016</s><br>27 okt. 2016</p>")
+    unlabelled = event("<h2>Debatt</h2><p><s>torsdag 20 okt. 2016</s><br>torsdag 27 okt. 2016</p>")
+    for item in (labelled, unlabelled):
+        assert (item.status, times(item)) == ("postponed", ("2016-10-27", None, True))
+        assert item.previous_date_raw in ("20 okt. 2016", "torsdag 20 okt. 2016")
+    elsewhere = event("<h2>Debatt</h2><p>Datum: <s>20 okt. 2016</s></p><p>Anmälan senast</p><p>15 okt. 2016</p>")
+    assert times(elsewhere) == (None, None, None)  # only the line right under it is the new date
+
+
+def test_a_struck_date_with_cancelled_beside_it_is_cancelled():
+    item = event("<h2>Debatt</h2><p>Datum: <s>20 okt. 2016</s> INSTÄLLT</p>")
+    assert item.status == "cancelled"
+
+
+def test_the_year_of_a_struck_date_does_not_make_a_new_year_less_date_certain():
+    item = event("<h2>Nyårskonsert</h2><p>Datum: <s>30 dec. 2016</s> 5 jan</p>")
+    assert (item.date_text, item.default_year, times(item)) == ("5 jan", None, (None, None, None))
+
+
+def test_an_unlabelled_struck_date_line_under_the_title():
+    moved = event("<h2>Loppis</h2><p><s>lördag 18 maj 2024 kl 13</s> söndag 19 maj 2024 kl 13</p>")
+    assert (moved.status, times(moved)) == ("postponed", ("2024-05-19T13:00:00+02:00", None, False))
+    assert moved.previous_date_raw == "lördag 18 maj 2024 kl 13"
+    unknown = event("<h2>Loppis</h2><p><s>lördag 18 maj 2024 kl 13</s></p><p>Uppskjuten.</p>")
+    assert (unknown.status, times(unknown)) == ("postponed", (None, None, None))
+
+
+def test_a_changed_time_that_names_a_date_moves_the_date():
+    item = event("<h2>Konsert</h2><p>Datum: 2022-05-15</p><p>Tid: kl. 14</p>"
+                 "<p>Ändrad tid: lördag 21 maj 2022 kl 15</p>")
+    assert (item.status, item.previous_date_raw) == ("postponed", "2022-05-15")
+    assert times(item) == ("2022-05-21T15:00:00+02:00", None, False)
+
+
+def test_a_struck_place_is_not_the_place_and_does_not_move_the_date():
+    item = event("<h2>Debatt</h2><p>Datum: 2024-05-18</p><p>Plats: <s>Aulan</s> Medborgarhuset, sal B</p>")
+    assert (item.location, item.status) == ("Medborgarhuset, sal B", "scheduled")
+
+
+def test_the_meeting_point_of_a_walk_is_its_place():
+    for label in ("Samling", "Samlingsplats:", "Mötesplats:"):
+        item = event(f"<h2>Stadsvandring</h2><p>Datum: 2022-05-15</p><dl><dt>{label}</dt><dd>Södra station</dd></dl>")
+        assert item.location == "Södra station", label
+
+
+def test_a_weekend_written_as_a_day_range_with_weekdays_is_all_day():
+    item = event("<h2>Stadsfest</h2><p>Datum: fre 23 – sön 25 aug. 2013</p>"
+                 "<p>Plats: Stortorget – fri entré hela helgen</p>")
+    assert times(item) == ("2013-08-23", "2013-08-25", True)
+    assert (item.location, item.status) == ("Stortorget", "scheduled")

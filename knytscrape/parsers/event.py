@@ -1,35 +1,40 @@
 """Calendar pages: an event page, or a list of events, recognised by content, never by URL.
 
 An event page has a title and a date: labelled lines (``Datum:``, ``Tid:``, ``Plats:``, ``Arrangör:``,
-``Nytt datum:``) or an unlabelled date line under the title (``lördag 18 maj kl 13``,
+``Nytt datum:``, ``Ändrad tid:``) or an unlabelled date line under the title (``lördag 18 maj kl 13``,
 ``2024-08-09 – 2024-08-11``). A list page has several dated, linked entries. Status comes from words
-on the page ("Inställt", "Uppskjutet", "Framflyttat", "Nytt datum"). Dates stay raw here; the dates
-pipeline reads them, with a year only where the page makes it certain.
+on the page ("Inställt", "Uppskjutet", "Framflyttat", "Nytt datum") and from a date or time struck through
+(the event was moved). Struck-through text is an OLD value: never the current date, time or place. Dates
+stay raw here; the dates pipeline reads them, with a year only where the page makes it certain.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from knytscrape.dates import mentions_time
 from knytscrape.items import EventItem
 from knytscrape.parsers import landmarks as lm
-from knytscrape.parsers.article import is_content_end
 from knytscrape.parsers.chrome import SidebarEntry, calendar_sidebar, without_chrome
 from knytscrape.parsers.labels import normalise_labelled_lines
-from knytscrape.parsers.textflow import Line, is_links_only, text_flow
+from knytscrape.parsers.textflow import Line, Token, clean_text, is_links_only, text_flow
+from knytscrape.parsers.zones import ends_text as is_content_end
+from knytscrape.parsers.zones import text_lines
 from knytscrape.urls import article_id, page_name, query_int
 
-LABELS = ["datum", "dag", "tid", "klockan", "när", "plats", "var", "lokal", "adress", "arrangör", "arrangörer",
-          "arrangeras av", "arr", "anordnare", "anordnas av", "nytt datum", "ny tid", "ny dag", "tidigare datum",
+LABELS = ["datum", "dag", "tid", "klockan", "när", "plats", "var", "lokal", "adress", "samling", "samlingsplats",
+          "mötesplats", "arrangör", "arrangörer", "arrangeras av", "arr", "anordnare", "anordnas av", "nytt datum",
+          "ny tid", "ny dag", "ändrat datum", "ändrad dag", "ändrad tid", "ändrad starttid", "tidigare datum",
           "ursprungligt datum", "status"]
 LABELLED = re.compile(rf"^(?P<label>{'|'.join(LABELS)})\s*:\s*(?P<value>.*)$", re.I)
 DATE_LABELS = {"datum", "dag", "när"}
 TIME_LABELS = {"tid", "klockan"}
-NEW_DATE_LABELS = {"nytt datum", "ny dag"}
-NEW_TIME_LABELS = {"ny tid"}
+NEW_DATE_LABELS = {"nytt datum", "ny dag", "ändrat datum", "ändrad dag"}
+NEW_TIME_LABELS = {"ny tid", "ändrad tid", "ändrad starttid"}
 OLD_DATE_LABELS = {"tidigare datum", "ursprungligt datum"}
 PLACE_LABELS = {"plats", "var", "lokal", "adress", "samling", "samlingsplats", "mötesplats"}
 ORGANISER_LABELS = {"arrangör", "arrangörer", "arrangeras av", "arr", "anordnare", "anordnas av"}
@@ -44,12 +49,13 @@ TIME_LINE = re.compile(r"^(?:kl\.?|klockan)\s*\d{1,2}(?:[.:]\d{2})?(?:\s*[-–]\
 MONTH_HEADING = re.compile(rf"^{MONTH}\s+(?:19|20)\d{{2}}$", re.I)
 CANCELLED = re.compile(r"\b(?:inställ(?:t|d|da|es)|avlyst|avbokat|avbokad)\b", re.I)
 POSTPONED = re.compile(r"\b(?:uppskjut(?:et|en|na|s)|framflytta(?:t|d|de|s)|flyttat|flyttas|nytt datum|ny tid"
-                       r"|ändrad (?:tid|starttid|dag|datum))\b", re.I)
+                       r"|ändrad (?:tid|starttid|dag|datum)|ändrat datum)\b", re.I)
 MAX_ADDRESS_LINE = 40  # "Hamnplan 4", "702 10 Örebro"
 SECTION_LABELS = re.compile(r"^(?:Kalender|Kalendern|Kalendarium|Evenemang|På gång)[.:]?$", re.I)
 # A line that announces the status ("Uppskjutet. Nytt datum meddelas senare."), not description.
 STATUS_LINE = re.compile(
-    r"^[\W_]*(?:inställt|inställd|uppskjutet|uppskjuten|framflyttat|framflyttad|avlyst|nytt datum)\b", re.I
+    r"^[\W_]*(?:inställt|inställd|uppskjutet|uppskjuten|framflyttat|framflyttad|avlyst|nytt datum"
+    r"|ändrad (?:tid|starttid|dag)|ändrat datum)\b", re.I
 )
 STATUS_ONLY = re.compile(r"^[\W_]*(?:inställt|inställd|uppskjutet|uppskjuten|framflyttat|avlyst)[\W_]*$", re.I)
 
@@ -95,6 +101,46 @@ def event_id(url: str | None, title: str | None = None, date_raw: str | None = N
     return "sidebar:" + hashlib.sha1(f"{date_raw}|{title}".encode()).hexdigest()[:16]
 
 
+# What is left of a fact once its struck-through part is taken out: separators, not a value
+LEFTOVER_SEPARATORS = " ,;|–-"
+
+
+def with_struck_runs(content: list[Line], flow: list[Token]) -> list[Line]:
+    """The content lines with the struck-through runs of the text flow on them.
+
+    Content lines are re-cut after the flow (chrome split off, a label joined to its value, run-on labels
+    split) but keep their block: a run belongs to the first line of its block that prints it."""
+    waiting: dict[int, list[str]] = {}
+    for token in flow:
+        if isinstance(token, Line) and token.struck:
+            waiting.setdefault(token.block, []).extend(token.struck)
+    result = []
+    for line in content:
+        runs = waiting.get(line.block, [])
+        mine = [run for run in runs if run in line.text]
+        for run in mine:
+            runs.remove(run)
+        result.append(dataclasses.replace(line, struck=mine) if mine or line.struck else line)
+    return result
+
+
+def split_struck(text: str, struck: list[str], start: int = 0) -> tuple[str | None, str | None]:
+    """(the text from ``start`` that is not struck through, the struck-through text): the current value
+    and the old one it replaces. Either is None when there is none."""
+    marked = [False] * len(text)
+    position = 0
+    for run in struck:
+        at = text.find(run, position)
+        at = text.find(run) if at < 0 else at
+        if at >= 0:
+            marked[at: at + len(run)] = [True] * len(run)
+            position = at + len(run)
+    current = "".join(ch if not mark else " " for ch, mark in zip(text[start:], marked[start:], strict=True))
+    old = "".join(ch if mark else " " for ch, mark in zip(text[start:], marked[start:], strict=True))
+    current, old = clean_text(current).strip(LEFTOVER_SEPARATORS), clean_text(old).strip(LEFTOVER_SEPARATORS)
+    return current or None, old or None
+
+
 @dataclass
 class _Fields:
     date_lines: list[str]
@@ -104,6 +150,26 @@ class _Fields:
     location: str | None = None
     organiser: str | None = None
     month_heading: str | None = None  # "Maj 2025" above the title: makes the year of "17 maj" certain
+    date_struck: bool = False  # the date fact was printed struck through (an old date)
+    time_struck: bool = False  # the time fact was printed struck through (an old time)
+    remarks: list[str] = field(default_factory=list)  # what a struck fact says instead ("FLYTTAD", "INSTÄLLT")
+    old_parts: list[str] = field(default_factory=list)  # the struck-through text of the date lines
+    start_unknown: bool = False  # dated, but its time struck through with no new one
+
+    def without_old(self, text: str) -> str:
+        """A date line without its struck-through text."""
+        for old in self.old_parts:
+            text = text.replace(old, " ", 1)
+        return text
+
+    @property
+    def moved(self) -> bool:
+        return self.date_struck or self.time_struck
+
+    @property
+    def dated(self) -> bool:
+        """The page prints the event's date, current or struck through (then the start is unknown)."""
+        return self.date_text is not None or self.date_struck or self.start_unknown
 
 
 BREADCRUMB_SEPARATOR = re.compile(r"\s*[›»>/|]\s*")
@@ -138,18 +204,21 @@ def _elsewhere_on_site(href: str, url: str) -> bool:
 
 
 class EventParser:
+    def __init__(self, site_chrome=None):
+        self.site_chrome = site_chrome  # a SiteChrome: the description's tail leaves out what it learned
+
     def parse(self, html: str, url: str) -> EventItem | None:
         """The event on the page, or None for a list page or a page without an event."""
         flow = text_flow(html, url)
         content = [t for t in without_chrome(flow) if isinstance(t, Line)]
-        content = normalise_labelled_lines(content, LABELS)
+        content = with_struck_runs(normalise_labelled_lines(content, LABELS), flow)
         if self.is_list(content, url):
             return None
         title_index = self._title_index(content)
         if title_index is None:
             return None
         fields = self._read_fields(content, title_index)
-        if fields.date_text is None:
+        if not fields.dated:
             return None
         title = content[title_index].text
         status = self._parse_status(content, fields, title)
@@ -160,7 +229,7 @@ class EventParser:
             date_raw=" | ".join(fields.date_lines),
             location=fields.location,
             organiser=fields.organiser,
-            description=self._parse_description(content, title_index),
+            description=self._parse_description(content, title_index, url),
             status=status,
             previous_date_raw=fields.previous,
             default_year=self._certain_year(fields) or _year_listed(calendar_sidebar(flow), url),
@@ -209,26 +278,43 @@ class EventParser:
     def _read_fields(self, content: list[Line], title_index: int) -> _Fields:
         fields = _Fields(date_lines=[])
         organiser_hint = None  # "(arr. X)" after the place: the organiser, unless a line of its own names one
-        unlabelled_date = None
+        unlabelled_date = unlabelled_old = None
+        unlabelled_lines: list[str] = []  # the unlabelled date line(s), as printed
+        struck_date_at = None  # the index of a struck date with no new date beside it
         for index, line in enumerate(content):
             if line.in_form or is_content_end(line):
                 continue
             match = LABELLED.match(line.text)
             if match:
-                label, value = match.group("label").lower(), match.group("value").strip() or None
-                if label in DATE_LABELS and fields.date_text is None:
+                label = match.group("label").lower()
+                # STRUCK IS OLD: the value of a fact is its text not struck through
+                value, old = split_struck(line.text, line.struck, match.start("value"))
+                first_date = fields.date_text is None and not fields.date_struck
+                first_time = fields.time_text is None and not fields.time_struck
+                if old is not None and label in DATE_LABELS and first_date:
+                    self._struck_date(fields, line.text, value, old)
+                    struck_date_at = index if fields.date_text is None else None
+                elif old is not None and (label in TIME_LABELS or label in DATE_LABELS) and first_time:
+                    self._struck_time(fields, line.text, value, old)
+                elif label in DATE_LABELS and first_date:
                     fields.date_text = value
                     fields.date_lines.append(line.text)
-                elif label in DATE_LABELS and fields.time_text is None:
+                elif label in DATE_LABELS and first_time:
                     fields.time_text = value  # "När: lördag 18 maj kl 13" beside "Datum: 2024-05-18"
                     fields.date_lines.append(line.text)
-                elif label in TIME_LABELS and fields.time_text is None:
+                elif label in TIME_LABELS and first_time:
                     fields.time_text = value
                     fields.date_lines.append(line.text)
                 elif label in NEW_DATE_LABELS or label in NEW_TIME_LABELS:
                     fields.date_lines.append(line.text)
-                    if label in NEW_DATE_LABELS:
-                        fields.previous, fields.date_text = fields.date_text, value
+                    if value is None:
+                        pass  # "Nytt datum:" with nothing after it: no new value
+                    elif label in NEW_DATE_LABELS or DATE_IN_TEXT.search(value):
+                        # NEW TIME WITH A DATE: "Ändrad tid: lördag 21 maj kl 15" moves the date too
+                        fields.previous = fields.date_text if fields.date_text is not None else fields.previous
+                        fields.date_text = value
+                        if label in NEW_TIME_LABELS:
+                            fields.time_text = None  # the old date's time
                     else:
                         fields.time_text = value
                 elif label in OLD_DATE_LABELS:
@@ -239,21 +325,81 @@ class EventParser:
                     fields.location = self._with_address(place, content, index)
                 elif label in ORGANISER_LABELS and fields.organiser is None:
                     fields.organiser = value
-            elif unlabelled_date is None and is_date_line(line.text):
+                continue
+            current, old = split_struck(line.text, line.struck)
+            if struck_date_at == index - 1 and content[struck_date_at].block == line.block and old is None \
+                    and is_date_line(line.text):
+                # NEW DATE BELOW A STRUCK ONE: "Datum: <s>20 okt. 2016</s><br>27 okt. 2016"
+                struck_date_at = None
+                if fields.date_struck and fields.date_text is None:
+                    fields.date_text = line.text
+                    fields.date_lines.append(line.text)
+                else:
+                    unlabelled_date = line.text
+                    unlabelled_lines.append(line.text)
+            elif old is not None and is_date_line(old) and not unlabelled_lines:
+                # a date line struck through: "<s>lördag 18 maj kl 13</s> söndag 19 maj kl 13"
+                unlabelled_lines.append(line.text)
+                unlabelled_old = old
+                fields.old_parts.append(old)
+                if current is not None and is_date_line(current):
+                    unlabelled_date = current
+                else:
+                    struck_date_at = index
+                    if current is not None:
+                        fields.remarks.append(current)
+            elif old is not None and TIME_LINE.match(old) and fields.time_text is None and not fields.time_struck:
+                self._struck_time(fields, line.text, current, old)  # "<s>kl. 18.30</s>" under "Datum: …"
+            elif not unlabelled_lines and is_date_line(line.text):
                 unlabelled_date = line.text
+                unlabelled_lines.append(line.text)
             elif fields.time_text is None and TIME_LINE.match(line.text):
-                fields.time_text = line.text  # "kl. 18.30" under "Datum: …"
+                fields.time_text = line.text  # "kl. 18.30" under "Datum: …", or the new time under a struck one
                 fields.date_lines.append(line.text)
             elif MONTH_HEADING.match(line.text):
                 fields.month_heading = line.text
             elif fields.month_heading is None and (crumb := _month_in_breadcrumb(line.text)):
                 fields.month_heading = crumb  # "Kalendern › mars 2025 › Bildkväll"
-        if fields.date_text is None and unlabelled_date is not None:
+        if fields.date_text is None and not fields.date_struck and unlabelled_lines:
             fields.date_text = unlabelled_date
-            fields.date_lines.insert(0, unlabelled_date)
+            fields.date_lines[0:0] = unlabelled_lines
+            if unlabelled_old is not None:
+                fields.date_struck = True
+                fields.previous = fields.previous or unlabelled_old
+        if fields.time_struck and fields.time_text is None and fields.date_text is not None \
+                and not mentions_time(fields.date_text):
+            # STRUCK TIME, NO NEW TIME: on its date, at a time not known yet: the start is unknown (not all day)
+            fields.date_text, fields.start_unknown = None, True
         if fields.organiser is None and organiser_hint:
             fields.organiser = organiser_hint
         return fields
+
+    @staticmethod
+    def _struck_date(fields: _Fields, text: str, current: str | None, old: str) -> None:
+        """STRUCK DATE: the struck-through date is the old one (the event was moved); the text left
+        is the new date when it holds one ("<s>20 okt.</s> 27 okt."), else a remark ("<s>…</s> FLYTTAD").
+        With no new date here or under a new-date label, the start is unknown."""
+        fields.date_struck = True
+        fields.previous = fields.previous or old
+        fields.old_parts.append(old)
+        fields.date_lines.append(text)
+        if current is not None and DATE_IN_TEXT.search(current):
+            fields.date_text = current
+        elif current is not None:
+            fields.remarks.append(current)
+
+    @staticmethod
+    def _struck_time(fields: _Fields, text: str, current: str | None, old: str) -> None:
+        """STRUCK TIME: the struck-through time is the old one (the event was moved); the text left is
+        the new time when it holds one ("<s>kl. 14.00</s> kl. 15.30"), else a remark; a new time may
+        also follow under its own label ("Ändrad tid: kl. 15.30–17.00") or on the next line."""
+        fields.time_struck = True
+        fields.old_parts.append(old)
+        fields.date_lines.append(text)
+        if current is not None and mentions_time(current):
+            fields.time_text = current
+        elif current is not None:
+            fields.remarks.append(current)
 
     @staticmethod
     def _with_address(value: str | None, content: list[Line], index: int) -> str | None:
@@ -269,24 +415,26 @@ class EventParser:
         return "\n".join(lines) or None
 
     def _parse_status(self, content: list[Line], fields: _Fields, title: str = "") -> str:
-        """From the title, lines that announce a status and the status label: not from the description,
-        where "inte inställt" or "flyttat till Stortorget" may stand."""
+        """From the title, lines that announce a status, the status label and what a struck-through date
+        or time says instead ("<s>20 okt.</s> INSTÄLLT"): not from the description, where "inte inställt"
+        or "flyttat till Stortorget" may stand. A date or time struck through moved the event."""
         announced = [line.text for line in content if STATUS_LINE.match(line.text) or STATUS_ONLY.match(line.text)]
         labelled = [line.text for line in content if (m := LABELLED.match(line.text)) and m.group("label").lower()
                     in ("status", *NEW_DATE_LABELS, *NEW_TIME_LABELS)]
-        text = " ".join([title, *announced, *labelled])
+        text = " ".join([title, *announced, *labelled, *fields.remarks])
         if CANCELLED.search(text):
             return "cancelled"
-        if POSTPONED.search(text) or fields.previous:
+        if POSTPONED.search(text) or fields.previous or fields.moved:  # MOVED: a date or time struck through
             return "postponed"
         return "scheduled"
 
     @staticmethod
     def _certain_year(fields: _Fields) -> int | None:
         """The one year that the event's own date lines name, if exactly one: then a year-less date
-        on the same page ("lördag 18 maj kl 13") is certain to be in it."""
+        on the same page ("lördag 18 maj kl 13") is certain to be in it. The year of a struck-through (old)
+        date does not count: the event was moved, maybe into another year."""
         years = set()
-        for text in [*fields.date_lines, fields.month_heading or ""]:
+        for text in [*map(fields.without_old, fields.date_lines), fields.month_heading or ""]:
             heading = MONTH_HEADING.match(text)
             if heading:
                 years.add(int(text.split()[-1]))
@@ -294,12 +442,11 @@ class EventParser:
                 years.add(int(match.group(1) or match.group(2)))
         return years.pop() if len(years) == 1 else None
 
-    def _parse_description(self, content: list[Line], title_index: int) -> str | None:
+    def _parse_description(self, content: list[Line], title_index: int, url: str | None = None) -> str | None:
+        """The paragraphs of the description zone (``zones.text_lines``), without the labelled facts."""
         paragraphs: list[list[str]] = []
         previous_block = None
-        for line in content[title_index + 1:]:
-            if line.in_form or is_content_end(line):
-                break
+        for line in text_lines(content[title_index + 1:], self.site_chrome, url)[0]:
             text = line.text
             if (LABELLED.match(text) or is_date_line(text) or is_links_only(line) or STATUS_LINE.match(text)
                     or SECTION_LABELS.match(text) or lm.PUBLISHED.match(text) or TIME_LINE.match(text)

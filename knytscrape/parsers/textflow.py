@@ -7,7 +7,9 @@ visible landmarks. The flow is the same whether the page uses <div>/<p>, nested 
 * a ``Line`` is one visual line of text (whitespace and NBSP collapsed), with the links on it;
 * lines of one paragraph share a ``block`` number; a block-level element or a blank line made by two
   ``<br>`` starts a new block;
-* an ``Image`` is an ``<img>`` (or an element with a CSS ``background-image``) at its place in the flow.
+* an ``Image`` is an ``<img>`` (or an element with a CSS ``background-image``) at its place in the flow;
+* text struck through (``<s>``, ``<strike>``, ``<del>``, CSS ``line-through``) stays in the line's text, as a
+  browser prints it, and is also listed in the line's ``struck``: a value the page has replaced.
 """
 
 from __future__ import annotations
@@ -78,6 +80,8 @@ PLACEHOLDER_SOURCE = re.compile(r"^\s*(?:about:|javascript:|data:|#)", re.IGNORE
 CLICK_TO_LOAD = {"data-youtube-id": "https://www.youtube.com/embed/{}", "data-yt-id": "https://www.youtube.com/embed/{}",
                  "data-vimeo-id": "https://player.vimeo.com/video/{}"}
 SWFOBJECT = re.compile(r"swfobject|embedSWF", re.IGNORECASE)
+# swfobject.embedSWF("player.swf", "target-id", ...): the Flash player replaces the element with that id
+EMBED_SWF_CALL = re.compile(r"""embedSWF\s*\(\s*["'](?P<url>[^"'\s]+)["']\s*,\s*["'](?P<target>[^"'\s]+)["']""")
 SCRIPT_SWF = re.compile(r"""["'](?P<url>[^"'\s]+\.swf(?:\?[^"'\s]*)?)["']""", re.IGNORECASE)
 # A script that sets up a player, and the first media file or provider address in it
 SCRIPT_PLAYER = re.compile(r"jwplayer|flowplayer|videojs|video\.js|swfobject|flashvars|\.setup\s*\(", re.IGNORECASE)
@@ -96,6 +100,8 @@ INVISIBLE = re.compile(r"[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 # the usual classes of text for screen readers only (Drupal, Bootstrap, WordPress): not printed on screen
 SCREEN_READER_ONLY = frozenset(["element-invisible", "sr-only", "visually-hidden", "screen-reader-text"])
 HIDDEN_STYLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)", re.I)
+STRUCK_TAGS = frozenset(["s", "strike", "del"])
+STRUCK_STYLE = re.compile(r"(?:^|;)\s*text-decoration(?:-line)?\s*:[^;]*\bline-through\b", re.I)
 
 
 def _is_hidden(element) -> bool:
@@ -129,6 +135,7 @@ class Line:
     links: list[tuple[str, str]] = field(default_factory=list)  # (absolute href, link text)
     in_form: bool = False
     heading: bool = False  # inside <h1>..<h6>
+    struck: list[str] = field(default_factory=list)  # runs of struck-through text on the line, as in ``text``
 
     @property
     def hrefs(self) -> list[str]:
@@ -165,10 +172,13 @@ class _FlowBuilder:
         self.tokens: list[Token] = []
         self.block = 0
         self.parts: list[str] = []
+        self.parts_struck: list[bool] = []  # per part of ``parts``: printed struck through
+        self.struck_depth = 0
         self.links: list[tuple[str, str]] = []
         self.link_stack: list[str] = []
         self.form_depth = 0
         self.heading_depth = 0
+        self.swf_targets: dict[str, str] = {}  # element id -> the Flash player a script puts there (absolute)
 
     def new_block(self) -> None:
         self.flush()
@@ -176,16 +186,31 @@ class _FlowBuilder:
 
     def flush(self) -> bool:
         text = clean_text("".join(self.parts))
-        self.parts = []
+        struck = self._struck_runs()
+        self.parts, self.parts_struck = [], []
         if not text:
             return False  # a link opened here still belongs to the line its text starts on
         links, self.links = self.links, []
-        self.tokens.append(Line(text, self.block, links, in_form=self.form_depth > 0, heading=self.heading_depth > 0))
+        self.tokens.append(Line(text, self.block, links, in_form=self.form_depth > 0, heading=self.heading_depth > 0,
+                                struck=struck))
         return True
+
+    def _struck_runs(self) -> list[str]:
+        """The runs of consecutive struck-through parts of the current line, whitespace collapsed."""
+        runs: list[list[str]] = []
+        previous = False
+        for part, struck in zip(self.parts, self.parts_struck, strict=True):
+            if struck:
+                if not previous:
+                    runs.append([])
+                runs[-1].append(part)
+            previous = struck
+        return [text for run in runs if (text := clean_text("".join(run)))]
 
     def add_text(self, text: str | None) -> None:
         if text:
             self.parts.append(text)
+            self.parts_struck.append(self.struck_depth > 0)
 
     def absolute(self, url: str) -> str:
         return urljoin(self.base_url, url.strip())
@@ -236,8 +261,14 @@ class _FlowBuilder:
             return
         tag = tag.lower()
         if tag == "script" and element.text:
-            self.add_script_player(element.text)
+            if not any(call.group("target") in self.swf_targets for call in EMBED_SWF_CALL.finditer(element.text)):
+                self.add_script_player(element.text)  # (a player with its own target stands there instead)
             return
+        target = element.get("id")
+        if target and target in self.swf_targets:  # the element SWFObject replaces: the player stands here
+            self.flush()
+            self.tokens.append(Embed("object", self.swf_targets[target], [], {}, {}, self.block))
+            return  # its content is what a browser without Flash shows: not the page's text
         if tag in SKIPPED_TAGS or _is_hidden(element):
             return
         if tag in EMBED_TAGS:
@@ -285,6 +316,9 @@ class _FlowBuilder:
             self.form_depth += 1
         if tag in HEADING_TAGS:
             self.heading_depth += 1
+        struck = tag in STRUCK_TAGS or bool(style and STRUCK_STYLE.search(style))
+        if struck:
+            self.struck_depth += 1
         href = element.get("href") if tag == "a" else None
         if href is not None:
             href = self.absolute(href)
@@ -297,6 +331,8 @@ class _FlowBuilder:
         for child in element:
             self.walk(child)
             self.add_text(child.tail)
+        if struck:
+            self.struck_depth -= 1
         if href is not None:
             self.link_stack.pop()
             printed = len(self.tokens) > flushed_before or clean_text("".join(self.parts[parts_before:]))
@@ -323,6 +359,11 @@ def text_flow(html: str, base_url: str) -> list[Token]:
         return []
     base = root.find(".//base[@href]")  # <base href> moves every relative address, as in a browser
     builder = _FlowBuilder(urljoin(base_url, base.get("href").strip()) if base is not None else base_url)
+    ids = {element.get("id") for element in root.iter() if isinstance(element.tag, str) and element.get("id")}
+    for script in root.iter("script"):  # in <head> too: SWFObject is often called there
+        for call in EMBED_SWF_CALL.finditer(script.text or ""):
+            if call.group("target") in ids:
+                builder.swf_targets.setdefault(call.group("target"), builder.absolute(call.group("url")))
     builder.walk(root)
     builder.flush()
     return builder.tokens

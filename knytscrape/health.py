@@ -163,6 +163,10 @@ def summary(spider: str, stats: dict) -> str:
     if stats.get("knyt/reparse/pages") or stats.get("knyt/reparse/not_captured"):
         lines.append(f"  reparsed {stats.get('knyt/reparse/pages', 0)} stored pages; "
                      f"{stats.get('knyt/reparse/not_captured', 0)} asked for were not captured")
+    cut = {k.removeprefix("knyt/zone/"): v for k, v in sorted(stats.items())
+           if k.startswith("knyt/zone/") and k != "knyt/zone/chrome_learned_from_captures" and v}
+    if cut:  # what the zone rules of docs/parsing.md kept out of the text, in lines
+        lines.append("  kept out of the text (lines, by zone rule): " + ", ".join(f"{k} {v}" for k, v in cut.items()))
     if stats.get("knyt/ids/outliers"):
         lines.append(f"  ids far above the rest, asked for but not walked to: "
                      f"{', '.join(map(str, stats.get('knyt/ids/outlier_sample') or []))}")

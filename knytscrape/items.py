@@ -75,6 +75,7 @@ class ArticleItem(Record):
     view_failed: bool = False  # a gallery view failed: the article stays in the ledger of what is missing
     body_hash: str | None = None  # of the article page as fetched: tells a damaged page seen twice
     unread: str | None = None  # why landmarks of the page could not be read (it is stored all the same)
+    zone_cuts: dict[str, int] = field(default_factory=dict)  # zone rule -> lines it kept out of the text (stats)
     missing_files: list[tuple[str, str]] = field(default_factory=list)  # (picture URL, why) not downloaded
     content_hash: str | None = None  # set by storage: a hash of everything the article shows
     first_seen: str | None = None  # set by storage

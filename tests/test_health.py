@@ -37,3 +37,13 @@ def test_a_database_that_stopped_the_run_is_its_only_reason():
     stats = {**GOOD, "finish_reason": "database_full", "response_received_count": 0, "knyt/db/fatal": "full",
              "knyt/db/fatal_message": "database: the disk holding k.db is full (...)"}
     assert crawl_health("videos", stats) == ["database: the disk holding k.db is full (...)"]
+
+
+def test_the_summary_names_what_each_zone_rule_kept_out_of_the_text():
+    from knytscrape.health import summary
+
+    stats = {**GOOD, "knyt/zone/link-list-tail": 3, "knyt/zone/learned-chrome": 12,
+             "knyt/zone/advert-block": 0, "knyt/zone/chrome_learned_from_captures": 200}
+    line = next(text for text in summary("articles", stats).splitlines() if "zone rule" in text)
+    assert line.endswith("learned-chrome 12, link-list-tail 3")
+    assert "zone rule" not in summary("articles", GOOD)

@@ -11,7 +11,6 @@ carries its pictures inline: image, its own credit line, a caption.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from knytscrape.items import ArticleItem, ImageItem
@@ -19,6 +18,7 @@ from knytscrape.parsers import landmarks as lm
 from knytscrape.parsers.chrome import without_chrome
 from knytscrape.parsers.comments import parse_comments
 from knytscrape.parsers.textflow import Embed, Image, Line, Token, is_links_only, squash, text_flow
+from knytscrape.parsers.zones import cut
 from knytscrape.urls import article_id, canonical_article_url, gallery_position
 
 MAX_LEAD_PARAGRAPHS = 3  # "The lead: one to three lines"
@@ -63,16 +63,6 @@ def find_published(flow: list[Token]) -> tuple[int, str | None] | None:
     return None
 
 
-def text_follows(flow: list[Token], index: int, within: int = 12) -> bool:
-    """Whether a paragraph of text follows a list label's links: then the list stood inside the article."""
-    for token in flow[index + 1:index + 1 + within]:
-        if isinstance(token, Line) and (lm.COMMENTS_HEADER.match(token.text) or lm.COMMENT_FORM.match(token.text)):
-            return False
-        if isinstance(token, Line) and not token.links and len(token.text) > 100:
-            return True
-    return False
-
-
 def is_not_found(item: ArticleItem) -> bool:
     return any(lm.NOT_FOUND.match(text) for text in (item.title, item.lead) if text)
 
@@ -97,64 +87,19 @@ def is_navigation_only(line: Line) -> bool:
     return is_links_only(line) and all(is_gallery_link(href) for href in line.hrefs)
 
 
-def is_content_end(line: Line) -> bool:
-    return (
-        line.in_form
-        or bool(lm.BACK.match(line.text))
-        or (is_links_only(line) and any(BACK_WORD.search(text) for _, text in line.links))  # "Läs mer | Tillbaka"
-        or bool(lm.COMMENTS_HEADER.match(line.text))
-        or bool(lm.COMMENT_FORM.match(line.text))
-        or lm.is_chrome(line.text)
-        or lm.is_after_body(line.text)  # share rows, "Läs också:" lists
-    )
-
-
-def without_header_meta(content: list[Token]) -> list[Token]:
-    """The article's tokens without what its header and text carry that is not the article: updated lines,
-    bylines and counters, and an advert (its "Annons" label and the block that follows it)."""
-    kept, skipped, texted = [], set(), False
-    for index, token in enumerate(content):
-        if index in skipped:
-            continue
-        if isinstance(token, Line):
-            header = not texted and not token.heading  # the header: before the first sentence of text
-            if header and (lm.is_header_meta(token.text) or (len(token.text) <= 40 and lm.SHARE_ROW.match(token.text))):
-                continue
-            if len(token.text) <= 60 and lm.UPDATED.match(token.text):  # "Uppdaterad: 2019-05-26 10:15"
-                continue
-            if lm.ADVERT.match(token.text):
-                skipped |= advert_lines(content, index)
-                continue
-            texted = texted or len(token.text) > 60
-        kept.append(token)
-    return kept
-
-
-def advert_lines(content: list[Token], label: int) -> set[int]:
-    """The lines an "Annons" label introduces: the next line when it runs on in the label's block, else the
-    next block - when short (an advert is a line or two; longer text after the label is the article's)."""
-    lines = [(i, t) for i, t in enumerate(content) if i > label and isinstance(t, Line)]
-    if not lines:
-        return set()
-    first_index, first = lines[0]
-    if first.block == content[label].block:
-        chosen = {first_index} if len(first.text) <= 120 else set()
-    else:
-        block = [(i, t) for i, t in lines if t.block == first.block]
-        chosen = {i for i, _ in block} if len(block) <= 3 and sum(len(t.text) for _, t in block) <= 200 else set()
-    # the advert's picture: between the label and the end of its text (or the next line, when it has none)
-    end = max(chosen, default=first_index)
-    return chosen | {i for i in range(label + 1, end + 1) if isinstance(content[i], Image)}
-
-
 def is_decoration(image: Image) -> bool:
     """The lightbox overlay or the logo: never content."""
     return bool(lm.OVERLAY_IMAGE.search(image.src)) or bool(lm.LOGO_ALT.search(image.alt))
 
 
-BACK_WORD = re.compile(r"\bTillbaka\b", re.IGNORECASE)
 class ArticleParser:
-    """One ``_parse_<field>`` per field, each on the flow of the page."""
+    """One ``_parse_<field>`` per field, each on the flow of the page, cut into zones by ``zones.cut``.
+
+    ``site_chrome`` (a ``SiteChrome`` shared by a crawl's parsers) learns the lines the site prints on many
+    pages and leaves them out of the text's tail; without it, only the named rules apply."""
+
+    def __init__(self, site_chrome=None):
+        self.site_chrome = site_chrome
 
     def parse(self, html: str, url: str) -> ArticleItem | None:
         """The article on the page, or None when the page holds no article.
@@ -199,8 +144,8 @@ class ArticleParser:
     def _read(self, flow: list[Token], url: str, number: int, start: int, raw: str | None,
               title_before: str | None = None) -> ArticleItem:
         """The article whose header starts at ``start`` of the flow (after its date line, if any)."""
-        content, rest = self._split_content(flow, start)
-        published_raw, content = self._parse_published_raw(raw, without_header_meta(content))
+        zones = cut(flow, start, self.site_chrome, url)
+        published_raw, content = self._parse_published_raw(raw, zones.text)
         first = next((t for t in content if isinstance(t, Line)), None)
         if title_before and first is not None and not first.heading and not same_title(first.text, title_before):
             title, duplicated = title_before, False  # the title stood above the date line; the text follows it
@@ -215,7 +160,7 @@ class ArticleParser:
         # (the modern template prints its lead before the pictures: none there means no lead)
         lead_picture = pictures[0] if modern and pictures and pictures[0].before_body else None
         inline = [p for p in pictures if p is not lead_picture]
-        has_section, comments = parse_comments(rest)
+        has_section, comments = parse_comments(zones.after_body)
         return ArticleItem(
             id=number,
             url=canonical_article_url(number),
@@ -233,23 +178,10 @@ class ArticleParser:
             comments=comments,
             has_comment_section=has_section,
             gallery_positions=self._parse_gallery_positions(flow),
+            zone_cuts=zones.cut_by,
         )
 
     # -- cutting the page -------------------------------------------------------------------------
-
-    def _split_content(self, flow: list[Token], start: int) -> tuple[list[Token], list[Token]]:
-        """The article tokens after ``Publicerat:`` up to the first end landmark, and what follows. A share
-        or print row ends the text only once there is text: in the header it is the header's."""
-        texted = False
-        for index in range(start, len(flow)):
-            token = flow[index]
-            if not isinstance(token, Line):
-                continue
-            if (is_content_end(token) and (texted or not lm.is_after_body(token.text))
-                    and not (lm.LIST_LABEL.match(token.text) and text_follows(flow, index))):
-                return flow[start:index], flow[index:]
-            texted = texted or len(token.text) > 60
-        return flow[start:], []
 
     def _parse_published_raw(self, raw: str | None, content: list[Token]) -> tuple[str | None, list[Token]]:
         lines = [t for t in content if isinstance(t, Line)]

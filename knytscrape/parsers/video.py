@@ -14,10 +14,10 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 
 from knytscrape.items import VideoItem
 from knytscrape.parsers import landmarks as lm
-from knytscrape.parsers.article import is_content_end
 from knytscrape.parsers.chrome import content_runs
 from knytscrape.parsers.labels import normalise_labelled_lines
-from knytscrape.parsers.textflow import Embed, Line, is_links_only, text_flow
+from knytscrape.parsers.textflow import Embed, Image, Line, is_links_only, text_flow
+from knytscrape.parsers.zones import text_lines
 from knytscrape.urls import article_id
 
 YOUTUBE_ID = re.compile(r"(?:youtube(?:-nocookie)?\.com/(?:embed/|v/|watch\?v=)|youtu\.be/)([\w-]{6,})", re.I)
@@ -25,6 +25,9 @@ YOUTUBE_ID = re.compile(r"(?:youtube(?:-nocookie)?\.com/(?:embed/|v/|watch\?v=)|
 VIMEO_ID = re.compile(r"vimeo\.com/(?:video/|moogaloop\.swf\?(?:[^#]*&)?clip_id=)?(\d+)", re.I)
 LABELS = ["publicerat", "publicerad", "datum", "inlagd", "längd", "speltid"]
 DURATION_LINE = re.compile(r"^(?:Längd|Speltid|Tid)\s*:\s*(?P<raw>.+)$", re.I)
+# A length printed in parentheses at the end of a line, after the player's link: "Se klippet » (2 min 15 sek)"
+LENGTH_IN_PARENS = re.compile(r"\((?P<raw>(?:\d+\s*(?:h|tim)\.?\s*)?\d+\s*min\.?(?:\s*\d+\s*sek\.?)?|\d+\s*sek\.?"
+                              r"|(?:\d+:)?\d{1,2}:\d{2})\)\s*$", re.I)
 CLOCK_DURATION = re.compile(r"^(?:(?P<h>\d+):)?(?P<m>\d{1,2}):(?P<s>\d{2})$")
 WORD_DURATION = re.compile(
     r"^(?:(?P<h>\d+)\s*(?:h|tim(?:me|mar)?)\.?\s*)?(?:(?P<m>\d+)\s*(?:min(?:ut(?:er)?)?)\.?\s*)?"
@@ -108,6 +111,9 @@ def video_id(provider: str | None, provider_id: str | None, media_url: str | Non
 
 
 class VideoParser:
+    def __init__(self, site_chrome=None):
+        self.site_chrome = site_chrome  # a SiteChrome: the description's tail leaves out what it learned
+
     def parse(self, html: str, url: str) -> VideoItem | None:
         """The video on the page, or None when the page's own content has no player and does not read as
         one video's page (see ``_without_player``)."""
@@ -132,7 +138,7 @@ class VideoParser:
             url=url,
             title=title,
             published_raw=self._parse_published_raw(lines),
-            description=self._parse_description(after, title) or self._description_above(before, title),
+            description=self._parse_description(after, title, url) or self._description_above(before, title),
             embed_url=embed_url,
             provider=provider,
             provider_id=provider_id,
@@ -169,7 +175,7 @@ class VideoParser:
         title = lines[title_index].text
         if lm.NOT_FOUND.match(title):
             return None  # "Videon finns inte längre"
-        description = self._parse_description(lines[max(title_index, dated[0]) + 1:], title)
+        description = self._parse_description(lines[max(title_index, dated[0]) + 1:], title, url)
         if description is None:
             return None
         provider, provider_id, embed_url = None, None, None
@@ -186,9 +192,11 @@ class VideoParser:
         if not (embed_url or player_hint or duration_raw):
             return None
         article_number = self._parse_article_id(lines)
+        # LINKED_STILL: the picture that links to the provider's page is the video's still
+        still = next((t.src for t in run if isinstance(t, Image) and embed_url and t.link == embed_url and t.src), None)
         return VideoItem(id=video_id(provider, provider_id, None, url), url=url, title=title,
                          published_raw=self._parse_published_raw(lines), description=description,
-                         embed_url=embed_url, provider=provider, provider_id=provider_id, thumbnail_url=None,
+                         embed_url=embed_url, provider=provider, provider_id=provider_id, thumbnail_url=still,
                          duration_raw=duration_raw, duration=parse_duration(duration_raw),
                          article_id=article_number, article_link=article_number is not None)
 
@@ -228,14 +236,17 @@ class VideoParser:
             match = DURATION_LINE.match(line.text)
             if match:
                 return match.group("raw").split("|")[0].strip()  # "Längd: 3:12 | Läs artikeln"
+        for line in lines:  # LENGTH_IN_PARENS: only beside a link (the player's), never in running text
+            match = LENGTH_IN_PARENS.search(line.text) if line.links else None
+            if match:
+                return match.group("raw")
         return None
 
-    def _parse_description(self, after: list[Line], title: str | None) -> str | None:
+    def _parse_description(self, after: list[Line], title: str | None, url: str | None = None) -> str | None:
+        """The paragraphs of the description zone (``zones.text_lines``), without dates, lengths and labels."""
         paragraphs: list[list[str]] = []
         previous_block = None
-        for line in after:
-            if is_content_end(line) or lm.COMMENTS_HEADER.match(line.text):
-                break
+        for line in text_lines(after, self.site_chrome, url)[0]:
             if paragraphs and line.text.startswith(("©", "Copyright")):
                 break  # the page's footer after the description
             if self._is_meta(line) or line.text == title:

@@ -30,12 +30,15 @@ import scrapy
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
 
+from knytscrape.capture.index import warc_dir_for
+from knytscrape.capture.pages import newest_article_pages
 from knytscrape.capture.replay import CaptureLibrary
 from knytscrape.clock import today
 from knytscrape.items import GoneItem, ListedCountItem, PageInfo, SeenItem
 from knytscrape.parsers.archive import parse_archive
 from knytscrape.parsers.article import ArticleParser
 from knytscrape.parsers.gallery import page_fingerprint, parse_gallery_view
+from knytscrape.parsers.site_chrome import WINDOW, SiteChrome
 from knytscrape.spiders.base import KnytSpider
 from knytscrape.spiders.id_walk import IdEvidence
 from knytscrape.state import ArchiveState, load_state, record_mode, url_key
@@ -57,7 +60,8 @@ class ArticlesSpider(KnytSpider):
         super().__init__(*args, **kwargs)
         # ``-a ids=12,345``: only these articles (knytscrape reparse --ids); no list page, no id walk
         self.only_ids: set[int] | None = {int(n) for n in ids.split(",") if n.strip()} if ids else None
-        self.parser = ArticleParser()
+        self.site_chrome = SiteChrome()  # the lines the site prints on many pages, learned as pages are read
+        self.parser = ArticleParser(self.site_chrome)
         self.requested_ids: set[int] = set()
         self.evidence = IdEvidence(1000)  # ids the site shows exist, within reach (its gap set in start())
         self.highest_found = 0  # highest id within reach that answered with an article
@@ -129,6 +133,7 @@ class ArticlesSpider(KnytSpider):
         record_mode(self.settings.get("KNYT_DB"), getattr(self, "crawl_id", None),
                     self.crawler.stats.get_value("knyt/mode"))
         self.crawler.stats.set_value("knyt/known_articles", len(self.archive.known_ids))
+        self.learn_site_chrome()
         self.logger.info("%s crawl: %d articles known, newest id %d, %d to recheck",
                          "Incremental" if self.incremental else "Full", len(self.archive.known_ids),
                          self.archive.highest_id, len(self.archive.recheck_ids))
@@ -231,6 +236,17 @@ class ArticlesSpider(KnytSpider):
         """An id the site links: evidence for the walk, unless it lies far beyond everything else."""
         self.evidence.add(number)
 
+    def learn_site_chrome(self) -> None:
+        """Learn the site's chrome from the newest captured article pages before the first page is read, so
+        that the first pages of this run are cut like the rest (a first run has none: it learns as it goes)."""
+        directory = Path(self.settings.get("KNYT_WARC_DIR") or warc_dir_for(self.settings.get("KNYT_DB")))
+        for url, html in newest_article_pages(self.settings.get("KNYT_DB"), directory, WINDOW):
+            ArticleParser(self.site_chrome).parse(html, url)
+        if self.site_chrome.pages_learned:
+            self.logger.info("Learned the site's chrome from %d captured article pages",
+                             self.site_chrome.pages_learned)
+        self.crawler.stats.set_value("knyt/zone/chrome_learned_from_captures", self.site_chrome.pages_learned)
+
     def closed(self, reason):
         outliers = self.evidence.outliers
         if outliers:  # linked (and asked for), but too far from everything else to walk to
@@ -307,6 +323,8 @@ class ArticlesSpider(KnytSpider):
             yield from self.walk()
             return
         item.page = PageInfo(key, self._header(response, "ETag"), self._header(response, "Last-Modified"), body_hash)
+        for rule, lines in item.zone_cuts.items():  # what the zone rules kept out of the text, by rule
+            self.crawler.stats.inc_value(f"knyt/zone/{rule}", lines)
         item.body_hash = body_hash
         self.crawler.stats.inc_value("knyt/pages/article")
         self.found(number)

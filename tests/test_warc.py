@@ -381,6 +381,10 @@ def test_an_unchanged_rerun_stores_revisits_not_copies(mirror, tmp_path):
         result = crawl(mirror.base_url, db_path)
         assert result.returncode == 0, result.stdout + result.stderr
     db = sqlite_utils.Database(db_path)
+    # the second run learned the site's chrome from the first run's captures before it read a page
+    learned = [json.loads(row["stats"]).get("knyt/zone/chrome_learned_from_captures")
+               for row in db.query("SELECT stats FROM crawls WHERE spider = 'articles' ORDER BY id")]
+    assert learned[0] == 0 and learned[1] > 0, learned
     second = {row["spider"]: row["id"] for row in db.query("SELECT spider, max(id) AS id FROM crawls GROUP BY spider")}
     kinds = {row["record_type"]: row["n"] for row in db.query(
         f"SELECT record_type, count(*) AS n FROM captures WHERE crawl_id IN ({', '.join(map(str, second.values()))}) "

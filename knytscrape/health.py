@@ -5,6 +5,7 @@ from __future__ import annotations
 # The least share of stored articles that must have each field; below it the site has probably
 # changed under us.
 COVERAGE_THRESHOLDS = {"title": 0.95, "published": 0.9, "lead": 0.8, "body": 0.8}
+SECTION_TITLE_COVERAGE = 0.95  # of the video and event pages read
 MIN_COVERAGE_SAMPLE = 20  # articles parsed in a run before its field coverage is judged
 
 
@@ -84,6 +85,12 @@ def crawl_health(spider: str, stats: dict) -> list[str]:
     read = stats.get("knyt/pages/article", 0) + stats.get("knyt/articles/unchanged_page", 0)
     if spider == "articles" and pages and not read and reason != INTERRUPTED:
         problems.append("articles: no article could be read on any page: the page template may have changed")
+    for kind in ("videos", "events"):  # a section's pages that lost their titles: its template changed
+        share = stats.get(f"knyt/coverage/{kind}/title")
+        if stats.get(f"knyt/coverage/{kind}", 0) >= MIN_COVERAGE_SAMPLE and share is not None \
+                and share < SECTION_TITLE_COVERAGE:
+            problems.append(f"{spider}: only {share:.0%} of {kind} have a title "
+                            f"(expected at least {SECTION_TITLE_COVERAGE:.0%})")
     if stats.get("knyt/coverage/articles", MIN_COVERAGE_SAMPLE) < MIN_COVERAGE_SAMPLE:
         return problems  # too few articles parsed (a quiet incremental run) to judge coverage
     for field, least in COVERAGE_THRESHOLDS.items():
@@ -163,6 +170,9 @@ def summary(spider: str, stats: dict) -> str:
     if stats.get("knyt/reparse/pages") or stats.get("knyt/reparse/not_captured"):
         lines.append(f"  reparsed {stats.get('knyt/reparse/pages', 0)} stored pages; "
                      f"{stats.get('knyt/reparse/not_captured', 0)} asked for were not captured")
+    shares = {k: v for k, v in coverage(stats).items() if isinstance(v, float)}
+    if shares:  # the share of the run's records with each field read (docs/parsing.md, "Nothing dropped")
+        lines.append("  fields read: " + ", ".join(f"{k} {v:.0%}" for k, v in sorted(shares.items())))
     cut = {k.removeprefix("knyt/zone/"): v for k, v in sorted(stats.items())
            if k.startswith("knyt/zone/") and k != "knyt/zone/chrome_learned_from_captures" and v}
     if cut:  # what the zone rules of docs/parsing.md kept out of the text, in lines

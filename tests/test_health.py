@@ -47,3 +47,36 @@ def test_the_summary_names_what_each_zone_rule_kept_out_of_the_text():
     line = next(text for text in summary("articles", stats).splitlines() if "zone rule" in text)
     assert line.endswith("learned-chrome 12, link-list-tail 3")
     assert "zone rule" not in summary("articles", GOOD)
+
+
+def test_a_section_whose_pages_lost_their_titles_is_unhealthy_and_the_summary_shows_coverage():
+    from knytscrape.health import summary
+
+    videos = {"finish_reason": "finished", "response_received_count": 30, "item_scraped_count": 25,
+              "knyt/pages/video": 25, "knyt/coverage/videos": 25, "knyt/coverage/videos/title": 0.4,
+              "knyt/coverage/videos/embed_url": 0.92}
+    assert "only 40% of videos have a title" in crawl_health("videos", videos)[0]
+    assert crawl_health("videos", {**videos, "knyt/coverage/videos/title": 1.0}) == []
+    assert crawl_health("videos", {**videos, "knyt/coverage/videos": 3}) == []  # too few pages to judge
+    assert "fields read: videos/embed_url 92%, videos/title 40%" in summary("videos", videos)
+
+
+def test_validation_counts_missing_event_and_video_fields_and_their_coverage():
+    from scrapy.statscollectors import MemoryStatsCollector
+    from scrapy.utils.test import get_crawler
+
+    from knytscrape.items import EventItem, VideoItem
+    from knytscrape.pipelines.validation import ValidationPipeline
+
+    stats = MemoryStatsCollector(get_crawler())
+    pipeline = ValidationPipeline(stats)
+    pipeline.process_item(EventItem(id="a", url="u", title="Vårmarknad", date_raw="x", location="Torget"))
+    pipeline.process_item(EventItem(id="b", url="u2", title=None, date_raw="y"))
+    pipeline.process_item(EventItem(id="c", url=None, title="Bara i sidans kant", date_raw="z", source="sidebar"))
+    pipeline.process_item(VideoItem(id="v", url="v", title="Klipp", published_raw=None, description=None,
+                                    embed_url=None, provider=None, provider_id=None))
+    pipeline.close_spider()
+    values = stats.get_stats()
+    assert values["knyt/field/event_title/missing"] == 1 and values["knyt/field/event_starts_at/missing"] == 2
+    assert values["knyt/coverage/events"] == 2 and values["knyt/coverage/events/location"] == 0.5
+    assert values["knyt/coverage/videos/title"] == 1.0 and values["knyt/coverage/videos/embed_url"] == 0.0

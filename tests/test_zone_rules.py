@@ -60,7 +60,7 @@ def test_link_dense_tail_a_sentence_with_a_link_stays():
     sentence = ('Läs hela rapporten på <a href="https://www.orebro.se/r">kommunens webbplats</a>, där även '
                 'bilagorna och remissvaren från föreningarna finns.')
     item = read(2, tail=f"<p>{sentence}</p>")
-    assert item.body.endswith("remissvaren från föreningarna finns.") and not item.zone_cuts
+    assert item.body.endswith("remissvaren från föreningarna finns.") and not item.zone_cuts.get(zones.LINK_DENSE_TAIL)
 
 
 def test_text_end_a_link_back_to_the_list_ends_a_video_description():
@@ -70,6 +70,13 @@ def test_text_end_a_link_back_to_the_list_ends_a_video_description():
             '<p><a href="/video.php">« Alla videor</a></p><div>Knytpunkt – lokala nyheter</div></body></html>')
     item = VideoParser().parse(html, "https://knytpunkt.se/video.php?id=3")
     assert item.description == "Konstnärerna tänder sina verk varje kväll."
+
+
+@pytest.mark.parametrize("link", ["« Till del 1 av serien", "‹ Fler bilder från kvällen"])
+def test_text_end_an_arrowed_link_in_the_text_is_not_a_link_back_to_the_list(link):
+    item = read(4, body=f'<p><a href="/artiklar.php?id=3">{link}</a></p>'
+                        "<p>Sista stycket berättar hur det gick till slut när alla hade gått hem för kvällen.</p>")
+    assert item.body.endswith("hade gått hem för kvällen.")
 
 
 def test_text_end_back_to_list_is_only_a_link():
@@ -88,75 +95,69 @@ def test_header_meta_and_advert_block_are_counted_by_rule():
     assert item.zone_cuts.get(zones.ADVERT_BLOCK) == 2 and "Bilhuset" not in (item.body or "")
 
 
-def learn_pages(site_chrome: SiteChrome, count: int, line: str = FOOTER) -> None:
-    for number in range(10, 10 + count):
-        read(number, tail=f"<p>{line}</p>", site_chrome=site_chrome)
+def learn_pages(site_chrome: SiteChrome, count: int, line: str = FOOTER, first: int = 10) -> None:
+    """What a crawl does before it reads a page: learn from the bodies of stored pages."""
+    for number in range(first, first + count):
+        site_chrome.learn(article_url(number), read(number, tail=f"<p>{line}</p>").body.split("\n"))
 
 
-def test_learned_chrome_a_line_on_many_pages_leaves_the_text_tail():
+def test_learned_chrome_a_line_on_most_pages_leaves_the_text_tail():
     site_chrome = SiteChrome()
-    learn_pages(site_chrome, 5)
+    learn_pages(site_chrome, 25)
     item = read(1, tail=f"<p>{FOOTER}</p>", site_chrome=site_chrome)
     assert FOOTER not in item.body and item.zone_cuts[zones.LEARNED_CHROME] == 1
     assert "Andra stycket i artikel 1" in item.body
 
 
-def test_learned_chrome_needs_enough_other_pages():
+def test_learned_chrome_needs_many_other_pages():
     site_chrome = SiteChrome()
-    learn_pages(site_chrome, 3)  # MIN_PAGES is 4: three other pages are not "many"
-    item = read(1, tail=f"<p>{FOOTER}</p>", site_chrome=site_chrome)
-    assert item.body.endswith(FOOTER)
-
-
-def test_learned_chrome_a_page_read_again_does_not_count_twice():
-    site_chrome = SiteChrome()
-    for _ in range(6):
-        read(10, tail=f"<p>{FOOTER}</p>", site_chrome=site_chrome)
-    assert site_chrome.pages_printing(FOOTER) == 1
+    learn_pages(site_chrome, 19)  # MIN_PAGES is 20
     assert read(1, tail=f"<p>{FOOTER}</p>", site_chrome=site_chrome).body.endswith(FOOTER)
 
 
-def test_learned_chrome_a_phrase_on_a_few_pages_of_many_stays():
-    """An author's stock phrase on 5 of 40 pages is below the share (0.3): it stays text."""
+def test_learned_chrome_a_page_on_two_hosts_or_read_twice_counts_once():
     site_chrome = SiteChrome()
-    learn_pages(site_chrome, 5, "Fri entré.")
-    for number in range(100, 135):
-        read(number, site_chrome=site_chrome)
+    for _ in range(3):
+        for host in ("knytpunkt.se", "www.knytpunkt.com"):
+            site_chrome.learn(f"http://{host}/artiklar.php?id=10", [FOOTER])
+    assert site_chrome.pages_printing(FOOTER) == 1 and site_chrome.pages_learned == 1
+
+
+def test_learned_chrome_a_phrase_on_some_pages_stays():
+    """An author's stock phrase on 25 of 60 pages is below the share (0.6): it stays text."""
+    site_chrome = SiteChrome()
+    learn_pages(site_chrome, 25, "Fri entré.")
+    learn_pages(site_chrome, 35, "Välkomna!", first=100)
     assert read(1, tail="<p>Fri entré.</p>", site_chrome=site_chrome).body.endswith("Fri entré.")
 
 
 def test_learned_chrome_never_takes_the_body_before_the_tail():
     """A repeated line with the article's own text after it is the article's."""
     site_chrome = SiteChrome()
-    learn_pages(site_chrome, 6)
+    learn_pages(site_chrome, 25)
     item = read(1, body=f"<p>{FOOTER}</p><p>Sedan kom regnet, och alla gick hem till sig tidigare än väntat.</p>",
                 site_chrome=site_chrome)
     assert FOOTER in item.body
 
 
+def test_learned_chrome_is_fixed_while_pages_are_read():
+    """Reading pages teaches nothing: a page reads the same whatever was read before it (no crawl-order effect,
+    no churn on a re-run)."""
+    site_chrome = SiteChrome()
+    learn_pages(site_chrome, 25)
+    before = read(1, tail=f"<p>{FOOTER}</p><p>Sista raden.</p>", site_chrome=site_chrome)
+    for number in range(200, 260):
+        read(number, tail="<p>Sista raden.</p>", site_chrome=site_chrome)
+    assert site_chrome.pages_learned == 25
+    assert read(1, tail=f"<p>{FOOTER}</p><p>Sista raden.</p>", site_chrome=site_chrome) == before
+
+
 def test_learned_chrome_forgets_pages_beyond_its_window():
     site_chrome = SiteChrome(window=10)
     learn_pages(site_chrome, 5)
-    for number in range(100, 110):
-        read(number, site_chrome=site_chrome)
-    assert site_chrome.pages_printing(FOOTER) == 0 and len(site_chrome._pages) == 10
-
-
-def test_learned_chrome_in_a_video_description():
-    site_chrome = SiteChrome()
-    parser = VideoParser(site_chrome)
-
-    def video(number: int):
-        html = (f"<html><body>{MENU}<h1>Klipp nummer {number}.</h1><p>Publicerat: 2017-11-18</p>"
-                f'<iframe src="https://www.youtube.com/embed/abcdefghij{number % 10}"></iframe>'
-                f"<p>Beskrivningen av klipp {number} är bara dess egen.</p><p>{FOOTER}</p></body></html>")
-        return parser.parse(html, f"https://knytpunkt.se/video.php?id={number}")
-
-    first = video(1)
-    for number in range(2, 8):
-        last = video(number)
-    assert first.description.endswith(FOOTER)  # nothing learned yet: kept
-    assert last.description == "Beskrivningen av klipp 7 är bara dess egen."
+    learn_pages(site_chrome, 5, first=10)  # the same pages again, not new ones
+    learn_pages(site_chrome, 10, "Något annat.", first=100)
+    assert site_chrome.pages_printing(FOOTER) == 0 and len(site_chrome._lines_of) == 10
 
 
 @pytest.mark.parametrize("text", ["Ladda ner", "Mer information"])
@@ -205,8 +206,41 @@ def test_the_newest_captured_article_pages_teach_the_site_chrome(tmp_path):
     pages = list(newest_article_pages(tmp_path / "knytpunkt.db", warc, 200))
     assert sorted(url for url, _ in pages) == [f"{base}{n}" for n in range(10, 16)]
     assert all("Örebro" in html for _, html in pages)  # decoded by the page's own charset
-    site_chrome = SiteChrome()
+    site_chrome = SiteChrome(min_pages=4)
     for url, html in pages:
-        ArticleParser(site_chrome).parse(html, url)
+        site_chrome.learn(url, ArticleParser().parse(html, url).body.split("\n"))
     assert FOOTER not in read(1, tail=f"<p>{FOOTER}</p>", site_chrome=site_chrome).body
     assert list(newest_article_pages(tmp_path / "none.db", warc, 200)) == []
+
+
+@pytest.mark.parametrize("tail", [
+    '<p>Mer på <a href="https://www.orebro.se">Örebro kommuns webbplats</a> och '
+    '<a href="https://www.lansstyrelsen.se">Länsstyrelsen i Örebro län</a>.</p>',
+    '<p>Medverkar gör <a href="https://a.se">Anna Andersson från Kumla</a>, <a href="https://b.se">Bertil Ek</a> '
+    'och <a href="https://c.se">Cecilia Holm</a>.</p>',
+    '<p>Kontakt: <a href="mailto:anna@example.se">Anna Svensson</a>, <a href="tel:019123456">019-12 34 56</a></p>',
+    '<p>Källor: <a href="https://www.scb.se">SCB</a>, <a href="https://www.orebro.se">Örebro kommun</a></p>'
+    '<p><a href="https://www.orebro.se/r.pdf">Hela rapporten (pdf)</a></p>',
+    '<p><a href="https://a.se/program.pdf">Ladda ner programmet (pdf)</a></p>'
+    '<p><a href="https://b.se/anmalan">Anmälan till loppet</a></p>',
+    '<p>Konserten med <a href="/artiklar.php?id=7">Kent</a> och <a href="/artiklar.php?id=8">Veronica Maggio</a>.</p>',
+])
+def test_link_tails_keep_the_authors_links(tail):
+    """Links elsewhere (sources, contacts, tickets) and sentences are the article's: found by a second read."""
+    item = read(5, tail=tail)
+    assert not item.zone_cuts.get(zones.LINK_DENSE_TAIL) and not item.zone_cuts.get(zones.LINK_LIST_TAIL)
+
+
+def test_a_caption_of_links_after_the_last_picture_stays():
+    item = read(6, tail='<p><img src="/bilder/1.jpg"></p><p>© 2016 Johan Gullberg - knytpunkt.se</p>'
+                        '<p><a href="/artiklar.php?id=7">Anna Berg</a> och <a href="/artiklar.php?id=8">Per Ek</a></p>')
+    assert item.images[0].caption == "Anna Berg och Per Ek"
+
+
+def test_a_video_description_sentence_with_links_after_the_date_line_stays():
+    html = (f"<html><body>{MENU}<h1>Konsert i parken.</h1>"
+            '<iframe src="https://www.youtube.com/embed/abcdefghijk"></iframe><p>Publicerat: 2017-11-18</p>'
+            '<p>Konserten med <a href="/artiklar.php?id=7">Kent</a> och <a href="/artiklar.php?id=8">Veronica '
+            "Maggio</a>.</p></body></html>")
+    item = VideoParser().parse(html, "https://knytpunkt.se/video.php?id=3")
+    assert item.description == "Konserten med Kent och Veronica Maggio."

@@ -25,29 +25,26 @@ def newest_article_pages(db_path: str | Path, warc_dir: Path, limit: int) -> Ite
     if not Path(db_path).is_file() or not warc_dir.is_dir():
         return
     try:
-        with sqlite3.connect(f"file:{Path(db_path).resolve()}?mode=ro", uri=True) as db:
+        db = sqlite3.connect(f"file:{Path(db_path).resolve()}?mode=ro", uri=True)
+        try:  # each page's newest good answer; gallery views are not article pages
             rows = db.execute(
-                "SELECT url, url_key, warc_file, offset, length, content_type FROM captures "
-                "WHERE record_type = 'response' AND status = 200 AND article_id IS NOT NULL "
-                "AND length <= ? ORDER BY id DESC LIMIT ?", (MAX_PAGE + RECORD_HEADERS, limit * 4)).fetchall()
+                "SELECT url, url_key, warc_file, offset, length, content_type FROM captures WHERE id IN ("
+                " SELECT max(id) FROM captures WHERE record_type = 'response' AND status = 200"
+                " AND article_id IS NOT NULL AND url_key NOT LIKE '%img=%' GROUP BY url_key)"
+                " AND length <= ? ORDER BY id DESC LIMIT ?", (MAX_PAGE + RECORD_HEADERS, limit)).fetchall()
+        finally:
+            db.close()
     except sqlite3.Error:
         return  # no captures table yet (a database from before the page archive)
-    seen: set[str] = set()
-    for url, key, warc_file, offset, length, content_type in rows:
-        if len(seen) >= limit or key in seen or gallery_position(url) is not None:
-            continue
+    for url, _key, warc_file, offset, length, content_type in rows:
         path = warc_dir / (warc_file or "")
-        if not FILE_NAME.match(warc_file or "") or not path.is_file():
-            continue
-        data = read_member(path, offset, length, max_record=MAX_PAGE + RECORD_HEADERS)
-        if data is None:
+        if gallery_position(url) is not None or not FILE_NAME.match(warc_file or "") or not path.is_file():
             continue
         try:
-            body = record_of(data).content_stream().read(MAX_PAGE + 1)
-        except Exception:  # a body the recorded encoding cannot undo: skipped, as above
+            data = read_member(path, offset, length, max_record=MAX_PAGE + RECORD_HEADERS)
+            body = record_of(data).content_stream().read(MAX_PAGE + 1) if data is not None else None
+        except Exception:  # an unreadable capture is only skipped here: reparse and health report it
             logger.debug("Capture of %s could not be read back", url, exc_info=True)
             continue
-        if len(body) > MAX_PAGE:
-            continue
-        seen.add(key)
-        yield url, decode_html(body, content_type)[0]
+        if body is not None and len(body) <= MAX_PAGE:
+            yield url, decode_html(body, content_type)[0]

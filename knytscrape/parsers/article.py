@@ -95,8 +95,8 @@ def is_decoration(image: Image) -> bool:
 class ArticleParser:
     """One ``_parse_<field>`` per field, each on the flow of the page, cut into zones by ``zones.cut``.
 
-    ``site_chrome`` (a ``SiteChrome`` shared by a crawl's parsers) learns the lines the site prints on many
-    pages and leaves them out of the text's tail; without it, only the named rules apply."""
+    ``site_chrome`` (a ``SiteChrome`` learned before the run from the page archive) names the lines the site
+    prints on many pages, which are left out of the text's tail; without it, only the named rules apply."""
 
     def __init__(self, site_chrome=None):
         self.site_chrome = site_chrome
@@ -144,7 +144,7 @@ class ArticleParser:
     def _read(self, flow: list[Token], url: str, number: int, start: int, raw: str | None,
               title_before: str | None = None) -> ArticleItem:
         """The article whose header starts at ``start`` of the flow (after its date line, if any)."""
-        zones = cut(flow, start, self.site_chrome, url)
+        zones = cut(flow, start, url, self.site_chrome)
         published_raw, content = self._parse_published_raw(raw, zones.text)
         first = next((t for t in content if isinstance(t, Line)), None)
         if title_before and first is not None and not first.heading and not same_title(first.text, title_before):

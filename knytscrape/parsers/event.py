@@ -204,9 +204,6 @@ def _elsewhere_on_site(href: str, url: str) -> bool:
 
 
 class EventParser:
-    def __init__(self, site_chrome=None):
-        self.site_chrome = site_chrome  # a SiteChrome: the description's tail leaves out what it learned
-
     def parse(self, html: str, url: str) -> EventItem | None:
         """The event on the page, or None for a list page or a page without an event."""
         flow = text_flow(html, url)
@@ -446,7 +443,7 @@ class EventParser:
         """The paragraphs of the description zone (``zones.text_lines``), without the labelled facts."""
         paragraphs: list[list[str]] = []
         previous_block = None
-        for line in text_lines(content[title_index + 1:], self.site_chrome, url)[0]:
+        for line in text_lines(content[title_index + 1:], url)[0]:
             text = line.text
             if (LABELLED.match(text) or is_date_line(text) or is_links_only(line) or STATUS_LINE.match(text)
                     or SECTION_LABELS.match(text) or lm.PUBLISHED.match(text) or TIME_LINE.match(text)

@@ -41,9 +41,10 @@ GALLERY_NAV = re.compile(
     r"|(?:bild\s+)?\d{1,4}\s*(?:av|/)\s*\d{1,4})[«»‹›<>|\s]*)+$", re.IGNORECASE)
 
 BACK = re.compile(r"^[«<\s]*Tillbaka[.!]?[\s»>]*$", re.IGNORECASE)
-# A link back to a section's list: "« Alla videor", "← Alla evenemang", "‹ Till listan" (as a link: it ends the text)
-BACK_TO_LIST = re.compile(r"^[«‹←<]\s*(?:Alla|Till|Tillbaka|Fler)\b.{0,40}$|^Alla\s+(?:videor|videos|filmer|evenemang"
-                          r"|artiklar|nyheter)\s*[»›]?$", re.IGNORECASE)
+# A link back to a section's list: "« Alla videor", "← Alla evenemang", "Till listan" (as a link, it ends the text)
+BACK_TO_LIST = re.compile(r"^[«‹←<\s]*(?:Alla\s+(?:videor|videos|filmer|evenemang|artiklar|nyheter)|Till\s+listan"
+                          r"|Tillbaka\s+till\s+(?:listan|videorna|filmerna|kalendern|evenemangen|nyheterna))"
+                          r"\s*[»›]?$", re.IGNORECASE)
 # "Kommentarer:", also with the count the archive prints: "Kommentarer (2)", "Kommentarer [ 1 ]"
 COMMENTS_HEADER = re.compile(r"^Kommentarer\s*(?:[:(\[]\s*\d*\s*[)\]]?\s*:?)?\s*$", re.IGNORECASE)
 # Archive pages: "Kommentarer [ 3 ]"

@@ -111,9 +111,6 @@ def video_id(provider: str | None, provider_id: str | None, media_url: str | Non
 
 
 class VideoParser:
-    def __init__(self, site_chrome=None):
-        self.site_chrome = site_chrome  # a SiteChrome: the description's tail leaves out what it learned
-
     def parse(self, html: str, url: str) -> VideoItem | None:
         """The video on the page, or None when the page's own content has no player and does not read as
         one video's page (see ``_without_player``)."""
@@ -246,7 +243,7 @@ class VideoParser:
         """The paragraphs of the description zone (``zones.text_lines``), without dates, lengths and labels."""
         paragraphs: list[list[str]] = []
         previous_block = None
-        for line in text_lines(after, self.site_chrome, url)[0]:
+        for line in text_lines(after, url)[0]:
             if paragraphs and line.text.startswith(("©", "Copyright")):
                 break  # the page's footer after the description
             if self._is_meta(line) or line.text == title:

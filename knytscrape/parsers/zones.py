@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from knytscrape.parsers import landmarks as lm
 from knytscrape.parsers.textflow import Embed, Image, Line, Token, is_links_only
@@ -66,7 +67,7 @@ def ends_text(line: Line) -> bool:
     return (
         line.in_form
         or bool(lm.BACK.match(line.text))
-        or (is_links_only(line) and bool(lm.BACK_TO_LIST.match(line.text)))  # "« Alla videor"
+        or (is_links_only(line) and bool(lm.BACK_TO_LIST.match(line.text)))  # "« Alla videor", as a link
         or (is_links_only(line) and any(BACK_WORD.search(text) for _, text in line.links))  # "Läs mer | Tillbaka"
         or bool(lm.COMMENTS_HEADER.match(line.text))
         or bool(lm.COMMENT_FORM.match(line.text))
@@ -86,11 +87,11 @@ def text_follows(flow: list[Token], index: int, within: int = 12) -> bool:
     return False
 
 
-def cut(flow: list[Token], start: int, site_chrome=None, page_key: str | None = None) -> Zones:
+def cut(flow: list[Token], start: int, page_url: str | None = None, site_chrome=None) -> Zones:
     """The zones of the page's content that begins at ``start`` of its (chrome-free or whole) flow.
 
-    ``site_chrome`` (a ``SiteChrome``), when given, learns the page's text lines and cuts from the text's
-    tail what the site prints on many other pages; ``page_key`` names the page for it (its URL)."""
+    ``site_chrome`` (a ``SiteChrome``, learned before the run), when given, cuts from the text's tail what the
+    site prints on many other pages; ``page_url`` is the page's address."""
     zones = Zones()
     texted = False
     end = len(flow)
@@ -105,24 +106,20 @@ def cut(flow: list[Token], start: int, site_chrome=None, page_key: str | None = 
         texted = texted or len(token.text) > SENTENCE_LENGTH
     zones.after_body = list(flow[end:])
     _split_header(flow[start:end], zones)
-    if site_chrome is not None and page_key:
-        site_chrome.learn(page_key, [t.text for t in zones.text if isinstance(t, Line) and not t.links])
-    tail = navigation_tail(zones.text, zones, site_chrome, page_key)
+    tail = navigation_tail(zones.text, zones, site_chrome, page_url)
     if tail:
         zones.after_body = zones.text[-tail:] + zones.after_body
         zones.text = zones.text[:-tail]
     return zones
 
 
-def text_lines(lines: list[Line], site_chrome=None, page_key: str | None = None) -> tuple[list[Line], Zones]:
+def text_lines(lines: list[Line], page_url: str) -> tuple[list[Line], Zones]:
     """The lines of a text that has no header of its own (a video's or an event's description): up to the first
-    line that ends the text (``TEXT_END``), without the tail that is navigation or learned chrome."""
+    line that ends the text (``TEXT_END``), without the tail that is the site's navigation."""
     zones = Zones()
     end = next((i for i, line in enumerate(lines) if ends_text(line)), len(lines))
     text = lines[:end]
-    if site_chrome is not None and page_key:
-        site_chrome.learn(page_key, [line.text for line in text if not line.links])
-    tail = navigation_tail(text, zones, site_chrome, page_key)
+    tail = navigation_tail(text, zones, page_url=page_url)
     return text[:len(text) - tail], zones
 
 
@@ -176,18 +173,34 @@ def advert_lines(content: list[Token], label: int) -> set[int]:
 
 
 def _blocks_from_end(text: list[Token]) -> list[tuple[int, list[Line]]]:
-    """The text's trailing lines grouped by block, last block first, as (index of its first token, lines);
-    it stops at the first picture or player (what stands before one is the article's)."""
+    """The text's trailing lines grouped by block, last block first, as (index of its first token, lines).
+    It stops at the last picture, player, credit or gallery line, and the block right after one of those
+    (a picture's caption) is not among them: what stands there is the article's."""
     blocks: list[tuple[int, list[Line]]] = []
     for index in range(len(text) - 1, -1, -1):
         token = text[index]
-        if isinstance(token, (Image, Embed)):
-            break
+        if isinstance(token, (Image, Embed)) or lm.CREDIT.match(token.text) or lm.GALLERY.match(token.text):
+            return blocks[:-1]  # the block right after it is its caption
         if blocks and blocks[-1][1][0].block == token.block:
             blocks[-1] = (index, [token, *blocks[-1][1]])
         else:
             blocks.append((index, [token]))
     return blocks
+
+
+def links_here(lines: list[Line], page_url: str | None) -> bool:
+    """Every link of the lines leads to another page of this site (its articles, sections, lists): a
+    related list or the site's navigation. A link elsewhere is the author's (a source, a ticket seller)."""
+    host = urlsplit(page_url).netloc if page_url else None
+    hrefs = [href for line in lines for href, _ in line.links]
+    return bool(hrefs) and all(urlsplit(href).netloc == host for href in hrefs)
+
+
+def is_sentence(lines: list[Line]) -> bool:
+    """The block ends like a sentence of the article (a full stop, ! or ?): "Konserten med Kent och Veronica
+    Maggio." is text, whatever links it holds."""
+    last = lines[-1]
+    return last.text.rstrip().endswith((".", "!", "?")) and not is_links_only(last)  # a linked title is no sentence
 
 
 def is_link_dense(lines: list[Line]) -> bool:
@@ -204,25 +217,29 @@ def is_link_dense(lines: list[Line]) -> bool:
     return len(own_words) <= LINK_LABEL_WORDS or sum(len(text) for text in links) >= LINK_DENSITY * total
 
 
-def navigation_tail(text: list[Token], zones: Zones, site_chrome=None, page_key: str | None = None) -> int:
-    """How many tokens at the end of the text are not body: learned chrome, a block of links, or two or more
-    lines of nothing but links. Never the whole text: the first line (the title, or the lead) stays."""
+def navigation_tail(text: list[Token], zones: Zones, site_chrome=None, page_url: str | None = None) -> int:
+    """How many tokens at the end of the text are not body: lines the site prints on many pages, a block of
+    links to the site's own pages, or two or more lines of nothing but such a link. It goes up from the end
+    and stops at the first block that is the article's: a sentence, a link elsewhere, a caption, a credit.
+    Never the whole text: the first line (the title, or the lead) stays."""
     cut_at = len(text)
     links_only_run: list[int] = []
     for index, lines in _blocks_from_end(text):
-        if index == 0 or any(lm.CREDIT.match(line.text) or lm.GALLERY.match(line.text) for line in lines):
+        if index == 0:
             break
-        if site_chrome is not None and all(site_chrome.is_chrome(line.text, page_key) for line in lines):
+        if site_chrome is not None and all(site_chrome.is_chrome(line.text, page_url) for line in lines):
             zones.count(LEARNED_CHROME, len(lines))
             site_chrome.lines_cut += len(lines)
             cut_at = index
             continue
+        if is_sentence(lines) or not links_here(lines, page_url):
+            break
         if is_link_dense(lines):
             zones.count(LINK_DENSE_TAIL, len(lines))
             cut_at = index
             continue
         if all(is_links_only(line) and len(line.links) == 1 for line in lines):
-            links_only_run.append(index)  # one link alone may be the article's source: two in a row are a list
+            links_only_run.append(index)  # one link alone may be the article's own: two in a row are a list
             continue
         break
     if len(links_only_run) >= 2 and links_only_run[-1] < cut_at:

@@ -237,11 +237,19 @@ class ArticlesSpider(KnytSpider):
         self.evidence.add(number)
 
     def learn_site_chrome(self) -> None:
-        """Learn the site's chrome from the newest captured article pages before the first page is read, so
-        that the first pages of this run are cut like the rest (a first run has none: it learns as it goes)."""
+        """Learn the site's chrome from the bodies of the newest captured article pages, once, before the first
+        page is read: fixed for the run, so no page's text depends on the order pages are read in (a first run
+        has no captures and learns nothing; see knytscrape/parsers/site_chrome.py)."""
         directory = Path(self.settings.get("KNYT_WARC_DIR") or warc_dir_for(self.settings.get("KNYT_DB")))
+        plain = ArticleParser()  # read without learned chrome: the lines as the pages print them
         for url, html in newest_article_pages(self.settings.get("KNYT_DB"), directory, WINDOW):
-            ArticleParser(self.site_chrome).parse(html, url)
+            try:
+                item = plain.parse(html, url)
+            except Exception:  # a stored page the parser fails on: the crawl reads and reports it like any other
+                self.logger.debug("Could not learn from the capture of %s", url, exc_info=True)
+                continue
+            if item is not None and item.body:  # a "not found" page teaches nothing
+                self.site_chrome.learn(url, item.body.split("\n"))
         if self.site_chrome.pages_learned:
             self.logger.info("Learned the site's chrome from %d captured article pages",
                              self.site_chrome.pages_learned)

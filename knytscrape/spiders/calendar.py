@@ -9,7 +9,6 @@ from __future__ import annotations
 from knytscrape.parsers import landmarks as lm
 from knytscrape.parsers.chrome import calendar_sidebar
 from knytscrape.parsers.event import EventParser, sidebar_event
-from knytscrape.parsers.site_chrome import SiteChrome
 from knytscrape.spiders.section import SectionSpider
 
 
@@ -21,8 +20,7 @@ class CalendarSpider(SectionSpider):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.site_chrome = SiteChrome()  # lines the site prints on many event pages: not description
-        self.parser = EventParser(self.site_chrome)
+        self.parser = EventParser()
 
     def sidebar_urls(self, flow) -> list[str]:
         return [entry.url for entry in calendar_sidebar(flow) if entry.url]

@@ -37,11 +37,6 @@ class SectionSpider(KnytSpider):
     table = "videos"  # where the section's records are stored
     menu_labels: tuple[re.Pattern, ...] = ()
 
-    def closed(self, reason):
-        site_chrome = getattr(self, "site_chrome", None)  # the page parser's learned chrome (docs/parsing.md)
-        if site_chrome is not None and site_chrome.lines_cut:
-            self.crawler.stats.set_value("knyt/zone/learned-chrome", site_chrome.lines_cut)
-
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.chrome_links: set[str] = set()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from knytscrape.parsers import landmarks as lm
 from knytscrape.parsers.chrome import video_sidebar
-from knytscrape.parsers.site_chrome import SiteChrome
 from knytscrape.parsers.video import VideoParser
 from knytscrape.spiders.section import SectionSpider
 
@@ -17,8 +16,7 @@ class VideosSpider(SectionSpider):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.site_chrome = SiteChrome()  # lines the site prints on many video pages: not description
-        self.parser = VideoParser(self.site_chrome)
+        self.parser = VideoParser()
 
     def sidebar_urls(self, flow) -> list[str]:
         return [entry.url for entry in video_sidebar(flow) if entry.url]

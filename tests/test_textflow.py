@@ -79,3 +79,14 @@ def test_a_link_that_prints_nothing_does_not_land_on_a_later_line():
     flow = [t for t in text_flow(html, URL) if isinstance(t, Line)]
     assert [(line.text, line.hrefs) for line in flow] == [
         ("Tillbaka", []), ("Rubrik i kort", ["http://127.0.0.1:8000/artiklar.php?id=9"]), ("Ingress", [])]
+
+
+def test_a_picture_known_only_by_its_srcset_is_its_largest_file():
+    from knytscrape.parsers.textflow import Image
+
+    html = ('<html><body><img src="data:image/gif;base64,R0lGOD" data-srcset="bilder/a-480.jpg 480w, '
+            'bilder/a-1024.jpg 1024w"><picture><source srcset="bilder/b.webp 1x, bilder/b@2x.webp 2x">'
+            '<img src=""></picture><img src="bilder/c.jpg" srcset="bilder/c-2x.jpg 2x"></body></html>')
+    images = [t.src for t in text_flow(html, "https://knytpunkt.se/artiklar.php?id=1") if isinstance(t, Image)]
+    assert images == ["https://knytpunkt.se/bilder/a-1024.jpg", "https://knytpunkt.se/bilder/b@2x.webp",
+                      "https://knytpunkt.se/bilder/c.jpg"]  # a real src stays: the file the page shows first

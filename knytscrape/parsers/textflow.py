@@ -308,6 +308,8 @@ class _FlowBuilder:
             # a lazy-loaded picture names its real file in data-*; its src is then a placeholder
             src = next((element.get(name) for name in LAZY_SOURCES if IMAGE_ADDRESS.match(element.get(name) or "")),
                        element.get("src") or "")
+            if not src.strip() or PLACEHOLDER_SOURCE.match(src):  # only a srcset (its own or its <picture>'s)
+                src = largest_candidate(_srcsets(element)) or src
             if src.strip():
                 link = self.link_stack[-1] if self.link_stack else None
                 self.tokens.append(Image(self.absolute(src), clean_text(element.get("alt") or ""), self.block, link))
@@ -346,6 +348,35 @@ class _FlowBuilder:
             self.form_depth -= 1
         if tag in HEADING_TAGS:
             self.heading_depth -= 1
+
+
+SRCSET_CANDIDATE = re.compile(r"^\s*(?P<url>\S+?)(?:\s+(?P<size>\d+(?:\.\d+)?)(?P<unit>[wx]))?\s*$")
+
+
+def _srcsets(img) -> list[str]:
+    """The srcsets that offer files for an <img>: its own (lazy first), then its <picture>'s <source>s."""
+    found = [img.get(name) for name in ("data-srcset", "data-lazy-srcset", "srcset") if img.get(name)]
+    picture = next((a for a in img.iterancestors() if isinstance(a.tag, str) and a.tag.lower() == "picture"), None)
+    if picture is not None:  # (an HTML4 parser nests the <img> inside the <source>s it does not know as empty)
+        for source in picture.iter("source"):
+            found += [source.get(name) for name in ("data-srcset", "srcset") if source.get(name)]
+    return found
+
+
+def largest_candidate(srcsets: list[str]) -> str | None:
+    """The largest file the first usable srcset offers ("a.jpg 480w, b.jpg 1024w" -> b.jpg; "1x, 2x" alike)."""
+    for srcset in srcsets:
+        best, best_size = None, -1.0
+        for candidate in srcset.split(","):
+            match = SRCSET_CANDIDATE.match(candidate)
+            if not match or PLACEHOLDER_SOURCE.match(match.group("url")):
+                continue
+            size = float(match.group("size") or 1)
+            if size > best_size:
+                best, best_size = match.group("url"), size
+        if best:
+            return best
+    return None
 
 
 def text_flow(html: str, base_url: str) -> list[Token]:

@@ -69,7 +69,15 @@ BLOCK_TAGS = frozenset(
     ]
 )
 HEADING_TAGS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6"])
-EMBED_TAGS = frozenset(["iframe", "video", "audio", "object", "embed"])
+EMBED_TAGS = frozenset(["iframe", "video", "audio", "object", "embed",
+                        "amp-video", "amp-audio", "amp-iframe", "amp-youtube", "amp-vimeo"])
+# AMP's players are the same players under other names; amp-youtube and amp-vimeo name the provider's video id
+AMP_TAGS = {"amp-video": "video", "amp-audio": "audio", "amp-iframe": "iframe"}
+AMP_PROVIDERS = {"amp-youtube": "https://www.youtube.com/embed/{}", "amp-vimeo": "https://player.vimeo.com/video/{}"}
+# Plyr names the provider and the video id in data attributes of an empty element
+PLYR_PROVIDERS = {"youtube": "https://www.youtube.com/embed/{}", "vimeo": "https://player.vimeo.com/video/{}"}
+# A page builder's video widget keeps its video's address in a JSON attribute (Elementor's data-settings)
+SETTINGS_ATTRIBUTES = ("data-settings", "data-video-settings")
 SKIPPED_TAGS = frozenset(
     ["head", "script", "style", "noscript", "template", "textarea", "select", "option", "svg"]
 )
@@ -98,7 +106,11 @@ INVISIBLE = re.compile(r"[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 
 
 # the usual classes of text for screen readers only (Drupal, Bootstrap, WordPress): not printed on screen
-SCREEN_READER_ONLY = frozenset(["element-invisible", "sr-only", "visually-hidden", "screen-reader-text"])
+# (a class that ends in one of these names, as themes prefix them: "elementor-screen-only",
+# "tribe-common-a11y-visual-hide"; never a bare "hidden", which lazy loaders and field labels use too)
+SCREEN_READER_ONLY = re.compile(r"(?:^|[-_])(?:element-invisible|element-hidden|sr-only|visually-?hidden|visual-hide"
+                                r"|screen-reader-text|screen-reader-only|screen-only|a11y-hidden|hidden-visually"
+                                r"|offscreen)$", re.IGNORECASE)
 HIDDEN_STYLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)", re.I)
 STRUCK_TAGS = frozenset(["s", "strike", "del"])
 STRUCK_STYLE = re.compile(r"(?:^|;)\s*text-decoration(?:-line)?\s*:[^;]*\bline-through\b", re.I)
@@ -108,7 +120,7 @@ def _is_hidden(element) -> bool:
     """An element a browser does not show: ``hidden``, ``display:none``, or screen-reader-only text."""
     if element.get("hidden") is not None or HIDDEN_STYLE.search(element.get("style") or ""):
         return True
-    return bool(SCREEN_READER_ONLY.intersection((element.get("class") or "").split()))
+    return any(SCREEN_READER_ONLY.search(name) for name in (element.get("class") or "").split())
 
 
 def visible_text(element) -> str:
@@ -135,6 +147,7 @@ class Line:
     links: list[tuple[str, str]] = field(default_factory=list)  # (absolute href, link text)
     in_form: bool = False
     heading: bool = False  # inside <h1>..<h6>
+    caption: bool = False  # inside a <figcaption> (a picture's or a player's caption)
     struck: list[str] = field(default_factory=list)  # runs of struck-through text on the line, as in ``text``
 
     @property
@@ -179,6 +192,7 @@ class _FlowBuilder:
         self.form_depth = 0
         self.heading_depth = 0
         self.swf_targets: dict[str, str] = {}  # element id -> the Flash player a script puts there (absolute)
+        self.caption_depth = 0
 
     def new_block(self) -> None:
         self.flush()
@@ -192,7 +206,7 @@ class _FlowBuilder:
             return False  # a link opened here still belongs to the line its text starts on
         links, self.links = self.links, []
         self.tokens.append(Line(text, self.block, links, in_form=self.form_depth > 0, heading=self.heading_depth > 0,
-                                struck=struck))
+                                struck=struck, caption=self.caption_depth > 0))
         return True
 
     def _struck_runs(self) -> list[str]:
@@ -255,6 +269,21 @@ class _FlowBuilder:
         address = found.group("url").replace("\\/", "/")
         self.tokens.append(Embed("script", self.absolute(address), [], {}, {}, self.block))
 
+    @staticmethod
+    def _player_address(element) -> str | None:
+        """The provider or media address of an element that stands for a player without being one."""
+        for name, address in CLICK_TO_LOAD.items():
+            if element.get(name):
+                return address.format(element.get(name).strip())
+        provider, video = (element.get("data-plyr-provider") or "").lower(), element.get("data-plyr-embed-id")
+        if provider in PLYR_PROVIDERS and video:
+            return PLYR_PROVIDERS[provider].format(video.strip())
+        for name in SETTINGS_ATTRIBUTES:
+            found = SCRIPT_MEDIA.search((element.get(name) or "").replace("\\/", "/"))  # JSON escapes "/"
+            if found:
+                return found.group("url")
+        return None
+
     def walk(self, element) -> None:
         tag = element.tag
         if not isinstance(tag, str):  # comments, processing instructions
@@ -271,15 +300,22 @@ class _FlowBuilder:
             return  # its content is what a browser without Flash shows: not the page's text
         if tag in SKIPPED_TAGS or _is_hidden(element):
             return
+        if tag in AMP_PROVIDERS and element.get("data-videoid"):  # <amp-youtube data-videoid="…">
+            self.flush()
+            self.tokens.append(Embed("iframe", AMP_PROVIDERS[tag].format(element.get("data-videoid").strip()), [],
+                                     {}, {}, self.block))
+            return
         if tag in EMBED_TAGS:
-            self.add_embed(tag, element)
+            self.add_embed(AMP_TAGS.get(tag, tag), element)
             return  # fallback text inside a player is not content
-        provider_id = next(((address, element.get(name)) for name, address in CLICK_TO_LOAD.items()
-                            if element.get(name)), None)
-        if provider_id:  # a click-to-load cover: the provider's player, its cover picture as poster
+        address = self._player_address(element)
+        if address:  # a click-to-load cover, a Plyr element, a page builder's video widget
             self.flush()
             cover = next((img.get("src") for img in element.iter("img") if img.get("src")), None)
-            self.tokens.append(Embed("iframe", provider_id[0].format(provider_id[1].strip()), [],
+            if cover is None:  # a cover given as a CSS background inside the widget
+                cover = next((m.group(1) for e in element.iter() if isinstance(e.tag, str)
+                              for m in [BACKGROUND_URL.search(e.get("style") or "")] if m), None)
+            self.tokens.append(Embed("iframe", address, [],
                                      {"poster": self.absolute(cover)} if cover else {}, {}, self.block))
             for child in element:  # its text (a caption, a consent line) is read; its cover picture is the poster
                 if not (isinstance(child.tag, str) and child.tag.lower() == "img"):
@@ -318,6 +354,8 @@ class _FlowBuilder:
             self.form_depth += 1
         if tag in HEADING_TAGS:
             self.heading_depth += 1
+        if tag == "figcaption":
+            self.caption_depth += 1
         struck = tag in STRUCK_TAGS or bool(style and STRUCK_STYLE.search(style))
         if struck:
             self.struck_depth += 1
@@ -348,6 +386,8 @@ class _FlowBuilder:
             self.form_depth -= 1
         if tag in HEADING_TAGS:
             self.heading_depth -= 1
+        if tag == "figcaption":
+            self.caption_depth -= 1
 
 
 SRCSET_CANDIDATE = re.compile(r"^\s*(?P<url>\S+?)(?:\s+(?P<size>\d+(?:\.\d+)?)(?P<unit>[wx]))?\s*$")

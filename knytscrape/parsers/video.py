@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-from urllib.parse import parse_qs, urljoin, urlsplit
+from urllib.parse import parse_qs, unquote, urljoin, urlsplit
 
+from knytscrape.dates import parse_date
 from knytscrape.items import VideoItem
 from knytscrape.parsers import landmarks as lm
 from knytscrape.parsers.chrome import content_runs
@@ -22,9 +23,20 @@ from knytscrape.urls import article_id
 
 YOUTUBE_ID = re.compile(r"(?:youtube(?:-nocookie)?\.com/(?:embed/|v/|watch\?v=)|youtu\.be/)([\w-]{6,})", re.I)
 # player.vimeo.com/video/ID, vimeo.com/ID, and the old Flash player moogaloop.swf?clip_id=ID
+FACEBOOK_VIDEO = re.compile(r"facebook\.com/(?:[^/?#]+/)?videos/(?:[^/?#]+/)?(\d+)", re.I)
 VIMEO_ID = re.compile(r"vimeo\.com/(?:video/|moogaloop\.swf\?(?:[^#]*&)?clip_id=)?(\d+)", re.I)
-LABELS = ["publicerat", "publicerad", "datum", "inlagd", "längd", "speltid"]
-DURATION_LINE = re.compile(r"^(?:Längd|Speltid|Tid)\s*:\s*(?P<raw>.+)$", re.I)
+LABELS = ["publicerat", "publicerad", "datum", "inlagd", "längd", "speltid", "speltid totalt"]
+DURATION_LINE = re.compile(r"^(?:Längd|Speltid|Tid)(?:\s+totalt)?\s*:\s*(?P<raw>.+)$", re.I)
+# A date line whose label runs without a colon or with more words: "Publicerat den 1 maj 2016 av …",
+# "Publicerat 14/5 2023"; the date is the longest run of words after it that dates.py reads
+PUBLISHED_WORDS = re.compile(r"^(?:Publicera[dt]|Publ\.|Inlagd|Datum)\s*(?:den\s+)?:?\s*(?P<rest>\S.*)$", re.I)
+DATE_PART_SEPARATOR = re.compile(r"\s+[•·|]\s+")  # "27 jan. 2024 • 2 min läsning"
+MAX_DATE_WORDS = 6
+# Who filmed it, in a player's caption or under it: "Film: Johan Gullberg."
+FILM_CREDIT = re.compile(r"^(?:Film|Filmat|Foto|Kamera|Klipp|Redigering|Video)(?:\s+och\s+\w+)?\s*(?:av)?\s*:\s*"
+                         r"[A-ZÅÄÖ][\w.-]*(?:\s+[A-ZÅÄÖ][\w.-]*){0,3}\.?$")
+# The label of the link to the video's article: "Läs artikeln:", "Artikel" (with the link on the next line)
+ARTICLE_LABEL_LINE = re.compile(r"^(?:Läs\s+artikeln|Artikel)\s*:?$", re.I)
 # A length printed in parentheses at the end of a line, after the player's link: "Se klippet » (2 min 15 sek)"
 LENGTH_IN_PARENS = re.compile(r"\((?P<raw>(?:\d+\s*(?:h|tim)\.?\s*)?\d+\s*min\.?(?:\s*\d+\s*sek\.?)?|\d+\s*sek\.?"
                               r"|(?:\d+:)?\d{1,2}:\d{2})\)\s*$", re.I)
@@ -57,6 +69,28 @@ SECTION_LABELS = re.compile(r"^(?:Video|Videos|Videor|Filmer|Film|Senaste videor
 RECORDED_LINE = re.compile(r"^(?:inspelad|inspelat|filmad|filmat|inspelningsdatum)\s*:\s*.+$", re.I)
 
 
+def leading_date(text: str) -> str | None:
+    """The longest run of words at the start of ``text`` that is a date dates.py reads, or None."""
+    words = text.split()
+    for count in range(min(len(words), MAX_DATE_WORDS), 0, -1):
+        candidate = " ".join(words[:count]).rstrip(",")
+        if parse_date(candidate):
+            return candidate
+    return None
+
+
+def published_in(text: str) -> str | None:
+    """The publication date a line prints (PUBLISHED_WORDS, or a date alone, or a date among other facts
+    separated by • · |), as printed; None when the line is not a date line."""
+    labelled = PUBLISHED_WORDS.match(text)
+    if labelled:
+        return leading_date(lm.split_published(labelled.group("rest"))[0] or "")
+    for part in DATE_PART_SEPARATOR.split(text):
+        if DATE_ONLY.match(part):
+            return re.sub(r"^[^:]*:\s*", "", part) if ":" in part else part
+    return None
+
+
 def parse_duration(raw: str | None) -> int | None:
     """ "3:45" -> 225, "1:02:03" -> 3723, "1 min 20 s" -> 80; None when unreadable."""
     if not raw:
@@ -71,17 +105,50 @@ def parse_duration(raw: str | None) -> int | None:
     return hours * 3600 + minutes * 60 + seconds
 
 
+def provider_of(url: str) -> tuple[str, str] | None:
+    """(provider, the provider's id) of a provider's address: a YouTube video (every URL form) or playlist
+    (``embed/videoseries?list=…``: the playlist's id), a Vimeo video, a Facebook video player."""
+    parts = urlsplit(url)
+    query = parse_qs(parts.query)
+    if "youtube" in parts.netloc and query.get("list") and (parts.path.endswith("/videoseries")
+                                                              or parts.path.endswith("/playlist")):
+        return "youtube", query["list"][0]
+    youtube = YOUTUBE_ID.search(url)
+    if youtube:
+        return "youtube", youtube.group(1)
+    vimeo = VIMEO_ID.search(url)
+    if vimeo and "vimeo" in parts.netloc:
+        return "vimeo", vimeo.group(1)
+    if parts.netloc.endswith("facebook.com") and parts.path.startswith("/plugins/video"):
+        video = FACEBOOK_VIDEO.search(unquote((query.get("href") or [""])[0]))
+        if video:
+            return "facebook", video.group(1)
+    return None
+
+
+def wrapped_address(url: str) -> str | None:
+    """The provider address a player URL wraps in its query (a site's own oEmbed proxy, an Embedly frame):
+    ``/media/oembed?url=https%3A//www.youtube.com/watch%3Fv%3D…`` -> the YouTube address."""
+    for values in parse_qs(urlsplit(url).query).values():
+        for value in values:
+            if value.startswith(("http://", "https://", "//")) and provider_of(value):
+                return value
+    return None
+
+
 def describe_player(embed: Embed) -> tuple[str | None, str | None, str | None]:
     """(provider, provider's id, absolute embed URL) of a player element."""
     candidates = [u for u in [embed.src, *embed.sources] if u]
     flashvars = embed.params.get("flashvars") or embed.attributes.get("flashvars") or ""
     for url in candidates:
-        youtube = YOUTUBE_ID.search(url)
-        if youtube:
-            return "youtube", youtube.group(1), url
-        vimeo = VIMEO_ID.search(url)
-        if vimeo and "vimeo" in urlsplit(url).netloc:
-            return "vimeo", vimeo.group(1), url
+        found = provider_of(url)
+        if found:
+            return found[0], found[1], url
+    for url in candidates:
+        inner = wrapped_address(url)
+        if inner:
+            provider, provider_id = provider_of(inner)
+            return provider, provider_id, inner
     url = candidates[0] if candidates else None
     if embed.tag == "iframe" and not (url and MEDIA_FILE.search(urlsplit(url).path)):
         return None, None, None  # a map, a like box: not a video
@@ -104,7 +171,7 @@ def video_id(provider: str | None, provider_id: str | None, media_url: str | Non
     """Stable id: the provider's own id, else a hash of the media file's path (independent of host and URL
     scheme). ``media_url`` is the video file itself where the page names it: one Flash player (.swf)
     may play many files."""
-    if provider in ("youtube", "vimeo") and provider_id:
+    if provider in ("youtube", "vimeo", "facebook") and provider_id:
         return f"{provider}:{provider_id}"
     basis = urlsplit(media_url or page_url)
     return "file:" + hashlib.sha1(f"{basis.path}?{basis.query}".encode()).hexdigest()[:16]
@@ -128,6 +195,10 @@ class VideoParser:
         after = normalise_labelled_lines([t for t in content[player_index + 1:] if isinstance(t, Line)], LABELS)
         lines = before + after
         title = self._parse_title(before, after)
+        following = [t for t in content[player_index + 1:] if isinstance(t, Line)]
+        caption = next((i for i, line in enumerate(following) if not line.caption), len(following))
+        # the player's caption (its <figcaption>) is read for facts, never as description
+        after = normalise_labelled_lines(following[caption:], LABELS) if caption else after
         duration_raw = self._parse_duration_raw(lines)
         article_number = self._parse_article_id(lines)
         return VideoItem(
@@ -155,7 +226,7 @@ class VideoParser:
         unknown (``embed_url`` NULL, counted by validation)."""
         for run in runs:
             lines = normalise_labelled_lines([t for t in run if isinstance(t, Line)], LABELS)
-            dated = [i for i, line in enumerate(lines) if lm.PUBLISHED.match(line.text) or DATE_ONLY.match(line.text)]
+            dated = [i for i, line in enumerate(lines) if lm.PUBLISHED.match(line.text) or published_in(line.text)]
             if dated:
                 break
         else:
@@ -202,7 +273,8 @@ class VideoParser:
         """A line that is not title or description: dates, lengths, labels, navigation."""
         text = line.text
         return bool(
-            lm.PUBLISHED.match(text) or DATE_ONLY.match(text) or DURATION_LINE.match(text)
+            lm.PUBLISHED.match(text) or published_in(text) or DURATION_LINE.match(text) or FILM_CREDIT.match(text)
+            or ARTICLE_LABEL_LINE.match(text)
             or RECORDED_LINE.match(text) or SECTION_LABELS.match(text) or lm.CLOSE_BUTTON.match(text)
             or (len(text) <= 160 and PLAYER_NOTE.search(text))
             or is_links_only(line) or line.in_form
@@ -224,8 +296,9 @@ class VideoParser:
             if match:
                 return lm.split_published(match.group("raw"))[0]
         for line in lines:
-            if DATE_ONLY.match(line.text):
-                return re.sub(r"^[^:]*:\s*", "", line.text) if ":" in line.text else line.text
+            found = published_in(line.text)
+            if found:
+                return found
         return None
 
     def _parse_duration_raw(self, lines: list[Line]) -> str | None:
@@ -244,6 +317,8 @@ class VideoParser:
         paragraphs: list[list[str]] = []
         previous_block = None
         for line in text_lines(after, url)[0]:
+            if paragraphs and (self._parse_article_id([line]) is not None or ARTICLE_LABEL_LINE.match(line.text)):
+                break  # the link to the article closes the description (a card with its teaser may follow)
             if paragraphs and line.text.startswith(("©", "Copyright")):
                 break  # the page's footer after the description
             if self._is_meta(line) or line.text == title:
@@ -262,10 +337,14 @@ class VideoParser:
         return self._parse_description(before[titles[-1] + 1:], title) if titles else None
 
     def _parse_article_id(self, lines: list[Line]) -> int | None:
-        for line in lines:
+        """The article a link names as this video's: by its words ("Läs artikeln"), or under a label line
+        ("Artikel", "Läs artikeln:") with the article's title as the link."""
+        for index, line in enumerate(lines):
+            labelled = index > 0 and bool(ARTICLE_LABEL_LINE.match(lines[index - 1].text))
             for href, text in line.links:
                 number = article_id(href)
-                if number is not None and (ARTICLE_LINK_TEXT.search(text) or ARTICLE_LINK_TEXT.search(line.text)):
+                if number is not None and (labelled or ARTICLE_LINK_TEXT.search(text)
+                                           or ARTICLE_LINK_TEXT.search(line.text)):
                     return number
         return None  # any other article link may be anything: the title match decides then
 

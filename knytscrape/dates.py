@@ -40,12 +40,28 @@ one space, every Unicode dash counts as ``-``, spaces around a dash are ignored,
 
 Date forms: ``2017-10-29``, ``29 oktober 2017`` / ``29 okt 2017`` / ``29 okt. 2017`` (Swedish month names,
 full or abbreviated, ``sep`` and ``sept`` both), ``29/10 2017``, ``29/10-2017``, ``29/10/2017``,
-``29.10.2017``, ``18/5``, ``18 maj``, each optionally preceded by a Swedish weekday (``söndag``,
+``29.10.2017``, ``18/5``, ``18 maj``, ``5 september, 2020``, ``maj 19, 2018``, ``04/13/2019`` (month first,
+only when the day cannot be a month), each optionally preceded by a Swedish weekday (``söndag``,
 ``söndagen``, with or without a comma) and/or ``den``. In a span only, a day range of one month with the
 month and year written once at the end: ``9–11 augusti 2024``, ``fre 23 – sön 25 aug. 2013`` (a weekday on
 either end is checked against its day).
-Time forms, after the date separated by a space (an optional comma before it) or ``T`` after an ISO date:
+Time forms, after the date separated by a space (an optional comma before it), a dash before ``HH:MM``
+(``04/13/2019 - 18:47``) or ``T`` after an ISO date:
 ``14:32``, ``14.32``, ``14:32:05``, ``kl 14``, ``kl. 14.32``, ``kl.14``, ``klockan 14``.
+
+Spans (:func:`parse_span`) also read, each a named rule:
+
+* ISO INTERVAL: an ISO date, ``--`` or ``/`` (ISO 8601's interval separators), and an end date that leaves
+  out what it shares with the start (``2025-05-10--11``, ``2025-05-10/06-02``, ``2025-05-10--2025-05-12``).
+  Dates only: after a time, ``--`` may be a typed dash between hours (``kl 10--12``), never days; and a
+  single dash after an ISO date (``2025-05-10-11``) is not read;
+* FROM A TIME: ``från kl. 10`` is a start with no end (``från kl. 10 till 15`` has one), alone or after
+  a date;
+* DAILY HOURS: ``båda dagarna``, ``alla dagar``, ``varje dag``, ``dagligen`` before or after a time or time
+  range say the same hours hold every day of the event; the words are read past;
+* OCCASIONS: a text of several lines, one occasion a line (the performances of a play), runs from the
+  first occasion's start to the last occasion's end (the last one's day when it prints a start only).
+  Every line must be readable and the occasions in order, or nothing is read.
 """
 
 from __future__ import annotations
@@ -147,10 +163,15 @@ _DEN_RE = re.compile(r"den ")
 _DATE_FORMS = (
     ("iso", re.compile(r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?!\d)")),
     ("dotted", re.compile(r"(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>\d{4}|\d{2}(?![.:]?\d))(?!\d)")),
+    # MONTH FIRST WITH SLASHES (comment dates of US-made software, Drupal's "04/13/2019"): only when the second
+    # number cannot be a month, so it never changes a date the day-first reading can read
+    ("us_slash", re.compile(r"(?P<m>0?[1-9]|1[0-2])/(?P<d>1[3-9]|2\d|3[01])/(?P<y>\d{4})(?![\d/.:])")),
     # a two-digit year never when a month name follows: "12/3-19 april" is a span to the 19th
     ("slash", re.compile(rf"(?P<d>\d{{1,2}})/(?P<m>\d{{1,2}})(?:[ /-](?P<y>\d{{4}})|[/-](?P<yy>\d{{2}})"
                          rf"(?!\s*(?:{_MONTH_ALT})(?![a-zåäö])))?(?![\d/.:])")),
-    ("named", re.compile(rf"(?P<d>\d{{1,2}}) {_MONTH}(?: (?P<y>\d{{4}}))?")),
+    ("named", re.compile(rf"(?P<d>\d{{1,2}}) {_MONTH}(?:,? (?P<y>\d{{4}}))?")),  # "5 september, 2020" (WordPress)
+    # MONTH NAME FIRST: "maj 19, 2018" (Squarespace), with its comma and the year
+    ("month_first", re.compile(rf"{_MONTH} (?P<d>\d{{1,2}}), (?P<y>\d{{4}})")),
 )
 # DAY RANGE IN ONE MONTH (spans only): "9-11 augusti 2024", and with a weekday on either end,
 # "fre 23 – sön 25 aug. 2013", "fredag 23 till söndag 25 augusti": the month (and year) written once, at the end
@@ -164,9 +185,19 @@ _TIME_RE = re.compile(
 )
 # a time of day written anywhere in a text: "kl 13", "klockan 9", "14.30", "18:00" (not "20.10.2016")
 _TIME_IN_TEXT = re.compile(r"(?:\bkl\.?|\bklockan) ?\d{1,2}|(?<![\d.:])\d{1,2}[.:]\d{2}(?![.:]?\d)")
-_TIME_SEP = re.compile(r",? ")
+# FROM A TIME after a date: "1 juni 2024 från kl. 10"; DASH BEFORE THE TIME: Drupal's "04/13/2019 - 18:47"
+# (spaces around a dash are dropped by normalisation), only before a time with minutes
+_TIME_SEP = re.compile(r",? (?:från )?|-(?=\d{1,2}:\d{2})")
 _ISO_TIME_SEP = re.compile(r"t")
 _RANGE_SEP = re.compile(r"-| till ")
+# ISO INTERVAL: "--" or "/" after an ISO date, then the end without what it shares with the start
+_ISO_INTERVAL_SEP = re.compile(r"--|/")
+_ISO_INTERVAL_END = re.compile(r"(?:(?:(?P<y>\d{4})-)?(?P<m>\d{1,2})-)?(?P<d>\d{1,2})")
+# FROM A TIME: "från kl. 10" is a start with no end
+_FROM = re.compile(r"från ")
+# DAILY HOURS: the same hours every day of the event, written before or after the times
+_DAILY_WORDS = r"(?:båda dagarna|bägge dagarna|alla dagar(?:na)?|samtliga dagar|varje dag|dagligen)"
+_DAILY = re.compile(rf"^(?:{_DAILY_WORDS},? )?(?P<times>.*?)(?:,? {_DAILY_WORDS})?$")
 
 
 @dataclass(frozen=True)
@@ -238,7 +269,12 @@ def _moment_at(text: str, pos: int) -> tuple[_DateParts, _TimeParts | None, int]
 
 
 def _times_text(text: str) -> tuple[_TimeParts, _TimeParts | None] | None:
-    """The whole of ``text`` as one time or a time range."""
+    """The whole of ``text`` as one time or a time range, with DAILY HOURS words read past and an
+    optional ``från`` (FROM A TIME) before it."""
+    daily = _DAILY.match(text)
+    text = daily["times"] if daily else text
+    from_word = _FROM.match(text)
+    text = text[from_word.end():] if from_word else text
     first = _time_at(text, 0)
     if first is None:
         return None
@@ -389,10 +425,37 @@ def parse_span(
     used only when neither side has one. The whole span is read or nothing is: ``(UNREADABLE, None)`` when
     either side is unreadable or the end comes before the start. An end time alone that is earlier than
     the start time ends the next day, when the span is then at most 12 hours ("22.00–03.00").
+
+    Also the ISO INTERVAL (``2025-05-10--11``), FROM A TIME (``från kl. 10``), DAILY HOURS
+    (``10.00–16.00 båda dagarna``) and OCCASIONS (several lines) of the module docstring.
     """
-    text = _normalise(raw)
-    found = _span_text(text, default_year, on_date)
+    lines = [line for line in (raw or "").splitlines() if line.strip()]
+    if len(lines) > 1:
+        found = _occasions([_normalise(line) for line in lines], default_year)
+    else:
+        found = _span_text(_normalise(raw), default_year, on_date)
     return found if found is not None else (UNREADABLE, None)
+
+
+def _occasions(texts: list[str], default_year: int | None) -> tuple[ParsedMoment, ParsedMoment | None] | None:
+    """OCCASIONS: one occasion a line (each with its own date), from the first one's start to the last one's
+    end, or the last one's day when it prints a start only. None unless every line reads and the occasions
+    are in order (each starts no earlier than the one before it ended)."""
+    spans = []
+    for text in texts:
+        span = _span_text(text, default_year, None)
+        if span is None:
+            return None
+        spans.append(span)
+    previous_end = None
+    for start, end in spans:
+        if previous_end is not None and _ends_before(start, previous_end):
+            return None
+        previous_end = end or start
+    last_start, last_end = spans[-1]
+    if last_end is None:  # the last day; when it prints a start time only, its end time is not known
+        last_end = last_start if last_start.time is None else _moment(last_start.date, None)
+    return spans[0][0], last_end
 
 
 def _span_text(
@@ -421,6 +484,10 @@ def _span_text(
         year = start_date.year if start_date.year is not None else default_year
         return _finish(_make_date(start_date, year), start_time, None, None, has_end=False)
 
+    interval = _ISO_INTERVAL_SEP.match(text, pos) if start_date.form == "iso" and start_time is None else None
+    if interval:
+        return _iso_interval(text, interval.end(), start_date)
+
     sep = _RANGE_SEP.match(text, pos)
     if not sep:
         return None
@@ -446,6 +513,18 @@ def _span_text(
         _make_date(start_date, year), start_time, _make_date(end_date, end_year), end_time, has_end=True,
         same_day=same_day,
     )
+
+
+def _iso_interval(text: str, pos: int, start_date: _DateParts) -> tuple[ParsedMoment, ParsedMoment | None] | None:
+    """ISO INTERVAL: the end date after ``--`` or ``/``, its left-out year and month the start's
+    (``2025-05-10--11``, ``2025-05-10/06-02``, ``2025-05-10--2025-05-12``)."""
+    match = _ISO_INTERVAL_END.fullmatch(text, pos)
+    if match is None:
+        return None
+    year = int(match["y"]) if match["y"] else start_date.year
+    month = int(match["m"]) if match["m"] else start_date.month
+    end_parts = _DateParts(year, month, int(match["d"]), None, "iso")
+    return _finish(_make_date(start_date, start_date.year), None, _make_date(end_parts, year), None, has_end=True)
 
 
 OVERNIGHT_HOURS = 12

@@ -542,6 +542,108 @@ def test_parse_span_unreadable(raw, on_date):
     assert parse_span(raw, on_date=on_date) == (ParsedMoment(None, None, None), None)
 
 
+# --- parse_span: ISO INTERVAL, FROM A TIME, DAILY HOURS, OCCASIONS ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "start", "end"),
+    [
+        ("2025-05-10--11", "2025-05-10", "2025-05-11"),  # the end day only: month and year are the start's
+        ("Datum: 2025-05-10--11", "2025-05-10", "2025-05-11"),
+        ("2025-05-10 -- 11", "2025-05-10", "2025-05-11"),
+        ("2025-05-10/11", "2025-05-10", "2025-05-11"),
+        ("2025-05-10/06-02", "2025-05-10", "2025-06-02"),  # month and day: the year is the start's
+        ("2025-05-10--2025-05-12", "2025-05-10", "2025-05-12"),
+        ("2024-12-30/2025-01-02", "2024-12-30", "2025-01-02"),
+    ],
+)
+def test_iso_interval(raw, start, end):
+    got_start, got_end = parse_span(raw)
+    assert (got_start.iso, got_end.iso if got_end is not None else None) == (start, end)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "2025-05-10-11",  # a single dash after an ISO date is not an interval separator
+        "2025-05-10--09",  # the end before the start
+        "2024-12-30--01",  # the left-out year is the start's: 2024-12-01, before the start
+        "2025-05-10--32",
+        "2025-05-10 kl 10--12",  # after a time "--" may be a typed dash between hours: never read as days
+        "2025-05-10--11 kl 16",  # dates only
+        "18/5--19/5",  # only after an ISO date
+    ],
+)
+def test_iso_interval_unreadable(raw):
+    assert parse_span(raw, default_year=2025) == (UNREADABLE, None)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("från kl. 10", (T(10), None)),
+        ("Tid: från kl. 10", (T(10), None)),
+        ("från 18.00", (T(18), None)),
+        ("från kl. 10 till 15", (T(10), T(15))),
+        ("10.00–16.00 båda dagarna", (T(10), T(16))),
+        ("kl. 10–16, alla dagar", (T(10), T(16))),
+        ("dagligen kl 10-16", (T(10), T(16))),
+        ("varje dag 11.00-15.00", (T(11), T(15))),
+    ],
+)
+def test_from_a_time_and_daily_hours(raw, expected):
+    assert parse_time_range(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["från", "från 10", "båda dagarna", "10-16 båda dagarna", "kl 10 båda dagarna och kvällen", "dagligen"],
+)
+def test_from_a_time_and_daily_hours_unreadable(raw):
+    assert parse_time_range(raw) == (None, None)
+
+
+def test_from_a_time_after_a_date_and_on_a_separate_date():
+    start, end = parse_span("lördagen den 1 juni 2024 från kl. 10")
+    assert (start.iso, end) == ("2024-06-01T10:00:00+02:00", None)
+    start, end = parse_span("Tid: från kl. 10", on_date=D(2024, 6, 1))
+    assert (start.iso, end) == ("2024-06-01T10:00:00+02:00", None)
+    start, end = parse_span("10.00–16.00 båda dagarna", on_date=D(2025, 5, 10))
+    assert (start.iso, end.iso) == ("2025-05-10T10:00:00+02:00", "2025-05-10T16:00:00+02:00")
+
+
+@pytest.mark.parametrize(
+    ("raw", "default_year", "start", "end"),
+    [
+        # each with its own time span: the first one's start to the last one's end
+        ("fredag 8 november 2024, kl. 19.00–21.00\nlördag 9 november 2024, kl. 15.00–17.00\n"
+         "söndag 10 november 2024, kl. 15.00–17.00", None, "2024-11-08T19:00:00+01:00", "2024-11-10T17:00:00+01:00"),
+        ("8 nov kl. 19\n10 nov kl. 15–17", 2024, "2024-11-08T19:00:00+01:00", "2024-11-10T17:00:00+01:00"),
+        # days alone: all day, first day to last day
+        ("lördag 4 maj 2024\n\nlördag 11 maj 2024\n", None, "2024-05-04", "2024-05-11"),
+        # the last one prints a start only: the event ends on its day, at a time not printed
+        ("2024-11-08 kl 19\n2024-11-10 kl 15", None, "2024-11-08T19:00:00+01:00", "2024-11-10"),
+    ],
+)
+def test_occasions(raw, default_year, start, end):
+    got_start, got_end = parse_span(raw, default_year=default_year)
+    assert (got_start.iso, got_end.iso) == (start, end)
+
+
+@pytest.mark.parametrize(
+    ("raw", "default_year"),
+    [
+        ("8 november 2024 kl. 19\nsnart", None),  # every occasion must read
+        ("10 november 2024 kl. 15\n8 november 2024 kl. 19", None),  # out of order
+        ("8 november 2024 kl. 19–21\n8 november 2024 kl. 20", None),  # starts before the one before it ends
+        ("30 dec kl 19\n2 jan kl 19", 2024),  # the shared year would put the second first: no year is guessed
+        ("8 nov kl. 19\n10 nov kl. 15", None),  # no year
+    ],
+)
+def test_occasions_unreadable(raw, default_year):
+    assert parse_span(raw, default_year=default_year) == (UNREADABLE, None)
+
+
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
@@ -591,3 +693,24 @@ def test_to_iso_rejects_datetime_and_aware_time():
         to_iso(datetime.datetime(2017, 10, 29, 14, 32))
     with pytest.raises(ValueError):
         to_iso(D(2017, 10, 29), T(14, 32, tzinfo=datetime.timezone.utc))
+
+
+# --- comment dates as blog and CMS software prints them (knytscrape/parsers/comments.py) ---------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "iso"),
+    [
+        ("lör, 04/13/2019 - 18:47", "2019-04-13T18:47:00+02:00"),  # Drupal: month first, a dash before the time
+        ("sön, 04/14/2019 - 09:12", "2019-04-14T09:12:00+02:00"),
+        ("fre, 04/13/2019 - 18:47", None),  # 13 April 2019 was a Saturday
+        ("04/05/2019", "2019-05-04"),  # the second number can be a month: day first, as before
+        ("5 september, 2020 kl. 18:02", "2020-09-05T18:02:00+02:00"),  # WordPress: a comma before the year
+        ("maj 19, 2018", "2018-05-19"),  # Squarespace: the month's name first
+        ("maj 19", None),  # month first only with its comma and year
+        ("27/9 -09 kl. 10.14", "2009-09-27T10:14:00+02:00"),
+        ("2019-04-13-18", None),  # a dash before a bare hour is not a time
+    ],
+)
+def test_comment_date_shapes(raw, iso):
+    assert parse_moment(raw).iso == iso

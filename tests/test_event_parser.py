@@ -252,3 +252,59 @@ def test_a_weekend_written_as_a_day_range_with_weekdays_is_all_day():
                  "<p>Plats: Stortorget – fri entré hela helgen</p>")
     assert times(item) == ("2013-08-23", "2013-08-25", True)
     assert (item.location, item.status) == ("Stortorget", "scheduled")
+
+
+def test_occasions_listed_under_the_title_run_from_the_first_start_to_the_last_end():
+    item = event("<h2>Kulissen spelar Fadren</h2><h3>Föreställningar</h3><ul>"
+                 "<li>fredag 8 november 2024, kl. 19.00–21.00 (premiär)</li>"
+                 "<li>lördag 9 november 2024, kl. 15.00–17.00</li><li>söndag 10 november 2024, kl. 15.00–17.00</li>"
+                 "</ul><p>Plats: Kulissens scen</p><p>Biljetterna släpps måndag 21 oktober 2024 kl. 12.</p>")
+    assert times(item) == ("2024-11-08T19:00:00+01:00", "2024-11-10T17:00:00+01:00", False)
+    assert item.date_raw.startswith("fredag 8 november 2024, kl. 19.00–21.00 (premiär) | lördag 9 november")
+    assert (item.title, item.location, item.status) == ("Kulissen spelar Fadren", "Kulissens scen", "scheduled")
+    assert "premiär" not in (item.description or "")  # the occasion line is a fact, not description
+
+
+def test_occasions_are_the_date_lines_of_one_list_only():
+    # a date line in a paragraph of its own after the list is not one of its occasions
+    apart = event("<h2>Teater</h2><ul><li>lördag 9 november 2024, kl. 15.00–17.00</li></ul>"
+                  "<p>söndag 10 november 2024</p>")
+    assert times(apart) == ("2024-11-09T15:00:00+01:00", "2024-11-09T17:00:00+01:00", False)
+    # occasions out of order: nothing is guessed
+    unordered = event("<h2>Teater</h2><ul><li>söndag 10 november 2024, kl. 15</li>"
+                      "<li>fredag 8 november 2024, kl. 19</li></ul>")
+    assert times(unordered) == (None, None, False)
+
+
+def test_a_date_remark_in_brackets_is_a_note_unless_it_holds_a_number_or_a_status():
+    noted = event("<h2>Konsert</h2><p>Datum: 18 maj 2024 (lördag)</p><p>Tid: 19.00 (premiär)</p>")
+    assert times(noted) == ("2024-05-18T19:00:00+02:00", None, False)
+    # a remark with a time or a status word of its own: the line stays as printed, unread
+    own_time = event("<h2>Konsert</h2><p>Datum: 18 maj 2024</p><p>Tid: 19.00 (insläpp 18.30)</p>")
+    assert (own_time.time_text, times(own_time)[:2]) == ("19.00 (insläpp 18.30)", ("2024-05-18", None))
+    moved = event("<h2>Konsert</h2><p>Datum: 18 maj 2024 (flyttat)</p>")
+    assert (moved.date_text, times(moved)) == ("18 maj 2024 (flyttat)", (None, None, None))
+
+
+def test_an_iso_interval_with_daily_hours_both_days():
+    item = event("<h2>Plantmarknad</h2><dl><dt>Datum:</dt><dd>2025-05-10--11</dd>"
+                 "<dt>Tid:</dt><dd>10.00–16.00 båda dagarna</dd></dl>")
+    assert times(item) == ("2025-05-10T10:00:00+02:00", "2025-05-11T16:00:00+02:00", False)
+
+
+def test_an_original_date_unstruck_a_new_date_and_a_start_from_a_time():
+    item = event("<h2>Loppis</h2><ul><li>Ursprungligt datum: lördag 25 maj 2024</li>"
+                 "<li>Nytt datum: lördagen den 1 juni 2024</li><li>Tid: från kl. 10</li></ul>"
+                 "<p>Säljarna ställer upp sina bord från kl. 8.</p>")
+    assert (item.status, item.previous_date_raw) == ("postponed", "lördag 25 maj 2024")
+    assert times(item) == ("2024-06-01T10:00:00+02:00", None, False)
+
+
+def test_a_visually_hidden_label_is_not_the_value():
+    # The Events Calendar: the <dt> is for screen readers only; a person sees the heading and the value
+    item = event("<h2>Skördemarknad</h2><p>Datum: 14 september 2024</p>"
+                 "<h3>Plats</h3><dl><dt class='tribe-common-a11y-visual-hide'>Platsens namn</dt>"
+                 "<dd>Stortorget, Örebro</dd></dl>"
+                 "<h3>Arrangör</h3><dl><dt class='screen-reader-text'>Arrangörens namn</dt>"
+                 "<dd>Örebro handelsförening</dd></dl>")
+    assert (item.location, item.organiser) == ("Stortorget, Örebro", "Örebro handelsförening")

@@ -6,6 +6,10 @@ An event page has a title and a date: labelled lines (``Datum:``, ``Tid:``, ``Pl
 on the page ("Inställt", "Uppskjutet", "Framflyttat", "Nytt datum") and from a date or time struck through
 (the event was moved). Struck-through text is an OLD value: never the current date, time or place. Dates
 stay raw here; the dates pipeline reads them, with a year only where the page makes it certain.
+
+An event with several OCCASIONS (a play's performances, one a line in a list under the title) hands all of
+them to the dates pipeline, one a line: it runs from the first one's start to the last one's end. A DATE
+REMARK in brackets after a date ("kl. 19.00–21.00 (premiär)") is a note, not part of the date.
 """
 
 from __future__ import annotations
@@ -60,8 +64,25 @@ STATUS_LINE = re.compile(
 STATUS_ONLY = re.compile(r"^[\W_]*(?:inställt|inställd|uppskjutet|uppskjuten|framflyttat|avlyst)[\W_]*$", re.I)
 
 
+# DATE REMARK: a word or two in brackets after a date or time, "(premiär)", "(fredag)", "(OBS!)". Never one
+# with a number (a date or time of its own: "(insläpp 18.30)", "(regndag 19 maj)") or a status word
+# ("(inställt)", "(flyttat till 25 maj)"): then the whole line stays as printed (raw, unread).
+DATE_REMARK = re.compile(r"\s*\((?P<remark>[^()\d]{1,30})\)$")
+
+
+def without_remark(text: str | None) -> str | None:
+    """A date or time without the DATE REMARK in brackets after it."""
+    match = DATE_REMARK.search(text) if text else None
+    if match is None or not text[:match.start()].strip() or CANCELLED.search(match["remark"]) \
+            or POSTPONED.search(match["remark"]):
+        return text
+    return text[:match.start()]
+
+
 def is_date_line(text: str) -> bool:
-    """A short line whose main content is a date (with or without time and weekday)."""
+    """A short line whose main content is a date (with or without time and weekday), a DATE REMARK
+    after it or not."""
+    text = without_remark(text)
     if len(text) > 60 or not DATE_IN_TEXT.search(text):
         return False
     rest = DATE_IN_TEXT.sub("", text)
@@ -277,6 +298,8 @@ class EventParser:
         organiser_hint = None  # "(arr. X)" after the place: the organiser, unless a line of its own names one
         unlabelled_date = unlabelled_old = None
         unlabelled_lines: list[str] = []  # the unlabelled date line(s), as printed
+        occasions: list[str] = []  # OCCASIONS: the unlabelled date lines listed together, without remarks
+        occasion_at = None  # the index of the last of them
         struck_date_at = None  # the index of a struck date with no new date beside it
         for index, line in enumerate(content):
             if line.in_form or is_content_end(line):
@@ -294,13 +317,14 @@ class EventParser:
                 elif old is not None and (label in TIME_LABELS or label in DATE_LABELS) and first_time:
                     self._struck_time(fields, line.text, value, old)
                 elif label in DATE_LABELS and first_date:
-                    fields.date_text = value
+                    fields.date_text = without_remark(value)
                     fields.date_lines.append(line.text)
                 elif label in DATE_LABELS and first_time:
-                    fields.time_text = value  # "När: lördag 18 maj kl 13" beside "Datum: 2024-05-18"
+                    # "När: lördag 18 maj kl 13" beside "Datum: 2024-05-18"
+                    fields.time_text = without_remark(value)
                     fields.date_lines.append(line.text)
                 elif label in TIME_LABELS and first_time:
-                    fields.time_text = value
+                    fields.time_text = without_remark(value)
                     fields.date_lines.append(line.text)
                 elif label in NEW_DATE_LABELS or label in NEW_TIME_LABELS:
                     fields.date_lines.append(line.text)
@@ -309,11 +333,11 @@ class EventParser:
                     elif label in NEW_DATE_LABELS or DATE_IN_TEXT.search(value):
                         # NEW TIME WITH A DATE: "Ändrad tid: lördag 21 maj kl 15" moves the date too
                         fields.previous = fields.date_text if fields.date_text is not None else fields.previous
-                        fields.date_text = value
+                        fields.date_text = without_remark(value)
                         if label in NEW_TIME_LABELS:
                             fields.time_text = None  # the old date's time
                     else:
-                        fields.time_text = value
+                        fields.time_text = without_remark(value)
                 elif label in OLD_DATE_LABELS:
                     fields.previous = value
                     fields.date_lines.append(line.text)
@@ -348,8 +372,15 @@ class EventParser:
             elif old is not None and TIME_LINE.match(old) and fields.time_text is None and not fields.time_struck:
                 self._struck_time(fields, line.text, current, old)  # "<s>kl. 18.30</s>" under "Datum: …"
             elif not unlabelled_lines and is_date_line(line.text):
-                unlabelled_date = line.text
+                unlabelled_date = without_remark(line.text)
                 unlabelled_lines.append(line.text)
+                occasions, occasion_at = [unlabelled_date], index
+            elif occasion_at == index - 1 and content[occasion_at].block == line.block and old is None \
+                    and is_date_line(line.text):
+                # OCCASIONS: the next date line of the same list ("lördag 9 november 2024, kl. 15.00–17.00")
+                occasions.append(without_remark(line.text))
+                unlabelled_lines.append(line.text)
+                occasion_at = index
             elif fields.time_text is None and TIME_LINE.match(line.text):
                 fields.time_text = line.text  # "kl. 18.30" under "Datum: …", or the new time under a struck one
                 fields.date_lines.append(line.text)
@@ -357,6 +388,8 @@ class EventParser:
                 fields.month_heading = line.text
             elif fields.month_heading is None and (crumb := _month_in_breadcrumb(line.text)):
                 fields.month_heading = crumb  # "Kalendern › mars 2025 › Bildkväll"
+        if len(occasions) > 1:
+            unlabelled_date = "\n".join(occasions)  # one occasion a line: the dates pipeline spans them
         if fields.date_text is None and not fields.date_struck and unlabelled_lines:
             fields.date_text = unlabelled_date
             fields.date_lines[0:0] = unlabelled_lines

@@ -162,10 +162,33 @@ def test_learned_chrome_forgets_pages_beyond_its_window():
 
 @pytest.mark.parametrize("text", ["Ladda ner", "Mer information"])
 def test_navigation_tail_never_takes_the_first_line(text):
-    flow = text_flow(f'<html><body><p><a href="/a">{text}</a></p><p><a href="/b">B</a></p></body></html>',
-                     article_url(1))
-    cut = zones.cut(flow, 0)
-    assert cut.text and cut.text[0].text == text
+    flow = text_flow(f'<html><body><p><a href="/a">{text}</a></p><p><a href="/b">B</a></p>'
+                     '<p><a href="/c">C</a></p></body></html>', article_url(1))
+    assert zones.navigation_tail(flow, zones.Zones(), page_url=article_url(1)) == 2  # B and C, never the first
+
+
+@pytest.mark.parametrize(("line", "rule"), [
+    ('<a href="/author/johan/">Johan Gullberg</a>', zones.HEADER_LINKS),
+    ('<a href="/kategori/kultur">Kultur</a>', zones.HEADER_LINKS),
+    ('<a href="https://facebook.com/sharer.php?u=x">Facebook</a>', zones.HEADER_LINKS),
+    ("·", zones.HEADER_MARKS),
+    ("412", zones.HEADER_MARKS),
+    ("Av", zones.HEADER_MARKS),
+    ("Läsningstid: 3 min", zones.HEADER_META),
+])
+def test_header_lines_before_the_title_are_never_the_title(line, rule):
+    item = ArticleParser().parse(f"<html><body>{MENU}<p>Publicerat: 2017-06-17</p><p>{line}</p>"
+                                 "<p>Båten lade ut från hamnen.</p><p>" + "Efter två års renovering lade båten ut. " * 3
+                                 + "</p></body></html>", article_url(1))
+    assert item.title == "Båten lade ut från hamnen." and item.zone_cuts[rule] == 1
+
+
+def test_a_gallery_line_as_a_link_before_a_short_lead_is_not_header():
+    item = ArticleParser().parse(f"<html><body>{MENU}<p>Publicerat: 2017-06-17</p><h1>Båten.</h1><p>Kort ingress.</p>"
+                                 '<p><img src="/b/1.jpg"></p><p>© 2017 Johan Gullberg - knytpunkt.se</p>'
+                                 '<p><a href="/artiklar.php?id=1&img=1">3 Klickbara bilder.</a></p></body></html>',
+                                 article_url(1))
+    assert item.gallery_line == "3 Klickbara bilder." and item.image_count == 3
 
 
 def test_link_dense_tail_a_sentence_with_two_links_stays():
@@ -244,3 +267,67 @@ def test_a_video_description_sentence_with_links_after_the_date_line_stays():
             "Maggio</a>.</p></body></html>")
     item = VideoParser().parse(html, "https://knytpunkt.se/video.php?id=3")
     assert item.description == "Konserten med Kent och Veronica Maggio."
+
+
+SENTENCE = "Nästa marknad på gården blir julmarknaden den första advent i år."
+
+
+def test_form_in_text_a_sign_up_box_with_the_article_after_it_is_left_out():
+    item = read(7, tail='<form><h3>Få nyhetsbrevet!</h3><p>Varje fredag i din inkorg.</p><input name="e"></form>'
+                        f"<p>{SENTENCE}</p>")
+    assert item.body.endswith(SENTENCE) and "nyhetsbrevet" not in item.body
+    assert item.zone_cuts[zones.FORM_IN_TEXT] == 2
+
+
+def test_form_in_text_a_comment_form_ends_the_text():
+    item = read(7, tail=f'<form><p>Lämna en kommentar</p><input name="n"></form><p>{SENTENCE}</p>')
+    assert SENTENCE not in item.body and not item.zone_cuts.get(zones.FORM_IN_TEXT)
+
+
+def test_form_title_a_polls_question_goes_with_its_form():
+    item = read(7, tail='<h3>Tyck till: Ska badet räddas?</h3><form><label><input type="radio"> Ja</label></form>'
+                        "<p>412 röster hittills</p>")
+    assert "Tyck till" not in item.body and item.zone_cuts[zones.FORM_TITLE] == 1
+
+
+def test_pull_quote_printed_again_in_full_is_kept_once():
+    quote = "Biblioteket är vårt vardagsrum. Här får alla plats."
+    item = read(8, body=f"<p>Inledning om biblioteket som fyller tio år i höst och firar hela veckan.</p>"
+                        f"<blockquote><p>{quote}</p><cite>Sanna Mäkinen, bibliotekarie</cite></blockquote>"
+                        f"<p>- {quote[:-1]}, sa bibliotekarien Sanna Mäkinen.</p>")
+    assert quote not in item.body.split("\n\n") and "Sanna Mäkinen, bibliotekarie" not in item.body
+    assert item.zone_cuts[zones.PULL_QUOTE] == 2
+
+
+def test_pull_quote_a_short_repeated_phrase_is_not_one():
+    item = read(8, body="<p>Fri entré.</p><p>Konserten börjar sju och det är fri entré för alla barn.</p>")
+    assert item.body.split("\n\n")[0] == "Fri entré." and not item.zone_cuts.get(zones.PULL_QUOTE)
+
+
+def test_text_end_a_tag_list_ends_the_text_even_with_an_author_box_after_it():
+    item = read(9, tail='<p>Taggar:</p><p><a href="/tag/a">Nationaldagen</a></p>'
+                        "<p>Johan driver Knytpunkt sedan 2007 och bevakar det som händer i Örebro, i ord och bild, "
+                        "varje dag året runt.</p>")
+    assert "Taggar" not in item.body and "Johan driver" not in item.body
+
+
+@pytest.mark.parametrize("embed", [
+    '<blockquote class="instagram-media" data-instgrm-permalink="https://www.instagram.com/p/Cx3k/">'
+    '<a href="https://www.instagram.com/p/Cx3k/">Visa det här inlägget på Instagram</a></blockquote>',
+    '<div data-href="https://www.facebook.com/klubb/posts/pfbid02"><blockquote><p>Nu är vi över 3 000!</p>'
+    'Upplagd av <a href="https://www.facebook.com/klubb">Klubben</a></blockquote></div>',
+    '<blockquote><p>Vilken kväll!</p>&mdash; Anna (@anna) <a href="https://twitter.com/anna/status/123">'
+    "6 juni 2024</a></blockquote>",
+])
+def test_a_post_embedded_from_a_social_network_is_not_the_articles_text(embed):
+    item = read(10, body=f"<p>{SENTENCE}</p>{embed}<p>Sedan kom regnet och alla gick hem tidigare än väntat.</p>")
+    assert item.body == f"{SENTENCE}\n\nSedan kom regnet och alla gick hem tidigare än väntat."
+
+
+def test_a_print_only_header_is_not_shown_but_a_lightbox_hidden_by_a_stylesheet_is_read():
+    html = ('<html><head><style media="screen">.utskrift { display: none; } #ljus { display:none }</style>'
+            '<style media="print">.utskrift { display: block; }</style></head><body>'
+            '<div class="utskrift">Utskrift från Knytpunkt.com</div><div id="ljus">Bildtext i ljuslådan</div>'
+            "</body></html>")
+    texts = [t.text for t in text_flow(html, article_url(1)) if hasattr(t, "text")]
+    assert texts == ["Bildtext i ljuslådan"]

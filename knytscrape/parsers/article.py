@@ -18,7 +18,7 @@ from knytscrape.parsers import landmarks as lm
 from knytscrape.parsers.chrome import without_chrome
 from knytscrape.parsers.comments import parse_comments
 from knytscrape.parsers.textflow import Embed, Image, Line, Token, is_links_only, squash, text_flow
-from knytscrape.parsers.zones import cut
+from knytscrape.parsers.zones import PULL_QUOTE, cut, pull_quotes
 from knytscrape.urls import article_id, canonical_article_url, gallery_position
 
 MAX_LEAD_PARAGRAPHS = 3  # "The lead: one to three lines"
@@ -154,6 +154,10 @@ class ArticleParser:
         segments = self._segments(content)
         lead, segments = self._parse_lead(segments)
         pictures, body, image_count, gallery_line, repeated_lead = self._read_sections(segments, lead, title)
+        quoted = pull_quotes(body)
+        if quoted:
+            zones.count(PULL_QUOTE, len(quoted))
+            body = [text for index, text in enumerate(body) if index not in quoted]
         modern = duplicated or gallery_line is not None or repeated_lead
         if lead is None and body and not modern:
             lead = body.pop(0)  # an old page whose pictures came before any text: its first paragraph

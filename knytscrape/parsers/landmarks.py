@@ -17,7 +17,8 @@ PUBLISHED_LOOSE = re.compile(
     r"^(?:Publicera[dt]|Publ\.)\s*(?:den\s+)?:?\s*(?P<raw>(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}\s+[a-zåäö]+\.?\s+\d{4}"
     r"|\d{1,2}/\d{1,2}[ -/]\d{2,4}|\d{1,2}\.\d{1,2}\.\d{4})(?:,?\s+(?:kl\.?\s*)?\d{1,2}[.:]\d{2})?)\s*$", re.IGNORECASE)
 # The leading date-like part of what follows "Publicerat:", when more text runs on after it.
-PUBLISHED_VALUE = re.compile(r"^(?P<raw>\d{2,4}\s*-\s*\d{1,2}\s*-\s*\d{1,2})(?:\s+(?P<rest>.+))?$")
+PUBLISHED_VALUE = re.compile(r"^(?P<raw>\d{2,4}\s*-\s*\d{1,2}\s*-\s*\d{1,2}"
+                             r"(?:,?\s+(?:kl\.?\s*)?\d{1,2}[.:]\d{2}(?!\d))?)(?:\s+(?P<rest>.+))?$")
 
 # "© 2018 Johan Gullberg - knytpunkt.com" and its variants: "©2018 …", "©2018 - Johan …",
 # "© Johan …" (no year) and the broken entity "©copy;2018 …". The year, when there, is the photo's.
@@ -58,6 +59,11 @@ NO_COMMENTS = re.compile(r"^(?:Inga|Det finns inga)\s+kommentarer", re.IGNORECAS
 UPDATED = re.compile(r"^(?:Senast\s+)?(?:Uppdaterad|Uppdaterat|Ändrad)\s*:?\s*(?:den\s+)?\d", re.IGNORECASE)
 BYLINE = re.compile(r"^(?i:av|skriven\s+av|publicerad\s+av|text(?:\s+och\s+foto)?|författare)\s*:?\s+"
                     r"[A-ZÅÄÖ][\w-]+(?:\s+[A-ZÅÄÖ][\w-]+){0,3}$")
+# "Läsningstid: 3 min", "3 min läsning", "2 minuters läsning"
+READING_TIME = re.compile(r"^(?:(?:Läsningstid|Lästid)\s*:?\s*(?:ca\.?\s*)?\d+\s*min\w*\.?"
+                          r"|(?:ca\.?\s*)?\d+\s*min(?:uters?)?\.?\s+(?:läsning|lästid))$", re.IGNORECASE)
+# The word of a byline alone on its line, its name a link on the next: "Av" / "Johan Gullberg"
+BY_WORD = re.compile(r"^(?:Av|Text|Foto|Text\s+och\s+foto|Skriven\s+av|Publicerad\s+av)\s*:?$", re.IGNORECASE)
 COUNTER = re.compile(r"^(?:(?:Visningar|Visad|Läst|Träffar|Antal\s+visningar)\s*:?\s*\d[\d\s]*(?:\s*gånger)?"
                      r"|\d+\s+kommentar(?:er)?|Inga\s+kommentarer|Kommentera)$", re.IGNORECASE)
 # Where the article's text ends: a share or print row ("Dela: Facebook · Twitter", "Skriv ut"), or the label of a
@@ -69,8 +75,12 @@ LIST_LABEL = re.compile(r"^(?:Läs\s+också|Läs\s+även|Relaterade\s+(?:artikla
                         r"|Mest\s+lästa)\s*[:.!»]?$", re.IGNORECASE)
 
 
+# A list of the article's tags: "Taggar:", "Etiketter: miljö, Svartån", "Kategorier:"
+TAGS_LABEL = re.compile(r"^(?:Taggar|Etiketter|Nyckelord|Ämnesord|Kategorier)\s*:", re.IGNORECASE)
+
+
 def is_after_body(text: str) -> bool:
-    return len(text) <= 80 and bool(SHARE_ROW.match(text) or LIST_LABEL.match(text))
+    return len(text) <= 80 and bool(SHARE_ROW.match(text) or LIST_LABEL.match(text) or TAGS_LABEL.match(text))
 
 
 # A picture viewer's buttons: share or download the picture
@@ -82,7 +92,8 @@ ADVERT = re.compile(r"^(?:Annons|Annonser|Reklam|Sponsrat(?:\s+innehåll)?)\s*:?
 def is_header_meta(text: str) -> bool:
     """A line of the article's header that is not its title (nor lead): updated, byline, counters."""
     parts = [part.strip() for part in re.split(r"\s*[|·•]\s*", text.strip()) if part.strip()]
-    return bool(parts) and all(UPDATED.match(p) or BYLINE.match(p) or COUNTER.match(p) for p in parts)
+    return bool(parts) and all(UPDATED.match(p) or BYLINE.match(p) or COUNTER.match(p) or READING_TIME.match(p)
+                               for p in parts)
 
 
 # What a "not found" page says, in its heading or first lines: never an article, whatever else it shows.

@@ -79,7 +79,8 @@ PLYR_PROVIDERS = {"youtube": "https://www.youtube.com/embed/{}", "vimeo": "https
 # A page builder's video widget keeps its video's address in a JSON attribute (Elementor's data-settings)
 SETTINGS_ATTRIBUTES = ("data-settings", "data-video-settings")
 SKIPPED_TAGS = frozenset(
-    ["head", "script", "style", "noscript", "template", "textarea", "select", "option", "svg"]
+    ["head", "script", "style", "noscript", "template", "textarea", "select", "option", "svg",
+     "amp-ad", "amp-embed", "amp-sticky-ad", "amp-auto-ads"]  # AMP's adverts: an ad slot, not the page's text
 )
 BLOCK_STYLE = re.compile(r"(?:^|;)\s*(?:float\s*:\s*(?:left|right)|display\s*:\s*(?:block|flex|grid|table))", re.I)
 LAZY_SOURCES = ("data-src", "data-original", "data-lazy-src", "data-lazy")
@@ -116,9 +117,84 @@ STRUCK_TAGS = frozenset(["s", "strike", "del"])
 STRUCK_STYLE = re.compile(r"(?:^|;)\s*text-decoration(?:-line)?\s*:[^;]*\bline-through\b", re.I)
 
 
+# Set by text_flow on what a person does not see although no attribute of its own says so
+HIDDEN_MARK = "data-knyt-not-shown"
+STYLE_RULE = re.compile(r"([^{}@]+)\{([^{}]*)\}")
+SIMPLE_SELECTOR = re.compile(r"^\s*(?P<tag>[a-z][a-z0-9]*)?(?P<kind>[.#])(?P<name>[\w-]+)\s*$", re.IGNORECASE)
+CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
+PRINT_MEDIA_BLOCK = re.compile(r"@media\s+(?:only\s+)?print\b[^{]*\{((?:[^{}]*\{[^{}]*\})*[^{}]*)\}", re.IGNORECASE)
+SHOWN_STYLE = re.compile(r"(?:^|;)\s*display\s*:\s*(?!none)\w", re.IGNORECASE)
+MAX_STYLESHEET = 256 * 1024
+# A post embedded from a social network (its text is the network's, not the page's): the post's address
+SOCIAL_POST = re.compile(r"^(?:https?:)?//(?:[\w-]+\.)?(?:facebook\.com/[^?#]*/(?:posts|videos|photos)/"
+                         r"|instagram\.com/(?:p|reel)/|(?:twitter|x)\.com/[^/]+/status/|tiktok\.com/@[^/]+/video/)",
+                         re.IGNORECASE)
+
+Selector = tuple[str | None, str, str]  # (tag or None, "." or "#", name)
+
+
+def _selectors(css: str, style: re.Pattern) -> set[Selector]:
+    """The simple selectors of the rules in ``css`` whose declarations match ``style``."""
+    found: set[Selector] = set()
+    for selectors, body in STYLE_RULE.findall(css):
+        if style.search(body.strip()):
+            for selector in selectors.split(","):
+                match = SIMPLE_SELECTOR.match(selector)
+                if match:
+                    found.add(((match.group("tag") or "").lower() or None, match.group("kind"), match.group("name")))
+    return found
+
+
+def _mark_not_shown(root) -> None:
+    """Mark what a person does not see although no attribute of its own says so: what the page's stylesheet
+    shows only in print (hidden on screen, displayed in print: a print-only header; whatever a stylesheet only
+    hides may be shown by a script, as a lightbox is), and posts embedded from a social network (a Facebook,
+    Instagram, X or TikTok post quoted in a <blockquote> or a plugin element)."""
+    on_screen: set[Selector] = set()
+    in_print: set[Selector] = set()
+    for style in root.iter("style"):
+        media = (style.get("media") or "all").lower()
+        css = CSS_COMMENT.sub("", (style.text or "")[:MAX_STYLESHEET])
+        if "print" in media:
+            in_print |= _selectors(css, SHOWN_STYLE)
+            continue
+        for block in PRINT_MEDIA_BLOCK.findall(css):
+            in_print |= _selectors(block, SHOWN_STYLE)
+        on_screen |= _selectors(PRINT_MEDIA_BLOCK.sub("", css), HIDDEN_STYLE)
+    print_only = on_screen & in_print
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        if print_only and _matches(element, print_only):
+            element.set(HIDDEN_MARK, "print only")
+        elif _is_embedded_post(element):
+            element.set(HIDDEN_MARK, "social post")
+
+
+def _matches(element, hidden: set[Selector]) -> bool:
+    tag = element.tag.lower()
+    names = [(".", name) for name in (element.get("class") or "").split()]
+    if element.get("id"):
+        names.append(("#", element.get("id")))
+    return any((t is None or t == tag) and (kind, name) in names for t, kind, name in hidden)
+
+
+def _is_embedded_post(element) -> bool:
+    if element.get("data-instgrm-permalink"):
+        return True
+    if SOCIAL_POST.match(element.get("cite") or element.get("data-href") or ""):
+        return True
+    if element.tag.lower() == "blockquote":  # a tweet: a quote that ends with a link to the post
+        links = [a.get("href") or "" for a in element.iter("a")]
+        return bool(links) and bool(SOCIAL_POST.match(links[-1]))
+    return False
+
+
 def _is_hidden(element) -> bool:
-    """An element a browser does not show: ``hidden``, ``display:none``, or screen-reader-only text."""
-    if element.get("hidden") is not None or HIDDEN_STYLE.search(element.get("style") or ""):
+    """An element a browser does not show: ``hidden``, ``display:none`` (its own or the page's stylesheet's),
+    screen-reader-only text, or a post embedded from a social network."""
+    if element.get("hidden") is not None or element.get(HIDDEN_MARK) is not None \
+            or HIDDEN_STYLE.search(element.get("style") or ""):
         return True
     return any(SCREEN_READER_ONLY.search(name) for name in (element.get("class") or "").split())
 
@@ -428,6 +504,7 @@ def text_flow(html: str, base_url: str) -> list[Token]:
         root = lxml.html.document_fromstring(html)
     except (etree.ParserError, ValueError):
         return []
+    _mark_not_shown(root)
     base = root.find(".//base[@href]")  # <base href> moves every relative address, as in a browser
     builder = _FlowBuilder(urljoin(base_url, base.get("href").strip()) if base is not None else base_url)
     ids = {element.get("id") for element in root.iter() if isinstance(element.tag, str) and element.get("id")}

@@ -29,14 +29,20 @@ from knytscrape.parsers.textflow import Embed, Image, Line, Token, is_links_only
 # -- rule names (shown in docs/parsing.md; tests name the rule they pin) --------------------------------------
 HEADER_META = "header-meta"  # an updated line, a byline, a counter before the text: header, not title or lead
 HEADER_SHARE_ROW = "header-share-row"  # "Dela:" before the text: header
+HEADER_LINKS = "header-links"  # before the text, a line of nothing but links (author, category, share, count)
+HEADER_MARKS = "header-marks"  # before the text, a separator ("·", "-"), a bare count ("412"), a lone "Av"
 UPDATED_ANYWHERE = "updated-line"  # "Uppdaterad: 2019-05-26 10:15" anywhere: never text
 ADVERT_BLOCK = "advert-block"  # "Annons" and the short block it introduces (with its picture)
 TEXT_END = "text-end"  # back link, share/print row, list label, comment section, form, sidebar header
 LIST_IN_TEXT = "list-in-text"  # a list label followed by more text stood inside the article
+FORM_IN_TEXT = "form-in-text"  # a box with a form (a newsletter sign-up) with the article's text after it
+FORM_TITLE = "form-title"  # the heading right before a form (a poll's question) is the form's
+PULL_QUOTE = "pull-quote"  # a paragraph printed again in full later (a pull quote) and its attribution
 LINK_LIST_TAIL = "link-list-tail"  # two or more lines of nothing but links at the end of the text
 LINK_DENSE_TAIL = "link-dense-tail"  # a last block of two links or more that are most of its text
 LEARNED_CHROME = "learned-chrome"  # a line the site prints on many pages of other records
-RULES = (HEADER_META, HEADER_SHARE_ROW, UPDATED_ANYWHERE, ADVERT_BLOCK, TEXT_END, LIST_IN_TEXT, LINK_LIST_TAIL,
+RULES = (HEADER_META, HEADER_SHARE_ROW, HEADER_LINKS, HEADER_MARKS, UPDATED_ANYWHERE, ADVERT_BLOCK, TEXT_END,
+         LIST_IN_TEXT, FORM_IN_TEXT, FORM_TITLE, PULL_QUOTE, LINK_LIST_TAIL,
          LINK_DENSE_TAIL, LEARNED_CHROME)
 
 # A line of text this long (or longer) is a sentence of the article: share rows in the header come before it.
@@ -46,6 +52,7 @@ SENTENCE_LENGTH = 60
 LINK_LABEL_WORDS = 3
 LINK_DENSITY = 0.7
 BACK_WORD = re.compile(r"\bTillbaka\b", re.IGNORECASE)
+HEADER_MARK = re.compile(r"^(?:[^\w]+|\d{1,7})$")  # "·", "-", "|", "412": no words
 
 
 @dataclass
@@ -95,17 +102,30 @@ def cut(flow: list[Token], start: int, page_url: str | None = None, site_chrome=
     zones = Zones()
     texted = False
     end = len(flow)
+    boxes: set[int] = set()  # FORM_IN_TEXT: the lines of a form the article's text goes on after
     for index in range(start, len(flow)):
         token = flow[index]
-        if not isinstance(token, Line):
+        if not isinstance(token, Line) or index in boxes:
             continue
+        if token.in_form and texted:
+            box = form_box(flow, index)
+            if box:
+                boxes |= box
+                zones.count(FORM_IN_TEXT, sum(isinstance(flow[i], Line) for i in box))
+                continue
         if (ends_text(token) and (texted or not lm.is_after_body(token.text))
                 and not (lm.LIST_LABEL.match(token.text) and text_follows(flow, index))):
             end = index  # a share or print row ends the text only once there is text: before, it is the header's
             break
         texted = texted or len(token.text) > SENTENCE_LENGTH
     zones.after_body = list(flow[end:])
-    _split_header(flow[start:end], zones)
+    content = [t for i, t in enumerate(flow[start:end], start) if i not in boxes]
+    if end < len(flow) and isinstance(flow[end], Line) and flow[end].in_form:
+        last = next((i for i in range(len(content) - 1, -1, -1) if isinstance(content[i], Line)), None)
+        if last is not None and last > 0 and content[last].heading:  # FORM_TITLE: "Tyck till: …?" above a poll
+            zones.after_body.insert(0, content.pop(last))
+            zones.count(FORM_TITLE)
+    _split_header(content, zones)
     tail = navigation_tail(zones.text, zones, site_chrome, page_url)
     if tail:
         zones.after_body = zones.text[-tail:] + zones.after_body
@@ -121,6 +141,39 @@ def text_lines(lines: list[Line], page_url: str) -> tuple[list[Line], Zones]:
     text = lines[:end]
     tail = navigation_tail(text, zones, page_url=page_url)
     return text[:len(text) - tail], zones
+
+
+def form_box(flow: list[Token], index: int) -> set[int]:
+    """FORM_IN_TEXT: the indices of the form that starts at ``index`` when it is a box inside the article: no
+    comment form, and a sentence of the article's text follows it. Empty otherwise (the form ends the text)."""
+    box, after = set(), None
+    for i in range(index, min(len(flow), index + 200)):
+        token = flow[i]
+        if isinstance(token, Line) and not token.in_form:
+            after = token
+            break
+        if isinstance(token, Line) and (lm.COMMENT_FORM.match(token.text) or lm.COMMENTS_HEADER.match(token.text)):
+            return set()
+        box.add(i)
+    if (after is None or ends_text(after) or after.links or len(after.text) < 30
+            or not after.text.rstrip().endswith((".", "!", "?"))):
+        return set()
+    return box
+
+
+def pull_quotes(paragraphs: list[str]) -> set[int]:
+    """PULL_QUOTE: the paragraphs that are printed again in full in a later paragraph (a quote pulled out
+    of the text), with the short line naming who said it right after each."""
+    found: set[int] = set()
+    squashed = [" ".join(p.split()) for p in paragraphs]
+    for i, text in enumerate(squashed):
+        quote = text.rstrip(".!?…”\"' ")
+        if len(quote) >= 20 and any(quote in later and later != text for later in squashed[i + 1:]):
+            found.add(i)
+            following = squashed[i + 1] if i + 1 < len(squashed) else ""
+            if following and len(following) <= 60 and not following.endswith((".", "!", "?")):
+                found.add(i + 1)  # "Sanna Mäkinen, bibliotekarie"
+    return found
 
 
 def _split_header(content: list[Token], zones: Zones) -> None:
@@ -139,6 +192,14 @@ def _split_header(content: list[Token], zones: Zones) -> None:
             if header and len(token.text) <= 40 and lm.SHARE_ROW.match(token.text):
                 zones.header.append(token)
                 zones.count(HEADER_SHARE_ROW)
+                continue
+            if header and is_links_only(token) and not (lm.GALLERY.match(token.text) or lm.CREDIT.match(token.text)):
+                zones.header.append(token)  # the title is never a bare link beside its date; a heading may be
+                zones.count(HEADER_LINKS)
+                continue
+            if header and (HEADER_MARK.match(token.text) or lm.BY_WORD.match(token.text)):
+                zones.header.append(token)
+                zones.count(HEADER_MARKS)
                 continue
             if len(token.text) <= SENTENCE_LENGTH and lm.UPDATED.match(token.text):
                 zones.header.append(token)

@@ -70,3 +70,37 @@ def test_gallery_caption_keeps_a_copyright_sign_that_does_not_follow_a_sentence(
 def test_gallery_caption_keeps_a_trailing_picture_number_that_is_not_this_view():
     image = gallery_view("<span>Samma brandbil som på bild 3 av 12</span>")
     assert image.caption == "Samma brandbil som på bild 3 av 12"
+
+
+def photoswipe_view(slides: str, position: int = 5):
+    """A view with a PhotoSwipe-like viewer open at the end of the page (no close-button text, no logo)."""
+    from knytscrape.parsers.gallery import page_fingerprint, parse_gallery_view
+
+    known_images, known_lines = page_fingerprint(f"<html><body>{GALLERY_BASE}</body></html>", URL)
+    view = f'<html><body>{GALLERY_BASE}<div class="pswp pswp--open">{slides}</div></body></html>'
+    return parse_gallery_view(view, f"{URL}&img={position}", known_images, known_lines)
+
+
+def test_gallery_picture_numbered_k_among_preloaded_neighbours_and_its_caption_after_them():
+    """Rules "picture numbered K" and "preloaded neighbours": PhotoSwipe loads pictures 4 and 6 next to 5 (and
+    hides a thumbnail placeholder); the picture is the file numbered 5, and its caption, after the next slide
+    and the counter "5 / 12", is read past them."""
+    image = photoswipe_view(
+        '<div class="pswp__item"><img src="/bilder/5/stor/4.jpg"></div>'
+        '<div class="pswp__item"><img src="/bilder/5/tumme/5.jpg" style="display: none">'
+        '<img src="/bilder/5/stor/5.jpg"></div>'
+        '<div class="pswp__item"><img src="/bilder/5/stor/6.jpg"></div>'
+        '<div class="pswp__counter">5 / 12</div>'
+        '<div class="pswp__caption">Starten vid Slottet.<br><small>© 2013 Johan Gullberg - knytpunkt.se</small></div>')
+    assert (image.url, image.caption, image.credit) == (
+        "http://127.0.0.1:8000/bilder/5/stor/5.jpg", "Starten vid Slottet.", "© 2013 Johan Gullberg - knytpunkt.se")
+
+
+def test_gallery_slides_with_their_own_captions_keep_the_next_slides_caption_out():
+    """A neighbour is stepped over only before anything of the caption: a slide's own caption ends at the
+    next slide."""
+    image = photoswipe_view(
+        '<figure><img src="/bilder/5/stor/4.jpg"><figcaption>Bild fyra.</figcaption></figure>'
+        '<figure><img src="/bilder/5/stor/5.jpg"><figcaption>Bild fem.</figcaption></figure>'
+        '<figure><img src="/bilder/5/stor/6.jpg"><figcaption>Bild sex.</figcaption></figure>')
+    assert (image.url, image.caption) == ("http://127.0.0.1:8000/bilder/5/stor/5.jpg", "Bild fem.")

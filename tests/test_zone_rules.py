@@ -331,3 +331,15 @@ def test_a_print_only_header_is_not_shown_but_a_lightbox_hidden_by_a_stylesheet_
             "</body></html>")
     texts = [t.text for t in text_flow(html, article_url(1)) if hasattr(t, "text")]
     assert texts == ["Bildtext i ljuslådan"]
+
+
+def test_sign_up_call_a_short_subscribe_box_is_left_out_a_sentence_about_it_stays():
+    box = ('<div><div>📬</div><div>Vill du få nyheterna i mejlen? <a href="#/portal/signup">Prenumerera på '
+           "nyhetsbrevet</a> – det är gratis.</div></div>")
+    item = read(11, body=f"<p>{SENTENCE}</p>{box}<p>Sedan kom regnet och alla gick hem tidigare än väntat.</p>")
+    assert item.body == f"{SENTENCE}\n\nSedan kom regnet och alla gick hem tidigare än väntat."
+    assert item.zone_cuts[zones.SIGN_UP_CALL] == 2
+    long = ("Föreningen har nu över tusen medlemmar, och den som vill stödja arbetet med att rusta upp båten kan "
+            '<a href="https://example.se">bli medlem</a> eller skänka en slant, berättar ordföranden som har '
+            "drivit frågan i många år.")
+    assert "bli medlem" in read(11, body=f"<p>{long}</p>").body

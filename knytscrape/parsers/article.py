@@ -11,17 +11,23 @@ carries its pictures inline: image, its own credit line, a caption.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
+from knytscrape.dates import parse_date
 from knytscrape.items import ArticleItem, ImageItem
 from knytscrape.parsers import landmarks as lm
 from knytscrape.parsers.chrome import without_chrome
 from knytscrape.parsers.comments import parse_comments
 from knytscrape.parsers.textflow import Embed, Image, Line, Token, is_links_only, squash, text_flow
-from knytscrape.parsers.zones import PULL_QUOTE, cut, pull_quotes
+from knytscrape.parsers.zones import HEADER_MARK, PULL_QUOTE, SENTENCE_LENGTH, cut, pull_quotes
 from knytscrape.urls import article_id, canonical_article_url, gallery_position
 
 MAX_LEAD_PARAGRAPHS = 3  # "The lead: one to three lines"
+MAX_DATE_WORDS = 6  # "lördag den 24 april 2010"
+# What stands between a title printed above the date line and the date line: bylines, avatars, separators
+TITLE_REACH = 12
+DATE_PART_SEPARATOR = re.compile(r"\s+[•·|]\s+")  # "14 maj 2022 • 3 min läsning"
 
 
 def same_title(a: str, b: str) -> bool:
@@ -60,6 +66,11 @@ def find_published(flow: list[Token]) -> tuple[int, str | None] | None:
                 if match:
                     raw = match.group("raw").strip() or None
                     return index, raw
+    content = {id(token) for token in without_chrome(flow)}
+    for index, token in enumerate(flow):  # DATE_HEADING: a heading that is a date and nothing else (a blog's)
+        if (isinstance(token, Line) and token.heading and id(token) in content
+                and len(token.text.split()) <= MAX_DATE_WORDS and parse_date(token.text)):
+            return index, token.text
     return None
 
 
@@ -125,7 +136,7 @@ class ArticleParser:
             item.unread = "no Publicerat: line; the title is the page's first heading"
             return item
         pub_index, raw = found
-        item = self._read(flow, url, number, pub_index + 1, raw, self._title_before(flow, pub_index))
+        item = self._read(flow, url, number, pub_index + 1, raw, *(self._title_before(flow, pub_index) or (None, [])))
         heading = find_title_heading(flow)
         if not lm.PUBLISHED.match(flow[pub_index].text) and (
                 is_not_found(item) or (heading is not None and lm.NOT_FOUND.match(flow[heading].text))):
@@ -133,21 +144,40 @@ class ArticleParser:
         return item
 
     @staticmethod
-    def _title_before(flow: list[Token], pub_index: int) -> str | None:
-        """A title heading printed just before the date line (as some templates do), or None."""
-        previous = next((t for t in reversed(flow[:pub_index]) if isinstance(t, Line)), None)
-        if (previous is None or not previous.heading or is_links_only(previous) or lm.is_chrome(previous.text)
-                or len(previous.text.split()) < 2):  # the site's name, a section's label
-            return None
-        return previous.text
+    def _title_before(flow: list[Token], pub_index: int) -> tuple[str, list[Line]] | None:
+        """A title heading printed above the date line (as some templates do), and the lead when one stands
+        between them (an excerpt): going up from the date line over what a byline is made of (the author's
+        link, an avatar, separators, a reading time), to the nearest heading. None when there is none."""
+        content = {id(token) for token in without_chrome(flow)}
+        lead: list[Line] = []
+        for index in range(pub_index - 1, max(-1, pub_index - TITLE_REACH), -1):
+            token = flow[index]
+            if not isinstance(token, Line):
+                continue  # an avatar, a picture
+            if id(token) not in content or lm.is_chrome(token.text):
+                return None
+            if (is_links_only(token) or HEADER_MARK.match(token.text) or lm.BY_WORD.match(token.text)
+                    or lm.is_header_meta(token.text)):
+                continue
+            if token.heading:
+                if len(token.text.split()) < 2:
+                    return None  # the site's name, a section's label
+                return token.text, lead
+            if lead or len(token.text) <= SENTENCE_LENGTH:
+                return None
+            lead = [token]  # one paragraph of text between the title and its date line: the excerpt
+        return None
 
     def _read(self, flow: list[Token], url: str, number: int, start: int, raw: str | None,
-              title_before: str | None = None) -> ArticleItem:
+              title_before: str | None = None, lead_before: list[Line] | None = None) -> ArticleItem:
         """The article whose header starts at ``start`` of the flow (after its date line, if any)."""
         zones = cut(flow, start, url, self.site_chrome)
         published_raw, content = self._parse_published_raw(raw, zones.text)
         first = next((t for t in content if isinstance(t, Line)), None)
-        if title_before and first is not None and not first.heading and not same_title(first.text, title_before):
+        if title_before and lead_before:  # title and lead above the date line, pictures and text below it
+            title, duplicated = title_before, False
+            content = [*lead_before, *content]
+        elif title_before and first is not None and not first.heading and not same_title(first.text, title_before):
             title, duplicated = title_before, False  # the title stood above the date line; the text follows it
         else:
             title, duplicated, content = self._parse_title(content)
@@ -195,6 +225,9 @@ class ArticleParser:
             raw, rest = lm.split_published(first.text)
             others = [t for t in content if t is not first]
             return raw, ([Line(rest, first.block), *others] if rest else others)
+        parts = DATE_PART_SEPARATOR.split(raw) if raw else []
+        if len(parts) > 1 and all(lm.is_header_meta(part) for part in parts[1:]):
+            raw = parts[0]  # "14 maj 2022 • 3 min läsning"
         raw, rest = lm.split_published(raw)
         if rest and lm.is_header_meta(rest):  # "2016-05-03 | Uppdaterad: ...", "2014-06-14 av Johan Gullberg"
             rest = None

@@ -7,7 +7,10 @@ each followed by text that may span paragraphs:
     Skrivet av: Anna Berg  /  29 oktober 2017 kl. 14.32   (author line, then a date line)
     Anna Berg | 29/10 2017                      (author | date)
     Anna Berg, 2017-10-29 14:32  /  2017-10-29 Anna Berg   (a short line of a name and a date)
+    Inlägg av Anna Berg, 27/9 -09 kl. 10.14     (a label before the author)
+    Anna Berg säger:  /  Anna Berg sa...        (a WordPress or Blogger label after the author)
 
+The heading is ``Kommentarer:`` or, failing that, a count before the word (Blogger's "3 kommentarer:").
 The section ends at the comment form (``Lämna en kommentar`` or any form field), at the page chrome
 or at the end of the page. The date stays raw here; the dates pipeline turns it into ISO 8601.
 """
@@ -22,20 +25,28 @@ from knytscrape.parsers import landmarks as lm
 from knytscrape.parsers.textflow import Line, Token, is_links_only
 
 MONTHS = lm.MONTH_NAME
-TIME = r"(?:\s*(?:,|kl\.?|klockan)?\s*\d{1,2}(?:[:.]\d{2}){1,2})"
-# case-insensitive inside: "12 OKTOBER 2011", "Lördag"; "igår 14:05" is a date as printed, kept raw
+# "DATE - 18:47": Drupal's default format puts a dash between the date and the time
+TIME = r"(?:\s*(?:,|kl\.?|klockan|-|–)?\s*\d{1,2}(?:[:.]\d{2}){1,2})"
+# case-insensitive inside: "12 OKTOBER 2011", "Lördag"; "igår 14:05" is a date as printed, kept raw.
+# Also as printed by blog and CMS defaults: a weekday with a comma ("lör, 04/13/2019 - 18:47", Drupal, month
+# first), a short year after a spaced dash ("27/9 -09"), a comma before the year ("5 september, 2020",
+# WordPress) and the month first with a comma and the year ("maj 19, 2018", Squarespace).
 DATE_TEXT = (
-    r"(?i:(?:(?:mån|tis|ons|tors|fre|lör|sön)(?:dag(?:en)?|\.)?\s+)?(?:den\s+)?"
-    rf"(?:\d{{4}}-\d{{1,2}}-\d{{1,2}}(?:T\d{{1,2}}:\d{{2}}(?::\d{{2}})?)?|\d{{1,2}}/\d{{1,2}}(?:[-/ ]\s*\d{{2,4}})?"
-    rf"|\d{{1,2}}\.\d{{1,2}}\.\d{{2,4}}|\d{{1,2}}\s+{MONTHS}(?:\s+\d{{4}})?"
+    r"(?i:(?:(?:mån|tis|ons|tors|fre|lör|sön)(?:dag(?:en)?|\.)?,?\s+)?(?:den\s+)?"
+    rf"(?:\d{{4}}-\d{{1,2}}-\d{{1,2}}(?:T\d{{1,2}}:\d{{2}}(?::\d{{2}})?)?"
+    rf"|\d{{1,2}}/\d{{1,2}}(?:(?:[-/ ]|\s+[-–])\s*\d{{2,4}})?"
+    rf"|\d{{1,2}}\.\d{{1,2}}\.\d{{2,4}}|\d{{1,2}}\s+{MONTHS}(?:,?\s+\d{{4}})?|{MONTHS}\s+\d{{1,2}},\s*\d{{4}}"
     rf"|(?:i\s?går|i\s?dag|i\s?förrgår)(?={TIME}))"
     rf"{TIME}?)"
 )
 NAME = r"[^\s|:,(][^|:]{0,60}?"
 
 SKREV = re.compile(rf"^(?P<author>{NAME})\s+skr(?:ev|iver)(?:\s+(?:den\s+)?(?P<when>{DATE_TEXT}))?\s*:?\s*$", re.I)
+# Rule "says label": "Eva Lund säger:" (WordPress), "Anonym sa..." (Blogger): the label is not the author's.
+# Only with its colon or its dots, the way the software prints it (a sentence may end on "sa").
+SAYS = re.compile(rf"^(?P<author>{NAME})\s+(?:säger\s*:|sa\s*(?:\.\.\.|…))\s*$", re.I)
 WRITTEN_BY = re.compile(
-    r"^(?:(?:skrivet|skriven|postat|postad|inlagd|inlagt|kommentar)\s+av\s*:?|(?:från|namn|av|signatur|författare)\s*:)"
+    r"^(?:(?:skrivet|skriven|postat|postad|inlagd|inlagt|inlägg|kommentar)\s+av\s*:?|(?:från|namn|av|signatur|författare)\s*:)"
     rf"\s*(?P<author>{NAME})(?:(?:\s*(?:,|den|-|–|\|)\s*|\s+)(?P<when>{DATE_TEXT}))?\s*:?\s*$",
     re.I,
 )
@@ -50,15 +61,17 @@ NAME_THEN_DATE = re.compile(rf"^(?P<author>{NAME})\s*(?:,|-|–|·|•|\(|den)\s
 # "Anna Berg 2017-10-29 kl 14:32" (name and date in two inline elements): only capitalised names
 CAPITALISED_NAME = r"(?:[A-ZÅÄÖÉ][\w'-]*\s+){0,3}[A-ZÅÄÖÉ][\w'-]*"
 NAME_SPACE_DATE = re.compile(rf"^(?P<author>{CAPITALISED_NAME})\s+(?P<when>{DATE_TEXT})\s*:?$")
-# "Simmartjejen2023-05-04 21:03": name and date in two touching elements (a flex row on screen)
+# "Simmartjejen2023-05-04 21:03", "Jenny Åberg22 mars 2025 16:02": name and date in two touching elements (a
+# flex row on screen); the date is an ISO date or a day, a month's name and a year, with an optional time
 GLUED_NAME_DATE = re.compile(
-    r"^(?P<author>[^\s\d|:,.!?][^|:.!?]{0,59}[^\W\d_])(?P<when>\d{4}-\d{2}-\d{2}(?:[ T]\d{1,2}[:.]\d{2})?)$")
+    r"^(?P<author>[^\s\d|:,.!?][^|:.!?]{0,59}[^\W\d_])"
+    rf"(?P<when>\d{{4}}-\d{{2}}-\d{{2}}(?:[ T]\d{{1,2}}[:.]\d{{2}})?|\d{{1,2}}\s+(?i:{MONTHS})\s+\d{{4}}{TIME}?)$")
 # in a section whose comments are headed "Name 2014-10-11 20:14": any short name before a date
 LOOSE_NAME_DATE = re.compile(rf"^(?P<author>[^\s|:,.!?][^|:.!?]{{0,60}}?)\s+(?P<when>{DATE_TEXT})\s*$")
 DATE_THEN_NAME = re.compile(rf"^(?P<when>{DATE_TEXT})\s*(?:,|-|–|\|)?\s*(?P<author>{NAME})\s*:?\s*$", re.I)
 DATE_LINE = re.compile(rf"^(?:datum\s*:\s*)?(?P<when>{DATE_TEXT})\s*:?\s*$", re.I)
 
-AUTHOR_LINES = (SKREV, SKREV_LOOSE, WRITTEN_BY, WRITTEN_ON_BY, PIPE, NAME_THEN_DATE, NAME_SPACE_DATE,
+AUTHOR_LINES = (SKREV, SAYS, SKREV_LOOSE, WRITTEN_BY, WRITTEN_ON_BY, PIPE, NAME_THEN_DATE, NAME_SPACE_DATE,
                 DATE_THEN_NAME, GLUED_NAME_DATE)
 MAX_NAME_WORDS = 6
 # "Anders Å.", "Eva K.L.": a name that ends on an initial; its full stop is the name's, not a sentence's
@@ -100,6 +113,14 @@ class _Draft:
 # "Svara", "Svara ↓", "Svara · Citera", "Svara Gilla 2": a comment's buttons, never its text
 _ACTION = r"(?:svara|permalänk|permalink|länk|citera|anmäl|rapportera|gilla|redigera|ta bort)(?:\s*\d+)?(?:\s*[↓↑»›])?"
 COMMENT_ACTION = re.compile(rf"^{_ACTION}(?:\s*[|·]?\s*{_ACTION})*$", re.I)
+# Rule "button row": two or more action words on one line ("Svara Gilla") are buttons even when they are
+# not links (<a> without href, <button>); a single word must be a link or carry a count or an arrow.
+BUTTON_ROW = re.compile(rf"^{_ACTION}(?:\s*[|·]?\s*{_ACTION})+$", re.I)
+# Rule "unverified marker": Drupal prints " (inte verifierad)" after an anonymous commenter's name
+UNVERIFIED = re.compile(r"\s*\((?:inte|ej|not)\s+verifi(?:erad|ed)\)\s*$", re.I)
+# Rule "counted heading": Blogger heads the section with the count, "3 kommentarer:" (read only when no
+# "Kommentarer:" heading is there; the colon tells it from a count in a post's meta row)
+COUNTED_HEADER = re.compile(r"^\d{1,4}\s+kommentar(?:er)?\s*:$", re.I)
 # "Kommentar från Hans Ö": the name is what follows
 AUTHOR_PREFIX = re.compile(r"^(?:Kommentar|Inlägg|Svar)\s+från\s+", re.I)
 NUMBERED = re.compile(r"^(?:\d{1,3}[.)]|#\d{1,4}[.:]?)\s+")  # "1. Anna Berg skrev …", "#1 Anna Berg 12 maj …"
@@ -126,7 +147,7 @@ def _author_line(line: Line) -> _Draft | None:
                 and _ends_sentence(author):
             continue  # a sentence that mentions a date, not an author line
         when = when.strip() if when else None
-        return _Draft(author, when or None, [], pattern in (WRITTEN_BY, SKREV) and not when,
+        return _Draft(author, when or None, [], pattern in (WRITTEN_BY, SKREV, SAYS) and not when,
                       from_name_date=pattern is NAME_SPACE_DATE)
     return None
 
@@ -147,8 +168,9 @@ def comment_zone(tokens: list[Token]) -> tuple[bool, list[Line]]:
     A form (or a "Lämna en kommentar" link) before the first comment is stepped over: some sites put
     the form first."""
     lines = [t for t in tokens if isinstance(t, Line)]
+    header = lm.COMMENTS_HEADER if any(lm.COMMENTS_HEADER.match(line.text) for line in lines) else COUNTED_HEADER
     for index, line in enumerate(lines):
-        if lm.COMMENTS_HEADER.match(line.text):
+        if header.match(line.text):
             zone: list[Line] = []
             seen_comment = False
             for following in lines[index + 1:]:
@@ -198,7 +220,7 @@ def _signed_comments(zone: list[Line]) -> list[_Draft] | None:
     if not dashed:
         # unmarked signatures only when the section ends on one, and the first is not a header form
         # that introduces the text below it ("Anna skrev:", "Skrivet av: Anna")
-        headed = (SKREV, SKREV_LOOSE, WRITTEN_BY, WRITTEN_ON_BY)
+        headed = (SKREV, SAYS, SKREV_LOOSE, WRITTEN_BY, WRITTEN_ON_BY)
         if not _author_line(zone[-1]) or any(pattern.match(NUMBERED.sub("", zone[first].text)) for pattern in headed):
             return None
     drafts, text = [], []
@@ -292,8 +314,12 @@ def parse_comments(tokens: list[Token]) -> tuple[bool, list[CommentItem]]:
         if not drafts or lm.NO_COMMENTS.match(line.text):
             continue  # text before the first author line ("Inga kommentarer än.")
         current = drafts[-1]
-        if COMMENT_ACTION.match(line.text) and (is_links_only(line) or re.search(r"\d|[↓↑»›·|]", line.text)):
-            continue  # "Svara", "Permalänk", "Svara Gilla 2": the comment's buttons, not its text
+        if COMMENT_ACTION.match(line.text) and (is_links_only(line) or re.search(r"\d|[↓↑»›·|]", line.text)
+                                                or BUTTON_ROW.match(line.text)):
+            continue  # "Svara", "Permalänk", "Svara Gilla 2", "Svara Gilla": the comment's buttons, not its text
+        if current.when is None and current.lines and DATE_LINE.match(line.text) and _closes_comment(zone, index):
+            current.when = DATE_LINE.match(line.text).group("when").strip()
+            continue  # "date after the text": the comment's footer (Blogger) closes it with its date
         if current.needs_date and not current.lines:
             current.needs_date = False
             if is_date_line(line.text):
@@ -304,9 +330,24 @@ def parse_comments(tokens: list[Token]) -> tuple[bool, list[CommentItem]]:
     return has_section, _items(drafts)
 
 
+def _closes_comment(zone: list[Line], index: int) -> bool:
+    """Rule "date after the text": whether the line at ``index`` is the last of its comment (the section
+    ends after it, or the next comment's author line, or the comment's buttons, follow it)."""
+    following = zone[index + 1:]
+    while following and COMMENT_ACTION.match(following[0].text):
+        following = following[1:]
+    return not following or _author_line(following[0]) is not None
+
+
+def _author_name(author: str | None) -> str | None:
+    """The name alone: without a "Kommentar från" prefix or Drupal's " (inte verifierad)" marker."""
+    if not author:
+        return author
+    return UNVERIFIED.sub("", AUTHOR_PREFIX.sub("", author)) or author
+
+
 def _items(drafts: list[_Draft]) -> list[CommentItem]:
     return [
-        CommentItem(position=i, author=AUTHOR_PREFIX.sub("", d.author) if d.author else d.author, posted_raw=d.when,
-                    text=_join_paragraphs(d.lines))
+        CommentItem(position=i, author=_author_name(d.author), posted_raw=d.when, text=_join_paragraphs(d.lines))
         for i, d in enumerate(drafts, start=1)
     ]

@@ -3,14 +3,17 @@
 The view is the article page again plus image K shown large with its caption and credit. Where on the
 page is unknown, so the image is found in this order:
 
-1. by difference: the image (and lines) the view has that the plain article page does not;
+1. by difference: the image (and lines) the view has that the plain article page does not; when the view
+   has several (a viewer such as PhotoSwipe preloads pictures K-1 and K+1 next to K), the one whose file is
+   numbered K (``…/stor/K.jpg``, the site's naming);
 2. in the lightbox: an image between the ``×`` close button and the logo (the site's chrome order);
 3. the first content image that is neither a thumbnail, the logo, the overlay nor the lead image.
 
 Its caption and credit are the lines that follow it (a ``©`` line is the credit), up to the next image
 or landmark, leaving out lines that the plain article page also shows. A viewer that prints caption,
 credit and counter in touching inline elements (Lightbox2's ``lb-caption``/``lb-number`` spans) glues
-them into one line: that line is cut apart again (see ``_unglue``).
+them into one line: that line is cut apart again (see ``_unglue``). The preloaded neighbours printed right
+after the picture, before its caption, are stepped over.
 """
 
 from __future__ import annotations
@@ -30,6 +33,13 @@ MAX_CAPTION_LINES = 6
 GLUED_COUNTER = re.compile(r"\s*bild\s*(?P<k>\d{1,4})\s*(?:av|/)\s*\d{1,4}\s*$", re.IGNORECASE)
 # Rule "credit glued after the caption": "…Ali Khan.© 2013 Johan Gullberg" -> a sentence, then a credit
 GLUED_CREDIT = re.compile(r"^(?P<caption>.*?\S[.!?)])\s*(?P<credit>©[^©]*)$")
+# Rule "picture numbered K": the number a picture's file carries ("/bilder/1298/stor/5.jpg?w=2000" -> 5)
+FILE_NUMBER = re.compile(r"/(?P<k>\d{1,4})\.[a-z0-9]{2,5}(?:[?#].*)?$", re.IGNORECASE)
+
+
+def _file_number(src: str) -> int | None:
+    match = FILE_NUMBER.search(src)
+    return int(match.group("k")) if match else None
 
 
 def _is_stop(line: Line) -> bool:
@@ -64,10 +74,14 @@ def _in_lightbox(flow: list[Token], index: int) -> bool:
     return close is not None and logo is not None and close < index < logo
 
 
-def _locate(flow: list[Token], known_images: Collection[str], lead_image: str | None) -> int | None:
+def _locate(flow: list[Token], known_images: Collection[str], lead_image: str | None,
+            position: int | None = None) -> int | None:
     candidates = _candidates(flow, known_images)
     if known_images:
         new = [i for i in candidates if flow[i].src not in known_images]
+        numbered = [i for i in new if position is not None and _file_number(flow[i].src) == position]
+        if len(new) > 1 and len(numbered) == 1:
+            return numbered[0]  # "picture numbered K": the others are the viewer's preloaded neighbours
         if new:
             return new[0]
     boxed = [i for i in candidates if _in_lightbox(flow, i)]
@@ -105,13 +119,16 @@ def parse_gallery_view(
     """
     position = gallery_position(url)
     flow = text_flow(html, url)
-    index = _locate(flow, set(known_images), lead_image)
+    index = _locate(flow, set(known_images), lead_image, position)
     if position is None or index is None:
         return None
     image: Image = flow[index]
     # inside the lightbox (before its logo) every line is the picture's own, even one the article repeats
     lines_known = set() if _in_lightbox(flow, index) else set(known_lines)
-    credit, caption = _read_caption(flow[index + 1:], lines_known, position=position)
+    # "preloaded neighbours": the other pictures the view adds (a viewer's slides K-1 and K+1)
+    neighbours = {t.src for t in flow if isinstance(t, Image) and t.src != image.src} - set(known_images) \
+        if known_images else set()
+    credit, caption = _read_caption(flow[index + 1:], lines_known, position=position, neighbours=neighbours)
     if credit is None:
         credit = _credit_above(flow[:index])
     if not caption:
@@ -157,11 +174,15 @@ def _pieces(tokens, position: int | None, backwards: bool):
         yield from (reversed(pieces) if backwards else pieces)
 
 
-def _read_caption(tokens, known_lines: set[str], backwards: bool = False,
-                  position: int | None = None) -> tuple[str | None, list[str]]:
+def _read_caption(tokens, known_lines: set[str], backwards: bool = False, position: int | None = None,
+                  neighbours: Collection[str] = ()) -> tuple[str | None, list[str]]:
+    """(credit, caption lines) read from ``tokens`` up to the next picture or landmark. ``neighbours``: the
+    view's preloaded neighbouring pictures, stepped over while nothing of the caption has been read."""
     credit: str | None = None
     caption: list[str] = []
     for token in _pieces(tokens, position, backwards):
+        if isinstance(token, Image) and token.src in neighbours and not caption and credit is None:
+            continue
         if not isinstance(token, Line) or len(caption) >= MAX_CAPTION_LINES:
             break
         if _is_stop(token):

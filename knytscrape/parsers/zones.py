@@ -37,12 +37,13 @@ TEXT_END = "text-end"  # back link, share/print row, list label, comment section
 LIST_IN_TEXT = "list-in-text"  # a list label followed by more text stood inside the article
 FORM_IN_TEXT = "form-in-text"  # a box with a form (a newsletter sign-up) with the article's text after it
 FORM_TITLE = "form-title"  # the heading right before a form (a poll's question) is the form's
+SIGN_UP_CALL = "sign-up-call"  # "Prenumerera på nyhetsbrevet" as a link in a short paragraph, or its emoji
 PULL_QUOTE = "pull-quote"  # a paragraph printed again in full later (a pull quote) and its attribution
 LINK_LIST_TAIL = "link-list-tail"  # two or more lines of nothing but links at the end of the text
 LINK_DENSE_TAIL = "link-dense-tail"  # a last block of two links or more that are most of its text
 LEARNED_CHROME = "learned-chrome"  # a line the site prints on many pages of other records
 RULES = (HEADER_META, HEADER_SHARE_ROW, HEADER_LINKS, HEADER_MARKS, UPDATED_ANYWHERE, ADVERT_BLOCK, TEXT_END,
-         LIST_IN_TEXT, FORM_IN_TEXT, FORM_TITLE, PULL_QUOTE, LINK_LIST_TAIL,
+         LIST_IN_TEXT, FORM_IN_TEXT, FORM_TITLE, SIGN_UP_CALL, PULL_QUOTE, LINK_LIST_TAIL,
          LINK_DENSE_TAIL, LEARNED_CHROME)
 
 # A line of text this long (or longer) is a sentence of the article: share rows in the header come before it.
@@ -53,6 +54,9 @@ LINK_LABEL_WORDS = 3
 LINK_DENSITY = 0.7
 BACK_WORD = re.compile(r"\bTillbaka\b", re.IGNORECASE)
 HEADER_MARK = re.compile(r"^(?:[^\w]+|\d{1,7})$")  # "·", "-", "|", "412": no words
+SIGN_UP_LINK = re.compile(r"\b(?:prenumerera|nyhetsbrev(?:et)?|bli\s+medlem|swisha|stöd\s+knytpunkt)\b", re.I)
+SIGN_UP_MAX = 140  # characters: a call to sign up is a line or two
+DECORATION = re.compile(r"^[^\w]{1,3}$")  # "📬", "✉": a callout's emoji
 
 
 @dataclass
@@ -161,6 +165,19 @@ def form_box(flow: list[Token], index: int) -> set[int]:
     return box
 
 
+def is_sign_up_call(content: list[Token], index: int) -> bool:
+    """SIGN_UP_CALL: a short paragraph whose link asks to subscribe ("Vill du få nyheterna i mejlen?
+    Prenumerera på nyhetsbrevet"), or the emoji standing beside one in its box."""
+    line = content[index]
+    if any(SIGN_UP_LINK.search(text) for _, text in line.links):
+        block = [t for t in content if isinstance(t, Line) and t.block == line.block]
+        return sum(len(t.text) for t in block) <= SIGN_UP_MAX
+    if DECORATION.match(line.text):
+        following = next((t for t in content[index + 1:] if isinstance(t, Line)), None)
+        return following is not None and any(SIGN_UP_LINK.search(text) for _, text in following.links)
+    return False
+
+
 def pull_quotes(paragraphs: list[str]) -> set[int]:
     """PULL_QUOTE: the paragraphs that are printed again in full in a later paragraph (a quote pulled out
     of the text), with the short line naming who said it right after each."""
@@ -204,6 +221,10 @@ def _split_header(content: list[Token], zones: Zones) -> None:
             if len(token.text) <= SENTENCE_LENGTH and lm.UPDATED.match(token.text):
                 zones.header.append(token)
                 zones.count(UPDATED_ANYWHERE)
+                continue
+            if is_sign_up_call(content, index):
+                zones.adverts.append(token)
+                zones.count(SIGN_UP_CALL)
                 continue
             if lm.ADVERT.match(token.text):
                 advert = advert_lines(content, index)

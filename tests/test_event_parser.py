@@ -308,3 +308,22 @@ def test_a_visually_hidden_label_is_not_the_value():
                  "<h3>Arrangör</h3><dl><dt class='screen-reader-text'>Arrangörens namn</dt>"
                  "<dd>Örebro handelsförening</dd></dl>")
     assert (item.location, item.organiser) == ("Stortorget, Örebro", "Örebro handelsförening")
+
+
+def test_an_event_page_without_a_readable_date_is_stored_undated():
+    """Never dropped: a title and a labelled place make an event's page; its date stays NULL."""
+    from knytscrape.parsers.event import EventParser
+
+    html = ("<html><body><h1>Loppis i Folkets park.</h1><p>Plats: Folkets park, Kumla</p>"
+            "<p>Tid och dag meddelas senare på sidan.</p></body></html>")
+    item = EventParser().parse(html, "https://knytpunkt.se/kalender.php?id=77")
+    assert (item.title, item.location, item.date_raw, item.date_text) == (
+        "Loppis i Folkets park.", "Folkets park, Kumla", None, None)
+    assert EventParser().parse("<html><body><h1>Om kalendern</h1><p>Här listas evenemang i Örebro.</p>"
+                               "</body></html>", "https://knytpunkt.se/kalender.php?sida=om") is None
+
+
+def test_a_printed_time_that_cannot_be_read_is_not_called_all_day():
+    assert event_times("2024-05-18", "19.00 (insläpp 18.30)", None) == ("2024-05-18", None, None)
+    assert event_times("2024-05-18", None, None) == ("2024-05-18", None, True)
+    assert event_times("2024-05-18", "19.00", None)[2] is False

@@ -236,15 +236,16 @@ class EventParser:
         if title_index is None:
             return None
         fields = self._read_fields(content, title_index)
-        if not fields.dated:
-            return None
+        if not fields.dated and not (fields.location or fields.organiser):
+            return None  # neither a date nor a labelled place or organiser: not an event's page
+        # (an event whose date cannot be read, "Datum: meddelas senare" or none printed, is stored undated)
         title = content[title_index].text
         status = self._parse_status(content, fields, title)
         return EventItem(
             id=event_id(url),
             url=url,
             title=title,
-            date_raw=" | ".join(fields.date_lines),
+            date_raw=" | ".join(fields.date_lines) or None,
             location=fields.location,
             organiser=fields.organiser,
             description=self._parse_description(content, title_index, url),

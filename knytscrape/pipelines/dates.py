@@ -36,6 +36,8 @@ def event_times(date_text: str | None, time_text: str | None, default_year: int 
                 end = timed_end or end
             start = timed_start
     all_day = start.time is None
+    if all_day and time_text and TIME_IN_TEXT.search(time_text):
+        all_day = None  # a time is printed but cannot be read ("19.00 (insläpp 18.30)"): not known to be all day
     return start.iso, (end.iso if end is not None and end.readable else None), all_day
 
 

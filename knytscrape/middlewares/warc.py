@@ -142,7 +142,10 @@ class CaptureSession:
             with self.db.conn:
                 self.db["captures"].insert_all(rows, pk="id")
         except Exception as error:  # the records are in the files: the next run's catch_up indexes them
-            mark_unindexed(self.directory, {row["warc_file"] for row in rows})
+            try:
+                mark_unindexed(self.directory, {row["warc_file"] for row in rows})
+            except OSError as mark_error:  # a full disk refuses the mark too: catch_up reads the newest file anyway
+                logger.warning("Could not mark WARC files as unindexed (%s)", mark_error)
             self.unindexed += len(rows)
             logger.warning("Could not index %d WARC records now (%s); the next run indexes them", len(rows), error)
 

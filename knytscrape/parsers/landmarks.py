@@ -71,7 +71,8 @@ COUNTER = re.compile(r"^(?:(?:Visningar|Visad|Läst|Träffar|Antal\s+visningar)\
 SHARE_ROW = re.compile(r"^(?:(?:Dela|Tipsa(?:\s+en\s+vän)?|Skriv\s+ut|Kopiera\s+länk)\s*:?"
                        r"|Dela\s+(?:på|via)\s+(?:Facebook|Twitter|X|LinkedIn|e-post|mejl|mail)\b.*"
                        r"|(?:Dela|Tipsa(?:\s+en\s+vän)?)\s*:\s*.*(?:Facebook|Twitter|e-post|mejl).*)$", re.IGNORECASE)
-LIST_LABEL = re.compile(r"^(?:Läs\s+också|Läs\s+även|Relaterade\s+(?:artiklar|nyheter)|Fler\s+(?:nyheter|artiklar)"
+LIST_LABEL = re.compile(r"^(?:Läs\s+också|Läs\s+även|Relaterade(?:\s+(?:artiklar|nyheter|länkar|videor|inlägg))?"
+                        r"|Fler\s+(?:nyheter|artiklar)"
                         r"|Mest\s+lästa)\s*[:.!»]?$", re.IGNORECASE)
 
 

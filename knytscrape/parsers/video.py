@@ -29,17 +29,23 @@ LABELS = ["publicerat", "publicerad", "datum", "inlagd", "längd", "speltid", "s
 DURATION_LINE = re.compile(r"^(?:Längd|Speltid|Tid)(?:\s+totalt)?\s*:\s*(?P<raw>.+)$", re.I)
 # A date line whose label runs without a colon or with more words: "Publicerat den 1 maj 2016 av …",
 # "Publicerat 14/5 2023"; the date is the longest run of words after it that dates.py reads
-PUBLISHED_WORDS = re.compile(r"^(?:Publicera[dt]|Publ\.|Inlagd|Datum)\s*(?:den\s+)?:?\s*(?P<rest>\S.*)$", re.I)
+PUBLISHED_WORDS = re.compile(r"^(?:Publicera[dt]|Publ\.|Inlagd|Datum|Sändes|Sänt|Direktsänt)\s*(?:den\s+)?:?\s*"
+                             r"(?P<rest>\S.*)$", re.I)
 DATE_PART_SEPARATOR = re.compile(r"\s+[•·|]\s+")  # "27 jan. 2024 • 2 min läsning"
 MAX_DATE_WORDS = 6
+LABELLED_PART = re.compile(r"^[^\W\d][\w ]{0,30}:\s")
+BYLINE_AFTER_DATE = re.compile(r"^(?:(?:Video|Film|Text|Foto)\s+)?av\s+[A-ZÅÄÖ]", re.I)
 # Who filmed it, in a player's caption or under it: "Film: Johan Gullberg."
 FILM_CREDIT = re.compile(r"^(?:Film|Filmat|Foto|Kamera|Klipp|Redigering|Video)(?:\s+och\s+\w+)?\s*(?:av)?\s*:\s*"
                          r"[A-ZÅÄÖ][\w.-]*(?:\s+[A-ZÅÄÖ][\w.-]*){0,3}\.?$")
+# "Kategori: Video", "Skrivet av …": what a CMS prints about the page, not the video
+CATEGORY_LINE = re.compile(r"^(?:Kategori|Kategorier|Sektion|Skrivet\s+av)\s*:?\s+\S", re.I)
 # The label of the link to the video's article: "Läs artikeln:", "Artikel" (with the link on the next line)
 ARTICLE_LABEL_LINE = re.compile(r"^(?:Läs\s+artikeln|Artikel)\s*:?$", re.I)
 # A length printed in parentheses at the end of a line, after the player's link: "Se klippet » (2 min 15 sek)"
 LENGTH_IN_PARENS = re.compile(r"\((?P<raw>(?:\d+\s*(?:h|tim)\.?\s*)?\d+\s*min\.?(?:\s*\d+\s*sek\.?)?|\d+\s*sek\.?"
                               r"|(?:\d+:)?\d{1,2}:\d{2})\)\s*$", re.I)
+TOTAL_LENGTH = re.compile(r"\btotalt\s+(?P<raw>.+)$", re.I)
 CLOCK_DURATION = re.compile(r"^(?:(?P<h>\d+):)?(?P<m>\d{1,2}):(?P<s>\d{2})$")
 WORD_DURATION = re.compile(
     r"^(?:(?P<h>\d+)\s*(?:h|tim(?:me|mar)?)\.?\s*)?(?:(?P<m>\d+)\s*(?:min(?:ut(?:er)?)?)\.?\s*)?"
@@ -52,6 +58,11 @@ DATE_ONLY = re.compile(
     re.I,
 )
 MEDIA_FILE = re.compile(r"\.(?:mp4|m4v|webm|ogv|mov|flv|swf)$", re.I)
+# A file a browser plugin plays (Windows Media Player, QuickTime, RealPlayer) from an <object>/<embed>
+PLUGIN_MEDIA = re.compile(r"\.(?:wmv|asf|asx|avi|mpe?g|mov|mp4|m4v|rm|ram|3gp)$", re.I)
+VIMEO_SHOWCASE = re.compile(r"vimeo\.com/(?:showcase|album)/(\d+)", re.I)
+DAILYMOTION_ID = re.compile(r"(?:dailymotion\.com/(?:embed/)?video/|dai\.ly/)([a-z0-9]+)", re.I)
+BAMBUSER_ID = re.compile(r"bambuser\.com/(?:v|broadcast)/(\d+)", re.I)
 ARTICLE_LINK_TEXT = re.compile(r"artikel|läs mer|läs hela", re.I)
 # A player's trace in a page whose player the parser cannot read: a player's script (never an element's class:
 # the sidebar's players carry those on every page of the site)
@@ -61,7 +72,7 @@ PLAYER_HINT = re.compile(
 # What a page says about its player rather than its video: loading, consent, plugin and provider-link lines
 PLAYER_NOTE = re.compile(
     r"^(?:(?:Laddar|Loading)(?:\s+(?:videon|filmen|klippet|spelaren|video))?\s*(?:…|\.{1,3})?"
-    r"|Se\s+(?:klippet|filmen|videon)\s+på\s+\w+\s*[»›]?\s*(?:\([^)]*\))?|[\W_]{1,3})$"
+    r"|[▶►]?\s*Se\s+(?:klippet|filmen|videon)(?:\s+på\s+\w+)?\s*[»›]?\s*(?:\([^)]*\))?|[\W_]{1,3})$"
     r"|\bFlash[\s-]*(?:Player|spelare)\b|\b(?:aktivera|slå på)\s+JavaScript\b|\bladdas\s+(?:videon|filmen|klippet)\b",
     re.IGNORECASE)
 SECTION_LABELS = re.compile(r"^(?:Video|Videos|Videor|Filmer|Film|Senaste videor)[.:]?$", re.I)
@@ -88,6 +99,13 @@ def published_in(text: str) -> str | None:
     for part in DATE_PART_SEPARATOR.split(text):
         if DATE_ONLY.match(part):
             return re.sub(r"^[^:]*:\s*", "", part) if ":" in part else part
+        if LABELLED_PART.match(part):
+            continue  # another labelled fact ("Inspelad: 2008-09-13" is when it was filmed)
+        if len(part.split()) <= MAX_DATE_WORDS and parse_date(part):  # "06.02.2016", "lör 14/5 2023"
+            return part
+        found = leading_date(part)
+        if found and BYLINE_AFTER_DATE.match(part[len(found):].strip()):  # "06.02.2016 Video av Johan Gullberg"
+            return found
     return None
 
 
@@ -96,6 +114,9 @@ def parse_duration(raw: str | None) -> int | None:
     if not raw:
         return None
     text = raw.strip().rstrip(".")
+    total = TOTAL_LENGTH.search(text)
+    if total:  # "6 filmer, totalt 24 min": a playlist's whole length
+        text = total.group("raw").strip().rstrip(".")
     match = CLOCK_DURATION.match(text) or WORD_DURATION.match(text)
     if not match or not any(match.groupdict().values()):
         return None
@@ -107,7 +128,8 @@ def parse_duration(raw: str | None) -> int | None:
 
 def provider_of(url: str) -> tuple[str, str] | None:
     """(provider, the provider's id) of a provider's address: a YouTube video (every URL form) or playlist
-    (``embed/videoseries?list=…``: the playlist's id), a Vimeo video, a Facebook video player."""
+    (``embed/videoseries?list=…``: the playlist's id), a Vimeo video or showcase, a Dailymotion, Bambuser or
+    Qbrick video, a Facebook video player."""
     parts = urlsplit(url)
     query = parse_qs(parts.query)
     if "youtube" in parts.netloc and query.get("list") and (parts.path.endswith("/videoseries")
@@ -116,9 +138,15 @@ def provider_of(url: str) -> tuple[str, str] | None:
     youtube = YOUTUBE_ID.search(url)
     if youtube:
         return "youtube", youtube.group(1)
-    vimeo = VIMEO_ID.search(url)
+    vimeo = VIMEO_SHOWCASE.search(url) or VIMEO_ID.search(url)  # a showcase (a playlist): its id
     if vimeo and "vimeo" in parts.netloc:
         return "vimeo", vimeo.group(1)
+    for provider, pattern in (("dailymotion", DAILYMOTION_ID), ("bambuser", BAMBUSER_ID)):
+        found = pattern.search(url)
+        if found:
+            return provider, found.group(1)
+    if parts.netloc.endswith("qbrick.com") and query.get("mediaId"):  # a Swedish video platform's player
+        return "qbrick", query["mediaId"][0]
     if parts.netloc.endswith("facebook.com") and parts.path.startswith("/plugins/video"):
         video = FACEBOOK_VIDEO.search(unquote((query.get("href") or [""])[0]))
         if video:
@@ -154,6 +182,9 @@ def describe_player(embed: Embed) -> tuple[str | None, str | None, str | None]:
         return None, None, None  # a map, a like box: not a video
     if embed.tag in ("video", "audio") or (embed.tag == "script" and url and MEDIA_FILE.search(urlsplit(url).path)):
         return "file", None, url
+    plugin_file = next((u for u in candidates if PLUGIN_MEDIA.search(urlsplit(u).path)), None)
+    if embed.tag in ("object", "embed") and plugin_file:
+        return "file", None, plugin_file  # a media file a plugin plays, not a Flash player
     if embed.tag in ("object", "embed") or (url and url.lower().split("?")[0].endswith(".swf")):
         return "flash", None, url or _flashvars_file(flashvars)
     return ("iframe", None, url) if url else (None, None, None)
@@ -195,10 +226,17 @@ class VideoParser:
         after = normalise_labelled_lines([t for t in content[player_index + 1:] if isinstance(t, Line)], LABELS)
         lines = before + after
         title = self._parse_title(before, after)
-        following = [t for t in content[player_index + 1:] if isinstance(t, Line)]
+        later = content[player_index + 1:]
+        next_player = next((i for i, t in enumerate(later) if isinstance(t, Embed) and describe_player(t)[2]),
+                           len(later))
+        # ANOTHER_PLAYER: a second player (a trailer) and what follows it are not this video's description,
+        # nor the heading that introduces it
+        following = [t for t in later[:next_player] if isinstance(t, Line)]
+        if next_player < len(later) and following and following[-1].heading:
+            following.pop()
         caption = next((i for i, line in enumerate(following) if not line.caption), len(following))
         # the player's caption (its <figcaption>) is read for facts, never as description
-        after = normalise_labelled_lines(following[caption:], LABELS) if caption else after
+        after = normalise_labelled_lines(following[caption:], LABELS)
         duration_raw = self._parse_duration_raw(lines)
         article_number = self._parse_article_id(lines)
         return VideoItem(
@@ -231,8 +269,11 @@ class VideoParser:
                 break
         else:
             return None
-        # a list of videos shows many entries: links of one title each, a date line each
-        entries = sum(1 for line in lines if is_links_only(line) and len(line.links) == 1)
+        # a list of videos shows many entries: links of one title each to other pages of the site, a date each
+        here = urlsplit(url)
+        entries = sum(1 for line in lines if is_links_only(line) and len(line.links) == 1
+                      and len(line.text.split()) >= 3 and urlsplit(line.links[0][0]).netloc == here.netloc
+                      and urlsplit(line.links[0][0]).path != here.path)
         if len(dated) > 1 or entries > 2:
             return None
         headings = [i for i, line in enumerate(lines) if line.heading and not self._is_meta(line)]
@@ -274,6 +315,7 @@ class VideoParser:
         text = line.text
         return bool(
             lm.PUBLISHED.match(text) or published_in(text) or DURATION_LINE.match(text) or FILM_CREDIT.match(text)
+            or lm.is_header_meta(text) or lm.UPDATED.match(text) or CATEGORY_LINE.match(text)
             or ARTICLE_LABEL_LINE.match(text)
             or RECORDED_LINE.match(text) or SECTION_LABELS.match(text) or lm.CLOSE_BUTTON.match(text)
             or (len(text) <= 160 and PLAYER_NOTE.search(text))
@@ -305,7 +347,7 @@ class VideoParser:
         for line in lines:
             match = DURATION_LINE.match(line.text)
             if match:
-                return match.group("raw").split("|")[0].strip()  # "Längd: 3:12 | Läs artikeln"
+                return re.split(r"\s*[|·•]\s*", match.group("raw"))[0].strip()  # "Längd: 3:12 | Läs artikeln"
         for line in lines:  # LENGTH_IN_PARENS: only beside a link (the player's), never in running text
             match = LENGTH_IN_PARENS.search(line.text) if line.links else None
             if match:

@@ -90,3 +90,20 @@ def test_a_picture_known_only_by_its_srcset_is_its_largest_file():
     images = [t.src for t in text_flow(html, "https://knytpunkt.se/artiklar.php?id=1") if isinstance(t, Image)]
     assert images == ["https://knytpunkt.se/bilder/a-1024.jpg", "https://knytpunkt.se/bilder/b@2x.webp",
                       "https://knytpunkt.se/bilder/c.jpg"]  # a real src stays: the file the page shows first
+
+
+def test_a_data_table_in_the_text_is_a_line_a_row_with_tabs_a_layout_table_is_not():
+    data = ('<table><tr><th>Dag</th><th>Öppet</th></tr><tr><td><p>Fredag</p></td><td>10–17</td></tr>'
+            "<tr><td>Lördag</td><td>10–15</td></tr></table>")
+    layout = "<table><tr><td>Meny</td><td>Artikeln står här.</td></tr><tr><td>A</td><td>B</td></tr></table>"
+    texts = [t.text for t in text_flow(f"<html><body>{data}{layout}</body></html>", "https://knytpunkt.se/")
+             if isinstance(t, Line)]
+    assert texts == ["Dag\tÖppet", "Fredag\t10–17", "Lördag\t10–15", "Meny", "Artikeln står här.", "A", "B"]
+
+
+def test_a_form_around_the_whole_page_is_no_form_a_comment_form_is():
+    page = ('<html><body><form id="aspnetForm"><h1>Rubrik.</h1><p>Text.</p></form>'
+            '<form><p>Lämna en kommentar</p><input name="n"></form></body></html>')
+    lines = [t for t in text_flow(page, "https://knytpunkt.se/") if isinstance(t, Line)]
+    assert [(t.text, t.in_form) for t in lines] == [("Rubrik.", False), ("Text.", False),
+                                                    ("Lämna en kommentar", True)]

@@ -343,3 +343,35 @@ def test_sign_up_call_a_short_subscribe_box_is_left_out_a_sentence_about_it_stay
             '<a href="https://example.se">bli medlem</a> eller skänka en slant, berättar ordföranden som har '
             "drivit frågan i många år.")
     assert "bli medlem" in read(11, body=f"<p>{long}</p>").body
+
+
+@pytest.mark.parametrize("line", ["Textstorlek minska öka", "Betygsätt detta objekt", "(7 röster)", "Innehåll",
+                                  '<a href="#kommentarer">Kommentarer (3)</a>'])
+def test_the_pages_tools_above_the_text_are_header(line):
+    item = ArticleParser().parse(f"<html><body>{MENU}<p>Publicerat: 2017-09-23</p><h1>Hästens dag.</h1>"
+                                 f"<p>{line}</p><p>" + "Hovslagare och ponnyridning lockade tusentals. " * 2
+                                 + "</p><p>Tillbaka</p></body></html>", article_url(1))
+    assert item.lead.startswith("Hovslagare") and item.title == "Hästens dag."
+
+
+def test_a_picture_before_the_lead_and_the_title_again_after_it():
+    """K2's item view: title, picture and credit, the title again, the lead, the gallery line, the lead again."""
+    lead = "Hovslagare, travhästar och ponnyridning lockade omkring 4 000 besökare på lördagen."
+    html = (f"<html><body>{MENU}<p>Publicerat: 2017-09-23</p><h1>Hästens dag.</h1><p><img src='/b/1.jpg'></p>"
+            f"<p>©2017 Johan Gullberg - knytpunkt.se</p><p>Hästens dag.</p><p>{lead}</p>"
+            "<p><a href='/artiklar.php?id=1&img=1'>10 Klickbara bilder.</a></p>"
+            f"<p>{lead}</p><p>Dagen arrangerades av ryttarföreningen.</p></body></html>")
+    item = ArticleParser().parse(html, article_url(1))
+    assert (item.title, item.lead, item.body) == ("Hästens dag.", lead, "Dagen arrangerades av ryttarföreningen.")
+    assert item.credit == "©2017 Johan Gullberg - knytpunkt.se" and item.image_count == 10
+
+
+def test_a_preview_then_the_picture_is_one_picture_and_a_date_glued_to_the_reading_time_is_the_date():
+    html = (f"<html><body>{MENU}<p>Publicerat: <time>2019-06-07</time><span></span><span>8 min läsning</span></p>"
+            "<h1>Studenterna.</h1><p>Tusentals studenter sprang ut i solen på fredagen i hela Örebro.</p>"
+            "<p><img src='/b/tumme/1.jpg'><img src='/b/stor/1.jpg'></p><p>© 2019 Johan Gullberg - knytpunkt.se</p>"
+            "<p>Sedan rullade flaken genom centrum hela eftermiddagen och kvällen.</p>"
+            "<p><img src='/b/2.jpg'></p><p>© 2019 Johan Gullberg - knytpunkt.se</p><p>Bildtext.</p></body></html>")
+    item = ArticleParser().parse(html, article_url(1))
+    assert item.published_raw == "2019-06-07"
+    assert [image.url for image in item.images] == ["https://knytpunkt.se/b/stor/1.jpg", "https://knytpunkt.se/b/2.jpg"]

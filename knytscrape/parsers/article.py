@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from urllib.parse import urlsplit
 
 from knytscrape.dates import parse_date
 from knytscrape.items import ArticleItem, ImageItem
@@ -27,6 +29,8 @@ MAX_LEAD_PARAGRAPHS = 3  # "The lead: one to three lines"
 MAX_DATE_WORDS = 6  # "lördag den 24 april 2010"
 # What stands between a title printed above the date line and the date line: bylines, avatars, separators
 TITLE_REACH = 12
+TITLE_AGAIN_WITHIN = 3  # lines after the title where it may stand again (after a picture's credit)
+ISO_DATE_GLUED = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2})(?P<rest>\S.*)$")  # "2019-06-078 min läsning"
 DATE_PART_SEPARATOR = re.compile(r"\s+[•·|]\s+")  # "14 maj 2022 • 3 min läsning"
 
 
@@ -96,6 +100,13 @@ def is_gallery_link(url: str | None) -> bool:
 def is_navigation_only(line: Line) -> bool:
     """A line made only of links to gallery views ("1 2 3 4", "Visa bilderna »")."""
     return is_links_only(line) and all(is_gallery_link(href) for href in line.hrefs)
+
+
+def same_picture(first: Image, second: Image) -> bool:
+    """Two files of one picture side by side (a blurred preview and the picture, "tumme/1.jpg" then
+    "stor/1.jpg"): the same file name in another folder or size."""
+    name = PurePosixPath(urlsplit(first.src).path).name
+    return bool(name) and name == PurePosixPath(urlsplit(second.src).path).name and first.src != second.src
 
 
 def is_decoration(image: Image) -> bool:
@@ -174,7 +185,8 @@ class ArticleParser:
         zones = cut(flow, start, url, self.site_chrome)
         published_raw, content = self._parse_published_raw(raw, zones.text)
         first = next((t for t in content if isinstance(t, Line)), None)
-        if title_before and lead_before:  # title and lead above the date line, pictures and text below it
+        if title_before and lead_before and (first is None or not first.heading):
+            # title and lead above the date line, pictures and text below it
             title, duplicated = title_before, False
             content = [*lead_before, *content]
         elif title_before and first is not None and not first.heading and not same_title(first.text, title_before):
@@ -226,8 +238,12 @@ class ArticleParser:
             others = [t for t in content if t is not first]
             return raw, ([Line(rest, first.block), *others] if rest else others)
         parts = DATE_PART_SEPARATOR.split(raw) if raw else []
-        if len(parts) > 1 and all(lm.is_header_meta(part) for part in parts[1:]):
-            raw = parts[0]  # "14 maj 2022 • 3 min läsning"
+        if len(parts) > 1 and (all(lm.is_header_meta(part) for part in parts[1:])
+                               or lm.PUBLISHED_VALUE.match(parts[0])):
+            raw = parts[0]  # "14 maj 2022 • 3 min läsning", "2024-11-09 · 4 min · Johan Gullberg": the line's facts
+        glued = ISO_DATE_GLUED.match(raw or "")
+        if glued and lm.is_header_meta(glued.group("rest")):
+            raw = glued.group("date")  # a divider drawn by CSS between the date and the reading time
         raw, rest = lm.split_published(raw)
         if rest and lm.is_header_meta(rest):  # "2016-05-03 | Uppdaterad: ...", "2014-06-14 av Johan Gullberg"
             rest = None
@@ -243,9 +259,11 @@ class ArticleParser:
         first = lines[0]
         title = content[first].text
         drop = {first}
-        duplicated = len(lines) > 1 and same_title(content[lines[1]].text, title)
+        # the title printed again: next, or after a picture and its credit (a theme that puts the picture first)
+        again = next((i for i in lines[1:TITLE_AGAIN_WITHIN + 1] if same_title(content[i].text, title)), None)
+        duplicated = again is not None
         if duplicated:
-            drop.add(lines[1])
+            drop.add(again)
         return title, duplicated, [t for i, t in enumerate(content) if i not in drop]
 
     def _segments(self, content: list[Token]) -> list[Segment]:
@@ -260,6 +278,9 @@ class ArticleParser:
                 current = None
                 if token.background or is_decoration(token) or is_gallery_link(token.link):
                     continue  # gallery thumbnails are read from their own &img=K views
+                if segments and segments[-1].kind == "image" and same_picture(segments[-1].image, token):
+                    segments[-1] = Segment("image", image=token)  # a preview, then the picture itself: one
+                    continue
                 segments.append(Segment("image", image=token))
                 continue
             text = token.text
@@ -300,6 +321,10 @@ class ArticleParser:
                     return "\n".join(p.text for p in several), segments[index + len(several):]
                 return segment.text, segments[index + 1:]
             if segment.kind in ("credit", "gallery"):
+                # a picture before the lead (K2): the first paragraph is the lead when the page prints it again
+                paras = [i for i, seg in enumerate(segments) if seg.kind == "para"]
+                if len(paras) >= 2 and squash(segments[paras[0]].text) == squash(segments[paras[1]].text):
+                    return segments[paras[0]].text, segments[:paras[0]] + segments[paras[0] + 1:]
                 break  # no lead before the pictures
         return None, segments
 

@@ -57,7 +57,8 @@ NO_COMMENTS = re.compile(r"^(?:Inga|Det finns inga)\s+kommentarer", re.IGNORECAS
 # -- the zones around an article's text -------------------------------------------------------------
 # Header lines that are not the title: an updated line, a byline, a counter, or a row of such joined by "|"
 UPDATED = re.compile(r"^(?:Senast\s+)?(?:Uppdaterad|Uppdaterat|Ändrad)\s*:?\s*(?:den\s+)?\d", re.IGNORECASE)
-BYLINE = re.compile(r"^(?i:av|skriven\s+av|publicerad\s+av|text(?:\s+och\s+foto)?|författare)\s*:?\s+"
+BYLINE = re.compile(r"^(?i:(?:från\s+[\w.]+\s+)?av|skriven\s+av|skrivet\s+av|publicerad\s+av|text(?:\s+och\s+foto)?"
+                    r"|författare)\s*:?\s+"
                     r"[A-ZÅÄÖ][\w-]+(?:\s+[A-ZÅÄÖ][\w-]+){0,3}$")
 # "Läsningstid: 3 min", "3 min läsning", "2 minuters läsning"
 READING_TIME = re.compile(r"^(?:(?:Läsningstid|Lästid)\s*:?\s*(?:ca\.?\s*)?\d+\s*min\w*\.?"
@@ -65,7 +66,11 @@ READING_TIME = re.compile(r"^(?:(?:Läsningstid|Lästid)\s*:?\s*(?:ca\.?\s*)?\d+
 # The word of a byline alone on its line, its name a link on the next: "Av" / "Johan Gullberg"
 BY_WORD = re.compile(r"^(?:Av|Text|Foto|Text\s+och\s+foto|Skriven\s+av|Publicerad\s+av)\s*:?$", re.IGNORECASE)
 COUNTER = re.compile(r"^(?:(?:Visningar|Visad|Läst|Träffar|Antal\s+visningar)\s*:?\s*\d[\d\s]*(?:\s*gånger)?"
-                     r"|\d+\s+kommentar(?:er)?|Inga\s+kommentarer|Kommentera)$", re.IGNORECASE)
+                     r"|\d+\s+kommentar(?:er)?|Inga\s+kommentarer|Kommentera"
+                     r"|\(?\d+\s+(?:röster|röst|visningar|läsare)\)?)$", re.IGNORECASE)
+# A page's tools and widgets above the text: text size, listen, rate, a table of contents' label
+PAGE_TOOLS = re.compile(r"^(?:(?:Textstorlek|Teckenstorlek|Lyssna|Läs\s+upp|Betygsätt|Betyg|Föreslå\s+ändring)\b.{0,50}"
+                        r"|Innehåll|Innehållsförteckning|I\s+den\s+här\s+artikeln)\s*:?$", re.IGNORECASE)
 # Where the article's text ends: a share or print row ("Dela: Facebook · Twitter", "Skriv ut"), or the label of a
 # list of other articles standing alone ("Läs också:"; "Läs också: <title>" in one line is the author's text)
 SHARE_ROW = re.compile(r"^(?:(?:Dela|Tipsa(?:\s+en\s+vän)?|Skriv\s+ut|Kopiera\s+länk)\s*:?"

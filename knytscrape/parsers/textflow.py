@@ -179,6 +179,38 @@ def _matches(element, hidden: set[Selector]) -> bool:
     return any((t is None or t == tag) and (kind, name) in names for t, kind, name in hidden)
 
 
+MAX_DATA_CELL = 60  # characters: a data table's cells are short (a layout table's hold the page)
+PAGE_WRAPPER_TEXT = 2000  # characters: a form holding this much text wraps the page, it is no form
+
+
+def _wraps_the_page(form) -> bool:
+    """A <form> around the page's content (ASP.NET WebForms): it holds the page's headings or much text."""
+    if form.find(".//h1") is not None or form.find(".//article") is not None or form.find(".//main") is not None:
+        return True
+    return len(visible_text(form)) > PAGE_WRAPPER_TEXT
+
+
+def _is_data_table(table) -> bool:
+    """A table of data inside the text (opening hours, results): its first row is column headers (<th>), it has
+    two columns or more, and every cell is short text (no pictures, players or tables inside)."""
+    rows = [row for row in table.iter("tr")]
+    if len(rows) < 2:
+        return False
+    first = [c for c in rows[0] if isinstance(c.tag, str) and c.tag.lower() in ("td", "th")]
+    if len(first) < 2 or any(c.tag.lower() != "th" for c in first):
+        return False
+    for row in rows:
+        for cell in row:
+            if not isinstance(cell.tag, str):
+                continue
+            if any(isinstance(e.tag, str) and e.tag.lower() in ("img", "table", "iframe", "video", "object")
+                   for e in cell.iterdescendants()):
+                return False
+            if len(clean_text(visible_text(cell))) > MAX_DATA_CELL:
+                return False
+    return True
+
+
 def _is_embedded_post(element) -> bool:
     if element.get("data-instgrm-permalink"):
         return True
@@ -345,6 +377,18 @@ class _FlowBuilder:
         address = found.group("url").replace("\\/", "/")
         self.tokens.append(Embed("script", self.absolute(address), [], {}, {}, self.block))
 
+    def add_table_rows(self, table) -> None:
+        """A data table inside the text: one line a row, its cells joined by a tab (as a browser copies it)."""
+        self.new_block()
+        for row in table.iter("tr"):
+            cells = [c for c in row if isinstance(c.tag, str) and c.tag.lower() in ("td", "th") and not _is_hidden(c)]
+            text = "\t".join(clean_text(visible_text(cell)) for cell in cells)
+            if text.strip():
+                links = [(self.absolute(a.get("href")), clean_text(visible_text(a))) for a in row.iter("a")
+                         if a.get("href") and clean_text(visible_text(a))]
+                self.tokens.append(Line(text, self.block, links, in_form=self.form_depth > 0))
+        self.new_block()
+
     @staticmethod
     def _player_address(element) -> str | None:
         """The provider or media address of an element that stands for a player without being one."""
@@ -411,6 +455,9 @@ class _FlowBuilder:
             if match:
                 self.flush()
                 self.tokens.append(Image(self.absolute(match.group(1)), "", self.block, background=True))
+        if tag == "table" and _is_data_table(element):
+            self.add_table_rows(element)
+            return
         if tag == "br":
             if not self.flush():
                 self.block += 1  # an empty line: the paragraph ends
@@ -426,7 +473,8 @@ class _FlowBuilder:
                 link = self.link_stack[-1] if self.link_stack else None
                 self.tokens.append(Image(self.absolute(src), clean_text(element.get("alt") or ""), self.block, link))
             return
-        if tag == "form":
+        in_form = tag == "form" and not _wraps_the_page(element)  # ASP.NET wraps a whole page in one <form>
+        if in_form:
             self.form_depth += 1
         if tag in HEADING_TAGS:
             self.heading_depth += 1
@@ -458,7 +506,7 @@ class _FlowBuilder:
             self.new_block()  # before leaving a form, so its last line is marked as in it
         elif tag == "li":
             self.flush()
-        if tag == "form":
+        if in_form:
             self.form_depth -= 1
         if tag in HEADING_TAGS:
             self.heading_depth -= 1

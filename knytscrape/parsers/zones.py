@@ -30,7 +30,7 @@ from knytscrape.parsers.textflow import Embed, Image, Line, Token, is_links_only
 HEADER_META = "header-meta"  # an updated line, a byline, a counter before the text: header, not title or lead
 HEADER_SHARE_ROW = "header-share-row"  # "Dela:" before the text: header
 HEADER_LINKS = "header-links"  # before the text, a line of nothing but links (author, category, share, count)
-HEADER_MARKS = "header-marks"  # before the text, a separator ("·", "-"), a bare count ("412"), a lone "Av"
+HEADER_MARKS = "header-marks"  # before the text: a separator, a bare count, a lone "Av", the page's tools
 UPDATED_ANYWHERE = "updated-line"  # "Uppdaterad: 2019-05-26 10:15" anywhere: never text
 ADVERT_BLOCK = "advert-block"  # "Annons" and the short block it introduces (with its picture)
 TEXT_END = "text-end"  # back link, share/print row, list label, comment section, form, sidebar header
@@ -87,6 +87,11 @@ def ends_text(line: Line) -> bool:
     )
 
 
+def is_comment_link(line: Line) -> bool:
+    """"Kommentarer (3)" as a link (to the comment section below): in the header it is a count, not the section."""
+    return is_links_only(line) and bool(lm.COMMENTS_HEADER.match(line.text))
+
+
 def text_follows(flow: list[Token], index: int, within: int = 12) -> bool:
     """LIST_IN_TEXT: whether a paragraph of text follows a list label's links: then the list stood inside the
     article."""
@@ -117,7 +122,7 @@ def cut(flow: list[Token], start: int, page_url: str | None = None, site_chrome=
                 boxes |= box
                 zones.count(FORM_IN_TEXT, sum(isinstance(flow[i], Line) for i in box))
                 continue
-        if (ends_text(token) and (texted or not lm.is_after_body(token.text))
+        if (ends_text(token) and (texted or not (lm.is_after_body(token.text) or is_comment_link(token)))
                 and not (lm.LIST_LABEL.match(token.text) and text_follows(flow, index))):
             end = index  # a share or print row ends the text only once there is text: before, it is the header's
             break
@@ -214,7 +219,8 @@ def _split_header(content: list[Token], zones: Zones) -> None:
                 zones.header.append(token)  # the title is never a bare link beside its date; a heading may be
                 zones.count(HEADER_LINKS)
                 continue
-            if header and (HEADER_MARK.match(token.text) or lm.BY_WORD.match(token.text)):
+            if header and (HEADER_MARK.match(token.text) or lm.BY_WORD.match(token.text)
+                           or lm.PAGE_TOOLS.match(token.text)):
                 zones.header.append(token)
                 zones.count(HEADER_MARKS)
                 continue

@@ -61,11 +61,28 @@ Spans (:func:`parse_span`) also read, each a named rule:
   range say the same hours hold every day of the event; the words are read past;
 * OCCASIONS: a text of several lines, one occasion a line (the performances of a play), runs from the
   first occasion's start to the last occasion's end (the last one's day when it prints a start only).
-  Every line must be readable and the occasions in order, or nothing is read.
+  Every line must be readable and the occasions in order, or nothing is read;
+* RECURRING WEEKDAY: ``varje tisdag i mars 2025``, ``alla lördagar under juni`` (with ``default_year``) runs
+  from the first such weekday of the month to the last, a time or time range after it (``, kl. 18–20``) on
+  each of them; without a year it is unreadable;
+* APPROXIMATE END: ``ca``, ``cirka``, ``omkring``, ``ungefär`` before the end time (``19.00–ca 22.00``) are
+  read past: the printed end is the announced end;
+* DOORS BEFORE THE START: a doors time beside a named start (``dörrarna öppnar 18.30, start 19.00``,
+  ``insläpp 18.30. Konserten börjar 19.00–21.00``) reads the start; every part must be a doors time or the one
+  start (``19.00 (insläpp 18.30)`` names no start and stays unread);
+* HOURS IN A TIME FIELD (``parse_span(..., hours=True)``): the caller knows the text is the value of a time
+  field (an event's ``Tid:``), so times alone may be bare hours (``19–22``); ``parse_time_range("Tid: 13-17")``
+  and every other reading keep the rule above.
+
+Two more normalisations: MIDDLE DOT, a ``·`` or ``•`` between the parts of a date line
+(``tors 9 okt · kl. 18–20.30``) separates them as a comma does; ONE CLOCK, a time written in both clocks side
+by side (``10:00 AM 10:00``, ``16:00 4:00 PM``: templates print both and let a stylesheet hide one) is the
+24-hour time when the two agree, and unreadable when they do not.
 """
 
 from __future__ import annotations
 
+import calendar
 import datetime
 import re
 import unicodedata
@@ -78,6 +95,7 @@ __all__ = [
     "STOCKHOLM",
     "UNREADABLE",
     "mentions_time",
+    "says_daily",
     "NonexistentTimeError",
     "ParsedMoment",
     "parse_date",
@@ -118,6 +136,14 @@ _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), No
 _DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d", "-"))
 _SPACED_DASH = re.compile(r" ?- ?")
 _LABEL = re.compile(r"(?:[a-zåäö]+ ){0,2}[a-zåäö]+: ?")
+# MIDDLE DOT: a middle dot or bullet between the parts of a date line ("tors 9 okt · kl. 18–20.30") separates
+# them as a comma does
+_MIDDLE_DOT = re.compile(r" ?[·•] ?")
+# ONE CLOCK: a time written in both clocks, 12-hour and 24-hour side by side ("10:00 am 10:00", "16:00 4:00 pm"),
+# as templates print both and let a stylesheet hide one; read as one time only when the two agree
+_CLOCK_12 = r"(?P<h12>\d{1,2}):(?P<m12>\d{2}) ?(?P<half>[ap])\.?m\b\.?"
+_CLOCK_24 = r"(?P<h24>\d{1,2})[.:](?P<m24>\d{2})(?![.:]?\d)"
+_TWO_CLOCKS = (re.compile(rf"(?<![\d.:]){_CLOCK_12} {_CLOCK_24}"), re.compile(rf"(?<![\d.:]){_CLOCK_24} {_CLOCK_12}"))
 
 
 def _normalise(raw: str | None) -> str:
@@ -126,12 +152,27 @@ def _normalise(raw: str | None) -> str:
         return ""
     text = unicodedata.normalize("NFC", raw).translate(_ZERO_WIDTH).translate(_DASHES)
     text = " ".join(text.split()).lower()  # str.split() splits on NBSP and other Unicode spaces too
+    text = _MIDDLE_DOT.sub(", ", text.strip(" ·•"))
     text = _SPACED_DASH.sub("-", text)
+    for two_clocks in _TWO_CLOCKS:
+        text = two_clocks.sub(_one_clock, text)
     text = text.rstrip(" .:,")
     label = _LABEL.match(text)
     if label:
         text = text[label.end() :]
     return text
+
+
+def _one_clock(match: re.Match) -> str:
+    """ONE CLOCK: the 24-hour time of a time written in both clocks, when the 12-hour one says the same;
+    else the text as written (two different times: unreadable)."""
+    hour_12, minute_12 = int(match["h12"]), int(match["m12"])
+    if not 1 <= hour_12 <= 12:
+        return match.group(0)
+    hour = hour_12 % 12 + (12 if match["half"] == "p" else 0)  # 12:30 am is 00:30, 12:30 pm is 12:30
+    if (hour, minute_12) != (int(match["h24"]), int(match["m24"])):
+        return match.group(0)
+    return f"{match['h24']}:{match['m24']}"
 
 
 # --- tokens --------------------------------------------------------------------------------------------
@@ -196,8 +237,23 @@ _ISO_INTERVAL_END = re.compile(r"(?:(?:(?P<y>\d{4})-)?(?P<m>\d{1,2})-)?(?P<d>\d{
 # FROM A TIME: "från kl. 10" is a start with no end
 _FROM = re.compile(r"från ")
 # DAILY HOURS: the same hours every day of the event, written before or after the times
-_DAILY_WORDS = r"(?:båda dagarna|bägge dagarna|alla dagar(?:na)?|samtliga dagar|varje dag|dagligen)"
+_DAILY_WORDS = (r"(?:(?:båda|bägge) (?:dagarna|kvällarna|nätterna)|alla (?:dagar|kvällar|nätter)(?:na)?"
+                r"|samtliga (?:dagar|kvällar)|varje (?:dag|kväll|natt)|dagligen)")
 _DAILY = re.compile(rf"^(?:{_DAILY_WORDS},? )?(?P<times>.*?)(?:,? {_DAILY_WORDS})?$")
+# APPROXIMATE END: "19–ca 22", "18.00–cirka 21.00": the printed end is the announced end, the word is read past
+_ABOUT = re.compile(r"(?:ca\.?|cirka|omkring|ungefär) ?")
+# DOORS BEFORE THE START: "dörrarna öppnar 18.30, start 19.00", "insläpp 18.30. konserten börjar 19.00": the
+# event starts at the time its start word names; the doors' time is not the start. Each part must be a doors
+# time or the one start, or nothing is read ("19.00 (insläpp 18.30)" names no start: unread)
+_DOORS_PART = re.compile(r"^(?:(?:dörrarna|dörrar) öppna[rs]|dörröppning|insläpp|entrén öppnar):? (?P<times>.+)$")
+_START_PART = re.compile(r"^(?:start|starttid|scenstart|konsertstart|[a-zåäö]+ börjar|börjar):? (?P<times>.+)$")
+_PARTS_SEP = re.compile(r"[,;] | och |(?<=\d)\. ")
+# RECURRING WEEKDAY: "varje tisdag i mars 2025", "alla lördagar under juni": every such weekday of one month,
+# from the first one to the last one, the times (if any) on each of them
+_RECURRING = re.compile(
+    rf"^(?:varje|alla) (?P<wd>{'|'.join(sorted(_WEEKDAYS, key=len, reverse=True))})(?:ar(?:na)?)? (?:i|under) "
+    rf"{_MONTH}(?: (?P<y>\d{{4}}))?(?:,? (?P<times>.+))?$"
+)
 
 
 @dataclass(frozen=True)
@@ -268,14 +324,18 @@ def _moment_at(text: str, pos: int) -> tuple[_DateParts, _TimeParts | None, int]
     return date_parts, None, pos
 
 
-def _times_text(text: str) -> tuple[_TimeParts, _TimeParts | None] | None:
-    """The whole of ``text`` as one time or a time range, with DAILY HOURS words read past and an
-    optional ``från`` (FROM A TIME) before it."""
+def _times_text(text: str, hours: bool = False) -> tuple[_TimeParts, _TimeParts | None] | None:
+    """The whole of ``text`` as one time or a time range, with DAILY HOURS words read past, an
+    optional ``från`` (FROM A TIME) before it, "ca" before the end (APPROXIMATE END) and a doors time
+    beside a named start (DOORS BEFORE THE START). ``hours``: HOURS IN A TIME FIELD, the text is the value
+    of a time field, where a bare hour is an hour ("19–22")."""
     daily = _DAILY.match(text)
     text = daily["times"] if daily else text
+    start_text = _doors_and_start(text, hours)
+    text = start_text if start_text is not None else text
     from_word = _FROM.match(text)
     text = text[from_word.end():] if from_word else text
-    first = _time_at(text, 0)
+    first = _time_at(text, 0, allow_bare_hour=hours)
     if first is None:
         return None
     start, pos = first
@@ -284,10 +344,26 @@ def _times_text(text: str) -> tuple[_TimeParts, _TimeParts | None] | None:
     sep = _RANGE_SEP.match(text, pos)
     if not sep:
         return None
-    second = _time_at(text, sep.end(), allow_bare_hour=start.kl)
+    about = _ABOUT.match(text, sep.end())
+    second = _time_at(text, about.end() if about else sep.end(), allow_bare_hour=start.kl or hours)
     if second is None or second[1] != len(text):
         return None
     return start, second[0]
+
+
+def _doors_and_start(text: str, hours: bool) -> str | None:
+    """DOORS BEFORE THE START: the start's times of "dörrarna öppnar 18.30, start 19.00", or None when the
+    text is not a doors time and one named start."""
+    parts = _PARTS_SEP.split(text)
+    if len(parts) < 2:
+        return None
+    starts = [match["times"] for part in parts if (match := _START_PART.match(part))]
+    doors = [match["times"] for part in parts if (match := _DOORS_PART.match(part))]
+    if len(starts) != 1 or len(starts) + len(doors) != len(parts):
+        return None
+    if any(_times_text(times, hours) is None for times in doors):
+        return None  # a doors part without a readable time: the text is not what this rule reads
+    return starts[0]
 
 
 # --- building values --------------------------------------------------------------------------------
@@ -381,6 +457,12 @@ def mentions_time(raw: str | None) -> bool:
     return bool(_TIME_IN_TEXT.search(_normalise(raw)))
 
 
+def says_daily(raw: str | None) -> bool:
+    """Whether DAILY HOURS words ("båda dagarna", "varje kväll") are written in the text: its hours hold on
+    every day of the event."""
+    return bool(re.search(rf"\b{_DAILY_WORDS}\b", _normalise(raw)))
+
+
 def parse_date(raw: str | None) -> str | None:
     """The calendar date as ``YYYY-MM-DD`` (e.g. an article's "Publicerat:"), or None.
 
@@ -412,6 +494,7 @@ def parse_span(
     *,
     default_year: int | None = None,
     on_date: datetime.date | None = None,
+    hours: bool = False,
 ) -> tuple[ParsedMoment, ParsedMoment | None]:
     """A start and an optional end (None when the text gives no end).
 
@@ -427,13 +510,16 @@ def parse_span(
     the start time ends the next day, when the span is then at most 12 hours ("22.00–03.00").
 
     Also the ISO INTERVAL (``2025-05-10--11``), FROM A TIME (``från kl. 10``), DAILY HOURS
-    (``10.00–16.00 båda dagarna``) and OCCASIONS (several lines) of the module docstring.
+    (``10.00–16.00 båda dagarna``), OCCASIONS (several lines), RECURRING WEEKDAY (``varje tisdag i mars 2025``),
+    APPROXIMATE END (``19.00–ca 22.00``) and DOORS BEFORE THE START (``dörrarna öppnar 18.30, start 19.00``) of
+    the module docstring. ``hours``: HOURS IN A TIME FIELD, the caller knows the text is the value of a time
+    field ("Tid: 19–22"), so a bare hour of times alone is an hour.
     """
     lines = [line for line in (raw or "").splitlines() if line.strip()]
     if len(lines) > 1:
         found = _occasions([_normalise(line) for line in lines], default_year)
     else:
-        found = _span_text(_normalise(raw), default_year, on_date)
+        found = _span_text(_normalise(raw), default_year, on_date, hours)
     return found if found is not None else (UNREADABLE, None)
 
 
@@ -459,13 +545,17 @@ def _occasions(texts: list[str], default_year: int | None) -> tuple[ParsedMoment
 
 
 def _span_text(
-    text: str, default_year: int | None, on_date: datetime.date | None
+    text: str, default_year: int | None, on_date: datetime.date | None, hours: bool = False
 ) -> tuple[ParsedMoment, ParsedMoment | None] | None:
-    times = _times_text(text)
+    times = _times_text(text, hours)
     if times is not None:
         if on_date is None:
             return None
         return _finish(on_date, times[0], on_date, times[1], has_end=times[1] is not None, same_day=True)
+
+    recurring = _RECURRING.fullmatch(text)
+    if recurring:
+        return _recurring(recurring, default_year)
 
     days = _DAY_RANGE.fullmatch(text)
     if days:
@@ -499,7 +589,8 @@ def _span_text(
         # only a time after the separator: the end is on the start's day
         if start_time is None:
             return None
-        timed = _time_at(text, sep.end(), allow_bare_hour=start_time.kl)
+        about = _ABOUT.match(text, sep.end())  # APPROXIMATE END
+        timed = _time_at(text, about.end() if about else sep.end(), allow_bare_hour=start_time.kl)
         if timed is None or timed[1] != len(text):
             return None
         end_date, end_time = start_date, timed[0]
@@ -513,6 +604,22 @@ def _span_text(
         _make_date(start_date, year), start_time, _make_date(end_date, end_year), end_time, has_end=True,
         same_day=same_day,
     )
+
+
+def _recurring(match: re.Match, default_year: int | None) -> tuple[ParsedMoment, ParsedMoment | None] | None:
+    """RECURRING WEEKDAY: from the first such weekday of the month (at the start time, if one is printed) to
+    the last one (at the end time; its day only when no end time is printed)."""
+    year = int(match["y"]) if match["y"] else default_year
+    if year is None or not MIN_YEAR <= year <= MAX_YEAR:
+        return None
+    month, weekday = _MONTHS[match["mon"]], _WEEKDAYS[match["wd"]]
+    days = [day for day in range(1, calendar.monthrange(year, month)[1] + 1)
+            if datetime.date(year, month, day).weekday() == weekday]
+    times = _times_text(match["times"]) if match["times"] else (None, None)
+    if times is None:
+        return None
+    return _finish(datetime.date(year, month, days[0]), times[0], datetime.date(year, month, days[-1]), times[1],
+                   has_end=True)
 
 
 def _iso_interval(text: str, pos: int, start_date: _DateParts) -> tuple[ParsedMoment, ParsedMoment | None] | None:

@@ -16,6 +16,7 @@ from knytscrape.dates import (
     parse_moment,
     parse_span,
     parse_time_range,
+    says_daily,
     to_iso,
 )
 
@@ -642,6 +643,131 @@ def test_occasions(raw, default_year, start, end):
 )
 def test_occasions_unreadable(raw, default_year):
     assert parse_span(raw, default_year=default_year) == (UNREADABLE, None)
+
+
+# --- parse_span: RECURRING WEEKDAY, APPROXIMATE END, DOORS BEFORE THE START, HOURS IN A TIME FIELD ----------
+
+
+@pytest.mark.parametrize(
+    ("raw", "default_year", "start", "end"),
+    [
+        # the first Tuesday of March 2025 is the 4th, the last the 25th: all day, first to last
+        ("varje tisdag i mars 2025", None, "2025-03-04", "2025-03-25"),
+        ("Datum: Varje tisdag i mars 2025", None, "2025-03-04", "2025-03-25"),
+        ("alla lördagar under juni", 2024, "2024-06-01", "2024-06-29"),
+        ("alla söndagarna i februari 2024", None, "2024-02-04", "2024-02-25"),
+        # the times on each of them: the first one's start to the last one's end
+        ("varje tisdag i mars 2025, kl. 18–20", None, "2025-03-04T18:00:00+01:00", "2025-03-25T20:00:00+01:00"),
+        # a start time only: the last one's day, its end not printed
+        ("varje onsdag i oktober 2024 kl 19", None, "2024-10-02T19:00:00+02:00", "2024-10-30"),
+    ],
+)
+def test_recurring_weekday(raw, default_year, start, end):
+    got_start, got_end = parse_span(raw, default_year=default_year)
+    assert (got_start.iso, got_end.iso) == (start, end)
+
+
+@pytest.mark.parametrize(
+    ("raw", "default_year"),
+    [
+        ("varje tisdag i mars", None),  # no year: never guessed
+        ("varje tisdag", 2025),  # no month
+        ("varje tisdag i mars 2025 18-20", None),  # bare hours without "kl": not a time (outside a time field)
+        ("varje tisdag i mars 2025, snart", None),  # what follows must be a time
+        ("tisdag i mars 2025", None),  # one Tuesday, which one is not said
+    ],
+)
+def test_recurring_weekday_unreadable(raw, default_year):
+    assert parse_span(raw, default_year=default_year) == (UNREADABLE, None)
+
+
+def test_approximate_end_is_the_announced_end():
+    on = D(2013, 11, 14)
+    for raw in ("kl 19–ca 22", "19.00–cirka 22.00", "19.00 - ca. 22.00", "kl. 19 till omkring 22"):
+        start, end = parse_span(raw, on_date=on)
+        assert (start.iso, end.iso) == ("2013-11-14T19:00:00+01:00", "2013-11-14T22:00:00+01:00"), raw
+    start, end = parse_span("torsdag 14 november 2013 kl 19–ca 22")
+    assert (start.iso, end.iso) == ("2013-11-14T19:00:00+01:00", "2013-11-14T22:00:00+01:00")
+    assert parse_span("ca 19–22", on_date=on) == (UNREADABLE, None)  # an approximate start is not read
+
+
+@pytest.mark.parametrize(
+    ("raw", "start", "end"),
+    [
+        ("Dörrarna öppnar 18.30, start 19.00", "2016-10-22T19:00:00+02:00", None),
+        ("Start 19.00, dörrarna öppnas 18.30", "2016-10-22T19:00:00+02:00", None),
+        ("Insläpp 18.30. Konserten börjar 19.00–21.30", "2016-10-22T19:00:00+02:00", "2016-10-22T21:30:00+02:00"),
+        ("insläpp från kl. 18; scenstart kl. 19", "2016-10-22T19:00:00+02:00", None),
+    ],
+)
+def test_doors_before_the_start(raw, start, end):
+    got_start, got_end = parse_span(raw, on_date=D(2016, 10, 22))
+    assert (got_start.iso, got_end.iso if got_end else None) == (start, end)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "19.00 (insläpp 18.30)",  # no start word: which one is the start is not said
+        "Dörrarna öppnar 18.30",  # doors only
+        "Dörrarna öppnar 18.30, start 19.00, start 20.00",  # two starts
+        "Dörrarna öppnar snart, start 19.00",  # a doors part that is no time
+        "Dörrarna öppnar 18.30, fika 19.00",  # a part that is neither
+    ],
+)
+def test_doors_before_the_start_unreadable(raw):
+    assert parse_span(raw, on_date=D(2016, 10, 22)) == (UNREADABLE, None)
+
+
+def test_hours_in_a_time_field():
+    on = D(2013, 11, 14)
+    start, end = parse_span("19–22", on_date=on, hours=True)
+    assert (start.iso, end.iso) == ("2013-11-14T19:00:00+01:00", "2013-11-14T22:00:00+01:00")
+    start, end = parse_span("Tid: 19–ca 22", on_date=on, hours=True)
+    assert (start.iso, end.iso) == ("2013-11-14T19:00:00+01:00", "2013-11-14T22:00:00+01:00")
+    assert parse_span("19", on_date=on, hours=True)[0].iso == "2013-11-14T19:00:00+01:00"
+    # outside a time field a bare hour stays no time, and a time field never makes a number of another kind one
+    assert parse_span("19–22", on_date=on) == (UNREADABLE, None)
+    assert parse_time_range("Tid: 13-17") == (None, None)
+    for raw in ("2 timmar", "1-2 timmar", "45", "2019-04-13 18"):
+        assert parse_span(raw, on_date=on, hours=True) == (UNREADABLE, None), raw
+
+
+# --- normalisation: MIDDLE DOT and ONE CLOCK --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "default_year", "start", "end"),
+    [
+        ("tors 9 okt · kl. 18–20.30", 2025, "2025-10-09T18:00:00+02:00", "2025-10-09T20:30:00+02:00"),
+        ("tors 9 okt·kl. 18–20.30", 2025, "2025-10-09T18:00:00+02:00", "2025-10-09T20:30:00+02:00"),
+        ("lördag 18 maj 2024 • 13.00", None, "2024-05-18T13:00:00+02:00", None),
+    ],
+)
+def test_middle_dot_separates_like_a_comma(raw, default_year, start, end):
+    got_start, got_end = parse_span(raw, default_year=default_year)
+    assert (got_start.iso, got_end.iso if got_end else None) == (start, end)
+
+
+@pytest.mark.parametrize(
+    ("raw", "iso"),
+    [
+        ("lördag 27 april 2019 10:00 AM 10:00", "2019-04-27T10:00:00+02:00"),
+        ("söndag 28 april 2019 4:00 PM 16:00", "2019-04-28T16:00:00+02:00"),
+        ("söndag 28 april 2019 16:00 4:00 p.m.", "2019-04-28T16:00:00+02:00"),
+        ("söndag 28 april 2019 12:30 AM 00:30", "2019-04-28T00:30:00+02:00"),  # 12 am is midnight's hour
+        ("söndag 28 april 2019 12:30 PM 12:30", "2019-04-28T12:30:00+02:00"),
+        ("söndag 28 april 2019 4:00 PM 17:00", None),  # the two clocks disagree: unreadable
+        ("söndag 28 april 2019 4:00 PM", None),  # a 12-hour time alone is not read
+    ],
+)
+def test_one_clock(raw, iso):
+    assert parse_moment(raw).iso == iso
+
+
+def test_says_daily():
+    assert says_daily("10.00–16.00 båda dagarna") and says_daily("21–01 båda kvällarna")
+    assert not says_daily("21:00 - 01:00") and not says_daily(None)
 
 
 @pytest.mark.parametrize(

@@ -327,3 +327,105 @@ def test_a_printed_time_that_cannot_be_read_is_not_called_all_day():
     assert event_times("2024-05-18", "19.00 (insläpp 18.30)", None) == ("2024-05-18", None, None)
     assert event_times("2024-05-18", None, None) == ("2024-05-18", None, True)
     assert event_times("2024-05-18", "19.00", None)[2] is False
+
+
+def test_one_night_across_midnight_ends_the_morning_after_its_first_day():
+    # ONE NIGHT: two days in a row and hours past midnight are that one night (New Year's Eve)
+    assert event_times("31 dec 2024 - 01 jan 2025", "21:00 - 01:00", 2024) == (
+        "2024-12-31T21:00:00+01:00", "2025-01-01T01:00:00+01:00", False)
+    # with words that say the hours hold every evening, it is two evenings, the last one past midnight
+    assert event_times("fre 6 – lör 7 sep 2024", "22.00–02.00 båda kvällarna", 2024)[:2] == (
+        "2024-09-06T22:00:00+02:00", "2024-09-08T02:00:00+02:00")
+
+
+def test_a_time_field_of_bare_hours_with_an_approximate_end():
+    item = event("<h1>INSTÄLLD: Föreläsning</h1><table><tr><th>Datum</th><td>torsdag 14 november 2013</td></tr>"
+                 "<tr><th>Tid</th><td>19–ca 22</td></tr></table>")
+    assert item.status == "cancelled"
+    assert times(item) == ("2013-11-14T19:00:00+01:00", "2013-11-14T22:00:00+01:00", False)
+
+
+def test_a_recurring_weekday_runs_from_the_first_to_the_last_of_the_month():
+    item = event("<h1>Språkcafé</h1><ul><li>Datum: varje tisdag i mars 2025</li><li>Tid: 18.00–20.00</li></ul>"
+                 "<p>Den sista träffen, den 25 mars, avslutar vi med en frågesport kl. 19.30.</p>")
+    assert times(item) == ("2025-03-04T18:00:00+01:00", "2025-03-25T20:00:00+01:00", False)
+    unsure = event("<h1>Språkcafé</h1><p>Datum: varje tisdag i mars</p><p>Tid: 18.00–20.00</p>")
+    assert (unsure.date_text, times(unsure)) == ("varje tisdag i mars", (None, None, False))  # no year: unread
+
+
+def test_doors_and_a_named_start_read_the_start():
+    item = event("<h2>Storbandskonsert</h2><p>Lördag 22 oktober 2016</p>"
+                 "<p><strong>Tid:</strong> Dörrarna öppnar 18.30, start 19.00</p>")
+    assert times(item) == ("2016-10-22T19:00:00+02:00", None, False)
+
+
+SITE_HEADER = ("<header><h1><img src='logo.png' alt='Knytpunkt'><span>Lokala nyheter från Örebro</span></h1></header>"
+               "<nav><ul><li><a href='/'>Start</a></li><li><a href='/video'>Video</a></li>"
+               "<li><a href='/kalender'>Kalender</a></li><li><a href='/arkiv'>Arkiv</a></li></ul></nav>")
+
+
+def test_a_heading_with_the_site_menu_under_it_is_not_the_title():
+    # SITE HEADING: the logo's tagline above the menu; the event's title is a <div>, not a heading
+    html = f"{SITE_HEADER}<div>Svartå Big Band</div><div>Lördag 22 oktober 2016</div><p>Plats: Frimis</p>"
+    item = EventParser().parse(html, URL)
+    assert (item.title, item.location) == ("Svartå Big Band", "Frimis")
+    assert "Lokala nyheter" not in (item.description or "")
+    # the menu in one line of links is the menu too
+    one_line = html.replace("</li><li>", " | ")
+    assert EventParser().parse(one_line, URL).title == "Svartå Big Band"
+    # a breadcrumb under the event's own heading does not make it the site's
+    crumb = ("<h1>Bildkväll</h1><p><a href='/kalender'>Kalender</a> / <a href='/kalender/2025/03'>Mars 2025</a></p>"
+             "<p>Datum: 14/3</p>")
+    assert EventParser().parse(crumb, URL).title == "Bildkväll"
+
+
+def test_a_map_link_after_a_line_names_the_place():
+    maps = "http://maps.google.com?q=Fabriksgatan%2015"
+    item = event(f"<h1>Vårmässan</h1><p>lördag 27 april 2019</p>"
+                 f"<ul><li>Conventum Arena, hall C <a href='{maps}'>(Karta)</a></li></ul><p>Välkomna!</p>")
+    assert (item.location, item.description) == ("Conventum Arena, hall C", "Välkomna!")
+    # the place's own text linked to a map
+    linked = event(f"<h1>Vårmässan</h1><p>lördag 27 april 2019</p><p><a href='{maps}'>Conventum Arena</a></p>")
+    assert linked.location == "Conventum Arena"
+    # a labelled place: the map link is no part of it, and the label wins over a map-linked line
+    labelled = event(f"<h1>Vårmässan</h1><p>Datum: 2019-04-27</p><p>Plats: Stortorget <a href='{maps}'>Karta</a></p>"
+                     f"<p>Entrén <a href='{maps}'>(Karta)</a></p>")
+    assert labelled.location == "Stortorget"
+    # a sentence that ends with a map link is not a place
+    sentence = event(f"<h1>Vårmässan</h1><p>Datum: 2019-04-27</p>"
+                     f"<p>Mässan har flyttat till Conventum Arena. <a href='{maps}'>Visa karta</a></p>")
+    assert sentence.location is None
+
+
+def test_opening_hours_make_two_date_lines_the_start_and_the_end():
+    lines = "<ul><li>lördag 27 april 2019 10:00</li><li>söndag 28 april 2019 16:00</li></ul>"
+    item = event(f"<h1>Vårmässan</h1>{lines}<p>Öppet 10–16 lördag och söndag. Entré 40 kr.</p>")
+    assert times(item) == ("2019-04-27T10:00:00+02:00", "2019-04-28T16:00:00+02:00", False)
+    # without opening hours (or with others) the two lines stay occasions: the end's time is not known
+    for text in ("<p>Välkomna!</p>", "<p>Öppet 11–15 båda dagarna.</p>"):
+        occasions = event(f"<h1>Vårmässan</h1>{lines}{text}")
+        assert times(occasions) == ("2019-04-27T10:00:00+02:00", "2019-04-28", False), text
+
+
+def test_a_time_written_in_both_clocks_and_a_middle_dot_before_the_time():
+    # ONE CLOCK: the 12-hour twin that the page's stylesheet hides (the text flow keeps it) is the same time
+    item = event("<style>.t12 { display: none; }</style><h1>Vårmässan</h1><ul>"
+                 "<li><time>lördag 27 april 2019</time> <span class=t12>10:00 AM</span> <span>10:00</span></li>"
+                 "<li><time>söndag 28 april 2019</time> <span class=t12>4:00 PM</span> <span>16:00</span></li></ul>"
+                 "<p>Öppet 10–16.</p>")
+    assert times(item) == ("2019-04-27T10:00:00+02:00", "2019-04-28T16:00:00+02:00", False)
+    # MIDDLE DOT, the year from the breadcrumb ("Oktober 2025")
+    dotted = event("<ol><li><a href='/kalender/'>Kalender</a></li><li>/</li>"
+                   "<li><a href='/kalender/2025/10/'>Oktober 2025</a></li></ol>"
+                   "<h1>Släktforska</h1><span>Fullbokat</span><p><time datetime='2025-10-09'>tors 9 okt</time>"
+                   "<span>·</span>kl. <time>18</time>–<time>20.30</time></p><dl><dt>Lokal:</dt><dd>Sal B</dd></dl>")
+    assert (dotted.title, dotted.status, dotted.location) == ("Släktforska", "scheduled", "Sal B")
+    assert times(dotted) == ("2025-10-09T18:00:00+02:00", "2025-10-09T20:30:00+02:00", False)
+
+
+def test_a_map_link_after_the_end_of_the_text_names_no_place():
+    maps = "https://www.google.com/maps/place/Storgatan+5"
+    item = event("<form><input name=q><button>Sök</button></form><h1>Vårmässan</h1><p>Datum: 2019-04-27</p>"
+                 "<p>Välkomna!</p><p><a href='kalender.php'>« Tillbaka</a></p>"
+                 f"<p>Knytpunkt, Storgatan 5 <a href='{maps}'>Hitta hit</a></p>")
+    assert item.location is None

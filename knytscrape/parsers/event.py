@@ -10,6 +10,11 @@ stay raw here; the dates pipeline reads them, with a year only where the page ma
 An event with several OCCASIONS (a play's performances, one a line in a list under the title) hands all of
 them to the dates pipeline, one a line: it runs from the first one's start to the last one's end. A DATE
 REMARK in brackets after a date ("kl. 19.00–21.00 (premiär)") is a note, not part of the date.
+
+Also: a SITE HEADING (a heading with the site's menu straight under it, the logo's tagline) is never the
+title; a MAP LINK at the end of a line ("Conventum Arena, hall C (Karta)") names the place before it when no
+label does, and is no part of a labelled place; two date lines with a time each are the event's START AND END
+when the page's OPENING HOURS ("Öppet 10–16") run from the one to the other (else they stay occasions).
 """
 
 from __future__ import annotations
@@ -20,10 +25,10 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from knytscrape.dates import mentions_time
+from knytscrape.dates import mentions_time, parse_span, parse_time_range
 from knytscrape.items import EventItem
 from knytscrape.parsers import landmarks as lm
-from knytscrape.parsers.chrome import SidebarEntry, calendar_sidebar, without_chrome
+from knytscrape.parsers.chrome import SidebarEntry, calendar_sidebar, is_menu_line, without_chrome
 from knytscrape.parsers.labels import normalise_labelled_lines
 from knytscrape.parsers.textflow import Line, Token, clean_text, is_links_only, text_flow
 from knytscrape.parsers.zones import ends_text as is_content_end
@@ -96,6 +101,47 @@ PLACE_FACTS = re.compile(
     r"\s+[–-]\s+(?:fri\s+entré|fritt\s+inträde|gratis|entré\b|inträde\b|\d+\s*(?:år|kr)\b|åldersgräns|biljett).*$",
     re.IGNORECASE)
 PLACE_ORGANISER = re.compile(r"\s*\((?:arr\.|arrangör:?|arrangeras\s+av)\s+(?P<organiser>[^)]+)\)\s*$", re.IGNORECASE)
+
+
+# MAP LINK: a link to a map after a place ("(Karta)", "Visa karta", "Hitta hit", or any text linking to a map service)
+MAP_LINK_TEXT = re.compile(r"^\(?\s*(?:karta|kartan|visa (?:på |i )?karta|visa (?:större|stor) karta|se karta"
+                           r"|hitta hit|vägbeskrivning|(?:visa (?:på |i ))?google maps)\s*\)?$", re.IGNORECASE)
+MAP_ADDRESS = re.compile(r"^(?:https?:)?//(?:maps\.google\.|(?:www\.)?google\.[a-z.]+/maps|goo\.gl/maps"
+                         r"|maps\.app\.goo\.gl|(?:www\.)?openstreetmap\.org|(?:www\.)?hitta\.se/kartan"
+                         r"|kartor\.eniro\.se|(?:www\.)?bing\.com/maps|maps\.apple\.com)", re.IGNORECASE)
+MAX_PLACE_LINE = 60
+
+
+def _map_link(line: Line) -> str | None:
+    """The text of the MAP LINK that ends the line, if one does."""
+    if not line.links:
+        return None
+    href, text = line.links[-1]
+    text = text.strip()
+    if not text or not line.text.endswith(text) or not (MAP_LINK_TEXT.match(text) or MAP_ADDRESS.match(href)):
+        return None
+    return text
+
+
+def without_map_link(value: str | None, line: Line) -> str | None:
+    """A place line without the MAP LINK after the place ("Stortorget (Karta)")."""
+    link = _map_link(line)
+    if not value or link is None or not MAP_LINK_TEXT.match(link) or not value.endswith(link):
+        return value
+    return value[: len(value) - len(link)].strip(" –-|·,:") or None
+
+
+def map_linked_place(line: Line) -> str | None:
+    """MAP LINK: the place a line names before the link to a map that ends it ("Conventum Arena, hall C (Karta)"),
+    or the place's own text when it is the link to the map. Never a sentence, a date or a long line."""
+    link = _map_link(line)
+    if link is None or line.heading or line.in_form:
+        return None
+    place = without_map_link(line.text, line) if MAP_LINK_TEXT.match(link) else line.text
+    if not place or len(place) > MAX_PLACE_LINE or place.endswith((".", "!", "?")) or is_date_line(place) \
+            or LABELLED.match(place):
+        return None
+    return place
 
 
 def place_and_facts(value: str | None) -> tuple[str | None, str | None]:
@@ -212,6 +258,53 @@ def _year_listed(entries: list[SidebarEntry], url: str) -> int | None:
     return years.pop() if len(years) == 1 else None
 
 
+def _site_headings(flow: list[Token]) -> set[tuple[str, int]]:
+    """SITE HEADING: the headings with the site's menu straight under them (a logo's heading, the site's name or
+    tagline: "Lokala nyheter från Örebro"), as (text, block). The menu is the run of link lines after the
+    heading that names both the Video and the Kalender section; a breadcrumb never names both."""
+    lines = [token for token in flow if isinstance(token, Line)]
+    found = set()
+    for index, line in enumerate(lines):
+        if not line.heading:
+            continue
+        labels = []
+        for after in lines[index + 1:]:
+            if not (is_links_only(after) or is_menu_line(after)):
+                break
+            labels += [text.strip() for _, text in after.links]
+        if any(lm.VIDEO_MENU.match(text) for text in labels) and any(lm.CALENDAR_MENU.match(text) for text in labels):
+            found.add((line.text, line.block))
+    return found
+
+
+# OPENING HOURS in the event's text: "Öppet 10–16", "Öppettider: 10.00–16.00"
+OPENING_HOURS = re.compile(r"\böppet(?:tider)?\s*:?\s*(?:kl\.?\s*)?(?P<hours>\d{1,2}(?:[.:]\d{2})?\s*[–-]\s*"
+                           r"\d{1,2}(?:[.:]\d{2})?)(?![\d:]|\.\d)", re.IGNORECASE)
+
+
+def _start_and_end(date_text: str | None, content: list[Line], title_index: int,
+                   default_year: int | None) -> str | None:
+    """START AND END BY THE OPENING HOURS: two date lines with a time each ("lördag 27 april 2019 10:00",
+    "söndag 28 april 2019 16:00") are OCCASIONS, the last one's end unknown; but when the event's text prints
+    opening hours that run from the first line's time to the second's ("Öppet 10–16 lördag och söndag"), the
+    two lines are the event's start and its end: the date text becomes one span. Nothing else changes."""
+    lines = date_text.split("\n") if date_text else []
+    if len(lines) != 2:
+        return date_text
+    spans = [parse_span(line, default_year=default_year) for line in lines]
+    if any(not start.readable or start.time is None or end is not None for start, end in spans):
+        return date_text
+    printed = set()
+    for line in content[title_index + 1:]:
+        if not line.in_form and not is_content_end(line):
+            for match in OPENING_HOURS.finditer(line.text):
+                opens, closes = parse_time_range(f"kl {match['hours']}")
+                printed.add((opens, closes))
+    if printed != {(spans[0][0].time, spans[1][0].time)}:
+        return date_text  # no opening hours, several, or others than the two lines' times
+    return " – ".join(lines)
+
+
 def _names_a_record(href: str) -> bool:
     """``kalender.php?visa=12``, ``/kalendarium/1271-slug``: one record, not the section's own page."""
     target = urlsplit(href)
@@ -232,10 +325,12 @@ class EventParser:
         content = with_struck_runs(normalise_labelled_lines(content, LABELS), flow)
         if self.is_list(content, url):
             return None
-        title_index = self._title_index(content)
+        title_index = self._title_index(content, _site_headings(flow))
         if title_index is None:
             return None
         fields = self._read_fields(content, title_index)
+        default_year = self._certain_year(fields) or _year_listed(calendar_sidebar(flow), url)
+        fields.date_text = _start_and_end(fields.date_text, content, title_index, default_year)
         if not fields.dated and not (fields.location or fields.organiser):
             return None  # neither a date nor a labelled place or organiser: not an event's page
         # (an event whose date cannot be read, "Datum: meddelas senare" or none printed, is stored undated)
@@ -248,10 +343,10 @@ class EventParser:
             date_raw=" | ".join(fields.date_lines) or None,
             location=fields.location,
             organiser=fields.organiser,
-            description=self._parse_description(content, title_index, url),
+            description=self._parse_description(content, title_index, url, fields.location),
             status=status,
             previous_date_raw=fields.previous,
-            default_year=self._certain_year(fields) or _year_listed(calendar_sidebar(flow), url),
+            default_year=default_year,
             date_text=fields.date_text,
             time_text=fields.time_text,
         )
@@ -281,9 +376,9 @@ class EventParser:
 
     # -- fields -------------------------------------------------------------------------------
 
-    def _title_index(self, content: list[Line]) -> int | None:
+    def _title_index(self, content: list[Line], site_headings: set[tuple[str, int]] = frozenset()) -> int | None:
         def usable(line: Line) -> bool:
-            return not (
+            return (line.text, line.block) not in site_headings and not (
                 SECTION_LABELS.match(line.text) or LABELLED.match(line.text) or is_date_line(line.text)
                 or lm.CLOSE_BUTTON.match(line.text) or is_links_only(line) or STATUS_ONLY.match(line.text)
                 or lm.PUBLISHED.match(line.text)
@@ -302,8 +397,11 @@ class EventParser:
         occasions: list[str] = []  # OCCASIONS: the unlabelled date lines listed together, without remarks
         occasion_at = None  # the index of the last of them
         struck_date_at = None  # the index of a struck date with no new date beside it
+        map_place = None  # the place before a MAP LINK
+        text_ended = False  # past the end of the page's own text (a back link, a share row, the footer's ©)
         for index, line in enumerate(content):
             if line.in_form or is_content_end(line):
+                text_ended = text_ended or index > title_index
                 continue
             match = LABELLED.match(line.text)
             if match:
@@ -343,7 +441,7 @@ class EventParser:
                     fields.previous = value
                     fields.date_lines.append(line.text)
                 elif label in PLACE_LABELS and fields.location is None:
-                    place, organiser_hint = place_and_facts(value)
+                    place, organiser_hint = place_and_facts(without_map_link(value, line))
                     fields.location = self._with_address(place, content, index)
                 elif label in ORGANISER_LABELS and fields.organiser is None:
                     fields.organiser = value
@@ -389,6 +487,11 @@ class EventParser:
                 fields.month_heading = line.text
             elif fields.month_heading is None and (crumb := _month_in_breadcrumb(line.text)):
                 fields.month_heading = crumb  # "Kalendern › mars 2025 › Bildkväll"
+            elif map_place is None and index > title_index and not text_ended \
+                    and (place := map_linked_place(line)):
+                map_place = place  # MAP LINK: the place, when no label names one
+        if fields.location is None and map_place is not None:
+            fields.location = map_place
         if len(occasions) > 1:
             unlabelled_date = "\n".join(occasions)  # one occasion a line: the dates pipeline spans them
         if fields.date_text is None and not fields.date_struck and unlabelled_lines:
@@ -473,15 +576,17 @@ class EventParser:
                 years.add(int(match.group(1) or match.group(2)))
         return years.pop() if len(years) == 1 else None
 
-    def _parse_description(self, content: list[Line], title_index: int, url: str | None = None) -> str | None:
-        """The paragraphs of the description zone (``zones.text_lines``), without the labelled facts."""
+    def _parse_description(self, content: list[Line], title_index: int, url: str | None = None,
+                           location: str | None = None) -> str | None:
+        """The paragraphs of the description zone (``zones.text_lines``), without the labelled facts (nor the
+        place a MAP LINK names)."""
         paragraphs: list[list[str]] = []
         previous_block = None
         for line in text_lines(content[title_index + 1:], url)[0]:
             text = line.text
             if (LABELLED.match(text) or is_date_line(text) or is_links_only(line) or STATUS_LINE.match(text)
                     or SECTION_LABELS.match(text) or lm.PUBLISHED.match(text) or TIME_LINE.match(text)
-                    or MONTH_HEADING.match(text)):
+                    or MONTH_HEADING.match(text) or (location is not None and map_linked_place(line) == location)):
                 previous_block = None
                 continue
             if previous_block is not None and line.block == previous_block:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import re
 
-from knytscrape.dates import parse_date, parse_moment, parse_span
+from knytscrape.dates import parse_date, parse_moment, parse_span, says_daily
 from knytscrape.items import ArticleItem, EventItem, VideoItem
 from knytscrape.pipelines.base import StatsPipeline
 
@@ -17,6 +17,12 @@ def event_times(date_text: str | None, time_text: str | None, default_year: int 
 
     The year of a year-less date comes only from ``default_year``, which the parser sets when the page
     makes it certain; otherwise the moment is unreadable (None).
+
+    The time part is the value of a time field: a bare hour there is an hour (HOURS IN A TIME FIELD,
+    "Tid: 19–ca 22"). Times on a span of days hold on each of them, so evenings past midnight end the morning
+    after the last day ("9–11 augusti", "18.00–01.00"); but ONE NIGHT: a span of two days in a row whose
+    hours run past midnight is that one night ("31 dec 2024 - 01 jan 2025", "21:00 - 01:00" ends on
+    1 January), unless DAILY HOURS words say the hours hold every day ("båda kvällarna").
     """
     if not date_text:
         return None, None, None
@@ -26,11 +32,14 @@ def event_times(date_text: str | None, time_text: str | None, default_year: int 
         return None, None, (False if timed else None)  # a printed time says "not all day" even so
     if time_text and start.time is None:
         # the time part may repeat the date, without its year: the date part's year is certain then
-        timed_start, timed_end = parse_span(time_text, on_date=start.date, default_year=start.date.year)
+        timed_start, timed_end = parse_span(time_text, on_date=start.date, default_year=start.date.year,
+                                            hours=True)
         if timed_start.readable and timed_start.date == start.date:
             if end is not None and end.readable and timed_end is not None and timed_end.time is not None:
                 overnight = timed_end.date is not None and timed_end.date > timed_start.date  # "18.00–01.00"
-                last_day = end.date + datetime.timedelta(days=1) if overnight else end.date
+                one_night = overnight and end.date == start.date + datetime.timedelta(days=1) \
+                    and not says_daily(time_text)
+                last_day = end.date + datetime.timedelta(days=1) if overnight and not one_night else end.date
                 end = parse_moment(f"{last_day.isoformat()} {timed_end.time.strftime('%H:%M')}")
             else:
                 end = timed_end or end

@@ -226,3 +226,172 @@ def test_name_glued_to_a_date_with_a_month_name():
         "<p>Bevara badet!</p></li></ul>")
     assert [(c.author, c.posted_raw, c.text) for c in comments] == [
         ("Jenny Åberg", "22 mars 2025 16:02", "Tack alla som kom!"), ("Örjan P", "22 mars 2025 19:48", "Bevara badet!")]
+
+
+# Round r (benchmarks/unseen/pages r03-r07, r09, r10): comment markup of CMSs, Disqus, Isso, Medium and K2.
+
+
+def test_name_alone_then_text_then_a_date_before_the_buttons():
+    """SiteVision: an avatar and the name head the comment, its footer holds the date and a "Gilla" button.
+    Rules "date before the buttons" ("2016-09-10 15:43 Gilla" is the date) and "date under the text" (a date
+    alone that is the comment's last line closes a comment headed by a name alone)."""
+    _, comments = comments_of(
+        "<h2>Kommentarer:</h2><ul><li><div><img src='/p.png' alt='Profilbild'><span>Elin Fors</span></div>"
+        "<div><p>Äntligen ett ställe för cyklar.</p></div>"
+        "<div><span>2016-09-10 15:43</span> <button>Gilla</button></div></li>"
+        "<li><div><img src='/p.png' alt='Profilbild'><span>Bosse i Hjärsta</span></div>"
+        "<div><p>Hittade en byrå.</p><p>Kommer tillbaka!</p></div>"
+        "<div><span>2016-09-11 09:20</span> <button>Gilla</button></div></li></ul>")
+    assert [(c.author, c.posted_raw, c.text) for c in comments] == [
+        ("Elin Fors", "2016-09-10 15:43", "Äntligen ett ställe för cyklar."),
+        ("Bosse i Hjärsta", "2016-09-11 09:20", "Hittade en byrå.\n\nKommer tillbaka!")]
+
+
+def test_a_name_right_above_a_date_heads_the_comment_even_with_a_date_under_a_later_text():
+    """"date under the text" is not read where a name alone stands right above a date alone (the header of
+    the main reading): name, date and text cells keep their header reading, even when a short text that
+    could be a name follows a date."""
+    _, comments = comments_of(
+        "<h3>Kommentarer:</h3><div><div>Namn</div><div>Datum</div><div>Kommentar</div></div>"
+        "<div><div>Gunnel Ryd</div><div>2020-02-15 20:31</div><div><p>Grattis!</p><p>Roligt att se.</p></div></div>"
+        "<div><div>Testaren</div><div>2020-02-16 07:55</div><div>&lt;b&gt;hej&lt;/b&gt;</div></div>"
+        "<div><div>Mats Öberg</div><div>2020-02-16 12:40</div><div>Hur kallt var det?</div></div>")
+    assert [(c.author, c.posted_raw, c.text) for c in comments] == [
+        ("Gunnel Ryd", "2020-02-15 20:31", "Grattis!\n\nRoligt att se."),
+        ("Testaren", "2020-02-16 07:55", "<b>hej</b>"), ("Mats Öberg", "2020-02-16 12:40", "Hur kallt var det?")]
+
+
+def test_a_data_table_of_comments_is_read_cell_by_cell():
+    """Rule "table row cells": a table with a header row and short cells comes as tab-joined rows; in the
+    comments each cell is read as its own line."""
+    _, comments = comments_of(
+        "<h3>Kommentarer:</h3><table><tr><th>Namn</th><th>Datum</th><th>Kommentar</th></tr>"
+        "<tr><td>Gunnel Ryd</td><td>2020-02-15 20:31</td><td>Grattis!</td></tr>"
+        "<tr><td>Testaren</td><td>2020-02-16 07:55</td><td>&lt;b&gt;hej&lt;/b&gt;</td></tr></table>")
+    assert [(c.author, c.posted_raw, c.text) for c in comments] == [
+        ("Gunnel Ryd", "2020-02-15 20:31", "Grattis!"), ("Testaren", "2020-02-16 07:55", "<b>hej</b>")]
+
+
+def test_footer_counters_claps_and_reply_counts_are_not_text():
+    """Rule "footer counter": Medium's clap count "👏14" and "1 svar" under a response are not its text."""
+    _, comments = comments_of(
+        "<h3>Kommentarer:</h3><div><div><a href='/@karin'>Karin Ek</a></div><div><a href='/r/1'><time>7 juni 2019"
+        "</time></a></div><p>Grattis till alla studenter!</p><div><button><svg></svg></button><span>👏14</span></div>"
+        "<div><a href='/r/1#svar'>1 svar</a></div></div>"
+        "<div><div><a href='/@ebba'>Ebba Lund</a></div><div><a href='/r/2'><time>8 juni 2019</time></a></div>"
+        "<p>Vi syns på bild 7 😊</p><div><button><svg></svg></button><span>👏9</span></div></div>")
+    assert [(c.author, c.posted_raw, c.text) for c in comments] == [
+        ("Karin Ek", "7 juni 2019", "Grattis till alla studenter!"),
+        ("Ebba Lund", "8 juni 2019", "Vi syns på bild 7 😊")]
+
+
+def test_a_comment_that_is_only_a_number_keeps_it():
+    """"footer counter" never empties a comment: its first line stays text."""
+    _, comments = comments_of("<h3>Kommentarer:</h3><p>Eva skrev 2017-10-29 14:32:</p><p>+1</p>")
+    assert [c.text for c in comments] == ["+1"]
+
+
+def test_counted_button_row():
+    """Rule "counted button": "Gilla (3) · Svara · Anmäl", the like count in brackets, is a button row."""
+    _, comments = comments_of(
+        "<h3>Kommentarer:</h3><div><img src='/a.jpg' alt='Profilbild för Anders Tell'><div><a href='/u/1'>Anders Tell"
+        "</a> <span>15 mars 2014 kl. 10:21</span></div><div>Äntligen Glomman!</div><div><a href='#'>Gilla</a> (3) · "
+        "<a href='#'>Svara</a> · <a href='#'>Anmäl</a></div></div>"
+        "<div><div><span>Cyklist i Mosås</span> <span>15 mars 2014 kl. 12:48</span></div><div>Och vi?<br>Skriv om det."
+        "</div><div><a href='#'>Gilla</a> (12) · <a href='#'>Svara</a> · <a href='#'>Anmäl</a></div></div>")
+    assert [(c.author, c.posted_raw, c.text) for c in comments] == [
+        ("Anders Tell", "15 mars 2014 kl. 10:21", "Äntligen Glomman!"),
+        ("Cyklist i Mosås", "15 mars 2014 kl. 12:48", "Och vi?\nSkriv om det.")]
+
+
+def test_isso_numbered_header_with_spacers_edited_note_and_score_before_the_reply():
+    """Isso: "#1·Name·date" (the permalink number and the spacers are not the author), rule "edited note"
+    ("(redigerad)" after the date is a note), rule "score before the buttons" ("14Svara", "-2Svara")."""
+    def comment(number, author, when, text, score, note=""):
+        return (f"<div><div><a href='#isso-{number}'>#{number}</a><span>·</span><span>{author}</span><span>·</span>"
+                f"<time title='lång form'>{when}</time>{note}</div><div>{text}</div><div><span>{score}</span>"
+                "<a href='#'><svg></svg></a><a href='#'>Svara</a></div></div>")
+    _, comments = comments_of(
+        "<h3>Kommentarer:</h3>" + comment(1, "Amal Hassan", "9 nov. 2024 19:02", "<p>Tack!</p>", "14")
+        + comment(2, "Anonym", "9 nov. 2024 21:40", "<p>64&nbsp;miljoner …</p>", "-2")
+        + comment(3, "<a href='https://x.se'>Per-Olof Gran</a>", "10 nov. 2024 08:15",
+                  "<p>Fint – bra ljud.</p><p>Ja!</p>", "6", note="<span>(redigerad)</span>"))
+    assert [(c.author, c.posted_raw, c.text) for c in comments] == [
+        ("Amal Hassan", "9 nov. 2024 19:02", "Tack!"), ("Anonym", "9 nov. 2024 21:40", "64 miljoner …"),
+        ("Per-Olof Gran", "10 nov. 2024 08:15", "Fint – bra ljud.\n\nJa!")]
+
+
+def test_disqus_nested_replies_badge_parent_link_and_vote_counts():
+    """Disqus: replies nested in <ul class=children> are read in page order; rule "byline extras" (a "Mod"
+    badge and the link to the answered comment after the author's link are not the name); the vote count
+    and the bullet of the footer are not text ("footer counter")."""
+    def post(pid, author, extras, when, text, votes, children=""):
+        return (f"<li><div><a href='#'><img src='/av.jpg' alt='Avatar'></a><header><span><span><a href='#'>{author}</a>"
+                f"</span>{extras}</span> <span><span>•</span> <a href='#comment-{pid}'>{when}</a></span></header>"
+                f"<div>{text}</div><footer><menu><li><a href='#'>{votes}</a></li><li>•</li><li><a href='#'>Svara</a>"
+                f"</li></menu></footer></div>{children}</li>")
+    parent = " <span><a href='#comment-{}'><i aria-label='svar till'></i> {}</a></span>"
+    thread = post(1, "Lena Nordqvist", "", "21 aug 2021 18:47", "<p>Vem målade gäddan?</p>", "3", "<ul>" + post(
+        2, "Johan Gullberg", " <span>Mod</span>" + parent.format(1, "Lena Nordqvist"), "21 aug 2021 19:10",
+        "<p>Mira Haddad.</p>", "1", "<ul>" + post(3, "Lena Nordqvist", parent.format(2, "Johan Gullberg"),
+                                                  "21 aug 2021 19:32", "<p>Tack!</p><p>Så fin.</p>", "") + "</ul>")
+        + "</ul>") + post(4, "Hamnbo", "", "22 aug 2021 10:05", "<p>Äntligen.</p>", "5")
+    _, comments = comments_of(f"<h3>Kommentarer:</h3><div><span>4 kommentarer</span> <span>Sortera efter Äldsta</span>"
+                              f"</div><ul>{thread}</ul>")
+    assert [(c.author, c.posted_raw, c.text) for c in comments] == [
+        ("Lena Nordqvist", "21 aug 2021 18:47", "Vem målade gäddan?"),
+        ("Johan Gullberg", "21 aug 2021 19:10", "Mira Haddad."),
+        ("Lena Nordqvist", "21 aug 2021 19:32", "Tack!\n\nSå fin."),
+        ("Hamnbo", "22 aug 2021 10:05", "Äntligen.")]
+
+
+def test_words_after_a_linked_author_that_are_no_badge_stay_the_name():
+    """"byline extras" drops only badges and links to other comments: other words after the link are kept."""
+    _, comments = comments_of(
+        "<h3>Kommentarer:</h3><p><a href='http://anna.se/'>Anna</a> från Tybble, 2017-10-29 14:32</p><p>Bra.</p>")
+    assert [(c.author, c.text) for c in comments] == [("Anna från Tybble", "Bra.")]
+
+
+def test_k2_date_first_then_written_by_and_the_comment_link():
+    """K2: rule "date, then written by" ("lördag, 23 september 2017 18:17 skrivet av Name": K2's label is not
+    the author's); the permalink "Kommentarlänk" is a button, and K2's counter "3 kommentarer" is no comment."""
+    def item(when, author, text):
+        return (f"<li><span><a href='#comment1'>Kommentarlänk</a></span><img src='/g.jpg' alt='x'>"
+                f"<span>\t{when}\t</span> <span>skrivet av {author}</span><p>{text}</p></li>")
+    _, comments = comments_of(
+        "<h3>Kommentarer:</h3><h3><span>3</span> kommentarer</h3><ul>"
+        + item("lördag, 23 september 2017 18:17", "Sofia Bergkvist", "Så kul!")
+        + item("lördag, 23 september 2017 21:05", "<a href='http://olle.se'>Olle</a>", "Tack!<br />Nästa år igen.")
+        + item("söndag, 24 september 2017 10:42", "Margit Ahl", "Vackert.</p><p>Min morfar red.") + "</ul>")
+    assert [(c.author, c.posted_raw, c.text) for c in comments] == [
+        ("Sofia Bergkvist", "lördag, 23 september 2017 18:17", "Så kul!"),
+        ("Olle", "lördag, 23 september 2017 21:05", "Tack!\nNästa år igen."),
+        ("Margit Ahl", "söndag, 24 september 2017 10:42", "Vackert.\n\nMin morfar red.")]
+
+
+def test_a_jump_link_to_the_comments_is_not_their_heading():
+    """Rule "jump link": "Kommentarer (1)" as a toolbar link above the text is not the section's heading (read
+    from there, the picture's credit "©2017 …" would end the section as the site's footer)."""
+    flow = text_flow(
+        "<html><body><div><a href='#comments'>Kommentarer (1)</a></div><p>Betygsätt detta objekt</p>"
+        "<img src='/bild.jpg'><p>©2017 Johan Gullberg</p><p>Artikelns text.</p><h3>Kommentarer:</h3>"
+        "<p>Eva skrev 2017-10-29 14:32:</p><p>Bra.</p>"
+        f"{FORM}</body></html>", "http://x/")
+    _, comments = parse_comments(flow)
+    assert [(c.author, c.text) for c in comments] == [("Eva", "Bra.")]
+
+
+def test_a_page_wide_form_does_not_end_the_comments():
+    """Rule "page-wide form": ASP.NET wraps the whole page in one <form>; the comments inside it end at the
+    comment form ("Lämna en kommentar"), not at the first line in a form."""
+    flow = text_flow(
+        "<html><body><form id='aspnetForm'><input type='hidden' name='__VIEWSTATE' value='x'><p>Artikelns text.</p>"
+        "<h2>Kommentarer:</h2><div><span>Margareta Holm</span> <span>20 april 2013 16:22</span></div>"
+        "<p>Vi åkte tre varv!</p><a href='#'>Anmäl</a><div><span>Pendlare från Tybble</span> "
+        "<span>20 april 2013 19:47</span></div><p>Bussarna måste gå oftare.</p><a href='#'>Anmäl</a>"
+        "<fieldset><legend>Lämna en kommentar</legend>Namn: <input name='n'></fieldset>"
+        "<h2>I Kalendern:</h2></form></body></html>", "http://x/")
+    _, comments = parse_comments(flow)
+    assert [(c.author, c.posted_raw, c.text) for c in comments] == [
+        ("Margareta Holm", "20 april 2013 16:22", "Vi åkte tre varv!"),
+        ("Pendlare från Tybble", "20 april 2013 19:47", "Bussarna måste gå oftare.")]

@@ -9,6 +9,12 @@ each followed by text that may span paragraphs:
     Anna Berg, 2017-10-29 14:32  /  2017-10-29 Anna Berg   (a short line of a name and a date)
     Inlägg av Anna Berg, 27/9 -09 kl. 10.14     (a label before the author)
     Anna Berg säger:  /  Anna Berg sa...        (a WordPress or Blogger label after the author)
+    lördag, 23 september 2017 18:17 skrivet av Anna Berg   (K2: the date, then a label and the author)
+    #1·Anna Berg·9 nov. 2024 19:02 (redigerad)  (Isso: a number, spacers and a note around name and date)
+    Anna Berg  /  text  /  2016-09-10 15:43 Gilla   (the name alone above, the date in the footer below)
+
+Buttons ("Svara", "Gilla (3)"), vote and clap counts, badges ("Mod") and links to the answered comment are
+never part of a comment's author or text.
 
 The heading is ``Kommentarer:`` or, failing that, a count before the word (Blogger's "3 kommentarer:").
 The section ends at the comment form (``Lämna en kommentar`` or any form field), at the page chrome
@@ -19,6 +25,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from knytscrape.items import CommentItem
 from knytscrape.parsers import landmarks as lm
@@ -54,6 +61,11 @@ WRITTEN_BY = re.compile(
 WRITTEN_ON_BY = re.compile(
     rf"^(?:skrivet|skriven|postat|postad|inlagd|inlagt|inskickad|inskickat)\s+(?:den\s+)?(?P<when>{DATE_TEXT})"
     rf"\s+av\s*:?\s*(?P<author>{NAME})\s*:?\s*$", re.I)
+# Rule "date, then written by": K2 prints the date first, then "skrivet av Name" ("lördag, 23 september 2017
+# 18:17 skrivet av Sofia Bergkvist"); the label is K2's, not the author's
+DATE_WRITTEN_BY = re.compile(
+    rf"^(?P<when>{DATE_TEXT})\s*(?:[|,·•-]\s*)?(?:skrivet|skriven|postat|postad|inlagd|inlagt|inlägg|kommentar)"
+    rf"\s+av\s*:?\s*(?P<author>{NAME})\s*:?\s*$", re.I)
 # The same two with an unreadable date: "skrev …:" and "|" are strong enough signals on their own.
 SKREV_LOOSE = re.compile(rf"^(?P<author>{NAME})\s+skrev\s+(?P<when>[^:\d]{{0,20}}\d[^:]{{0,20}}?)\s*:\s*$", re.I)
 PIPE = re.compile(rf"^(?P<author>{NAME})\s*\|\s*(?P<when>[^|]{{0,40}}?)\s*:?\s*$", re.I)
@@ -71,8 +83,8 @@ LOOSE_NAME_DATE = re.compile(rf"^(?P<author>[^\s|:,.!?][^|:.!?]{{0,60}}?)\s+(?P<
 DATE_THEN_NAME = re.compile(rf"^(?P<when>{DATE_TEXT})\s*(?:,|-|–|\|)?\s*(?P<author>{NAME})\s*:?\s*$", re.I)
 DATE_LINE = re.compile(rf"^(?:datum\s*:\s*)?(?P<when>{DATE_TEXT})\s*:?\s*$", re.I)
 
-AUTHOR_LINES = (SKREV, SAYS, SKREV_LOOSE, WRITTEN_BY, WRITTEN_ON_BY, PIPE, NAME_THEN_DATE, NAME_SPACE_DATE,
-                DATE_THEN_NAME, GLUED_NAME_DATE)
+AUTHOR_LINES = (SKREV, SAYS, SKREV_LOOSE, WRITTEN_BY, WRITTEN_ON_BY, DATE_WRITTEN_BY, PIPE, NAME_THEN_DATE,
+                NAME_SPACE_DATE, DATE_THEN_NAME, GLUED_NAME_DATE)
 MAX_NAME_WORDS = 6
 # "Anders Å.", "Eva K.L.": a name that ends on an initial; its full stop is the name's, not a sentence's
 ENDS_ON_INITIAL = re.compile(r"\S\s+(?:[A-ZÅÄÖÆØÜÉ]\.){1,3}$")
@@ -110,12 +122,26 @@ class _Draft:
     from_name_date: bool = False  # read from "Name 2014-10-11 20:14"
 
 
-# "Svara", "Svara ↓", "Svara · Citera", "Svara Gilla 2": a comment's buttons, never its text
-_ACTION = r"(?:svara|permalänk|permalink|länk|citera|anmäl|rapportera|gilla|redigera|ta bort)(?:\s*\d+)?(?:\s*[↓↑»›])?"
-COMMENT_ACTION = re.compile(rf"^{_ACTION}(?:\s*[|·]?\s*{_ACTION})*$", re.I)
+# "Svara", "Svara ↓", "Svara · Citera", "Svara Gilla 2", "Gilla (3) · Svara · Anmäl", "Kommentarlänk" (K2's
+# permalink): a comment's buttons, never its text. Rule "counted button": the count after a button, bare or in
+# brackets, is the button's.
+_ACTION = (r"(?:svara|kommentarlänk|permalänk|permalink|länk|citera|anmäl|rapportera|gilla|redigera|ta bort)"
+           r"(?:\s*\(?\d+\)?)?(?:\s*[↓↑»›])?")
+# Rule "score before the buttons": a vote score before the reply link, "14Svara", "-2 Svara" (Isso)
+_SCORE = r"(?:[-+−]?\d{1,6}\s*)?"
+COMMENT_ACTION = re.compile(rf"^{_SCORE}{_ACTION}(?:\s*[|·•]?\s*{_ACTION})*$", re.I)
 # Rule "button row": two or more action words on one line ("Svara Gilla") are buttons even when they are
 # not links (<a> without href, <button>); a single word must be a link or carry a count or an arrow.
-BUTTON_ROW = re.compile(rf"^{_ACTION}(?:\s*[|·]?\s*{_ACTION})+$", re.I)
+BUTTON_ROW = re.compile(rf"^{_ACTION}(?:\s*[|·•]?\s*{_ACTION})+$", re.I)
+# Rule "date before the buttons": a comment's footer of its date and its buttons ("2016-09-10 15:43 Gilla",
+# SiteVision) is the date alone
+DATE_THEN_BUTTONS = re.compile(rf"^(?P<when>{DATE_TEXT})\s*[|·•]?\s*{_SCORE}{_ACTION}(?:\s*[|·•]?\s*{_ACTION})*$",
+                               re.I)
+# Rule "footer counter": the counts in a comment's footer (a vote score "3" or "-2", claps "👏14", "♥ 5", the
+# replies "1 svar") and the bullets between its buttons are not its text; read only at the end of a comment
+FOOTER_COUNT = re.compile(
+    r"^(?:[^\w\s]{0,3}\s*[-+−]?\d{1,6}\s*[^\w\s]{0,3}|\d{1,6}\s+(?:svar|gillar|röster|poäng|likes?|applåder)|[•·|]+)$",
+    re.I)
 # Rule "unverified marker": Drupal prints " (inte verifierad)" after an anonymous commenter's name
 UNVERIFIED = re.compile(r"\s*\((?:inte|ej|not)\s+verifi(?:erad|ed)\)\s*$", re.I)
 # Rule "counted heading": Blogger heads the section with the count, "3 kommentarer:" (read only when no
@@ -123,7 +149,13 @@ UNVERIFIED = re.compile(r"\s*\((?:inte|ej|not)\s+verifi(?:erad|ed)\)\s*$", re.I)
 COUNTED_HEADER = re.compile(r"^\d{1,4}\s+kommentar(?:er)?\s*:$", re.I)
 # "Kommentar från Hans Ö": the name is what follows
 AUTHOR_PREFIX = re.compile(r"^(?:Kommentar|Inlägg|Svar)\s+från\s+", re.I)
-NUMBERED = re.compile(r"^(?:\d{1,3}[.)]|#\d{1,4}[.:]?)\s+")  # "1. Anna Berg skrev …", "#1 Anna Berg 12 maj …"
+# "1. Anna Berg skrev …", "#1 Anna Berg 12 maj …", "#1·Amal Hassan·9 nov. 2024 19:02" (Isso's permalink, a spacer)
+NUMBERED = re.compile(r"^(?:\d{1,3}[.)]\s+|#\d{1,4}(?:[.:]?\s+|\s*[·•|]\s*))")
+# Rule "edited note": "(redigerad)" after a byline is the software's note, not part of the date or the name
+EDITED_NOTE = re.compile(r"\s*[·•|]?\s*\((?:redigerad|redigerat|ändrad|ändrat|edited)\)\s*$", re.I)
+# Rule "byline extras": after the author's link a byline may carry a badge ("Mod") and a link to the comment it
+# answers (Disqus: "Johan Gullberg Mod ↪ Lena Nordqvist", the link to "#comment-…"); neither is the name
+BADGE = re.compile(r"^(?:mod|moderator|admin|administratör|redaktör|redaktionen|skribent|författare)\b\s*", re.I)
 # after a "#N": any nick before the date, "www.orebrobloggen.se igår 14:32" included
 NUMBERED_NICK_DATE = re.compile(rf"^(?P<author>\S[^|:]{{0,60}}?)\s+(?P<when>{DATE_TEXT})\s*:?$")
 COMMENT_REFERENCE = re.compile(r"^#\d{1,4}$")  # "#2 skrev:" quotes comment 2: not an author
@@ -132,13 +164,14 @@ COMMENT_REFERENCE = re.compile(r"^#\d{1,4}$")  # "#2 skrev:" quotes comment 2: n
 def _author_line(line: Line) -> _Draft | None:
     if DATE_LINE.match(line.text) or CLOSING_DATE.match(line.text):
         return None  # a date alone (the second line of "Skrivet av:"), or "Inskickad <date>"
-    text = NUMBERED.sub("", line.text)
-    patterns = (*AUTHOR_LINES, NUMBERED_NICK_DATE) if text != line.text else AUTHOR_LINES
+    numbered = NUMBERED.sub("", line.text)
+    text = EDITED_NOTE.sub("", numbered)
+    patterns = (*AUTHOR_LINES, NUMBERED_NICK_DATE) if numbered != line.text else AUTHOR_LINES
     for pattern in patterns:
         match = pattern.match(text)
         if not match:
             continue
-        author = match.group("author").strip(" ,-–")
+        author = _byline_name(match.group("author").strip(" ,-–"), line)
         if not author or len(author.split()) > MAX_NAME_WORDS or DATE_LINE.match(author) \
                 or COMMENT_REFERENCE.match(author):
             continue
@@ -152,6 +185,27 @@ def _author_line(line: Line) -> _Draft | None:
     return None
 
 
+def _byline_name(author: str, line: Line) -> str:
+    """Rule "byline extras": the author's link alone when a badge or a link to another comment follows it."""
+    for index, (_, name) in enumerate(line.links):
+        name = name.strip()
+        if not name or not author.startswith(name) or author == name:
+            continue
+        rest = author[len(name):].strip()
+        replies_to = [text.strip() for href, text in line.links[index + 1:] if urlsplit(href).fragment and text.strip()]
+        while rest:
+            badge = BADGE.match(rest)
+            linked = next((text for text in replies_to if rest.startswith(text)), None)
+            if badge:
+                rest = rest[badge.end():]
+            elif linked:
+                rest = rest[len(linked):].strip(" ↪→")
+            else:
+                break
+        return name if not rest else author
+    return author
+
+
 def _is_footer(line: Line) -> bool:
     return line.text.startswith(("©", "Copyright"))
 
@@ -162,33 +216,49 @@ def _ends_section(line: Line) -> bool:
     return bool(lm.BACK.match(line.text)) or links_row or _is_footer(line)  # a linked date, "Svara": inside
 
 
+def _row_cells(line: Line) -> list[Line]:
+    """Rule "table row cells": a data table's row comes as one line of tab-joined cells; in the comments
+    each cell (a name, a date, a text) is read as a line of its own."""
+    if "\t" not in line.text:
+        return [line]
+    cells = [cell.strip() for cell in line.text.split("\t") if cell.strip()]
+    return [Line(cell, line.block, [(href, text) for href, text in line.links if text and text in cell],
+                 line.in_form, line.heading) for cell in cells]
+
+
 def comment_zone(tokens: list[Token]) -> tuple[bool, list[Line]]:
     """Whether a ``Kommentarer:`` section exists, and its lines up to the form, the chrome or the footer.
 
     A form (or a "Lämna en kommentar" link) before the first comment is stepped over: some sites put
-    the form first."""
-    lines = [t for t in tokens if isinstance(t, Line)]
-    header = lm.COMMENTS_HEADER if any(lm.COMMENTS_HEADER.match(line.text) for line in lines) else COUNTED_HEADER
-    for index, line in enumerate(lines):
-        if header.match(line.text):
-            zone: list[Line] = []
-            seen_comment = False
-            for following in lines[index + 1:]:
-                if lm.is_chrome(following.text):
-                    break
-                if following.in_form or lm.COMMENT_FORM.match(following.text):
-                    if seen_comment or any(not lm.NO_COMMENTS.match(line.text) for line in zone):
-                        break  # the form after the comments (one before them is stepped over)
-                    continue
-                header = _author_line(following)
-                if seen_comment and _ends_section(following) and not header:
-                    break
-                if zone and _is_footer(following):
-                    break  # the site's copyright footer, whatever the comments looked like
-                seen_comment = seen_comment or header is not None
-                zone.append(following)
-            return True, zone
-    return False, []
+    the form first. Rule "jump link": "Kommentarer (3)" as a link (a toolbar's jump to the section) is not
+    the heading when the section's own heading is on the page. Rule "page-wide form": when the heading
+    itself is inside a form (ASP.NET wraps the whole page in one), being in a form says nothing; the
+    section then ends at "Lämna en kommentar"."""
+    lines = [cell for t in tokens if isinstance(t, Line) for cell in _row_cells(t)]
+    headings = [i for i, line in enumerate(lines) if lm.COMMENTS_HEADER.match(line.text)]
+    headings = [i for i in headings if not is_links_only(lines[i])] or headings
+    headings = headings or [i for i, line in enumerate(lines) if COUNTED_HEADER.match(line.text)]
+    if not headings:
+        return False, []
+    index = headings[0]
+    zone: list[Line] = []
+    seen_comment = False
+    page_form = lines[index].in_form
+    for following in lines[index + 1:]:
+        if lm.is_chrome(following.text):
+            break
+        if (following.in_form and not page_form) or lm.COMMENT_FORM.match(following.text):
+            if seen_comment or any(not lm.NO_COMMENTS.match(line.text) for line in zone):
+                break  # the form after the comments (one before them is stepped over)
+            continue
+        header = _author_line(following)
+        if seen_comment and _ends_section(following) and not header:
+            break
+        if zone and _is_footer(following):
+            break  # the site's copyright footer, whatever the comments looked like
+        seen_comment = seen_comment or header is not None
+        zone.append(following)
+    return True, zone
 
 
 def _join_paragraphs(lines: list[Line]) -> str:
@@ -234,18 +304,45 @@ def _signed_comments(zone: list[Line]) -> list[_Draft] | None:
     return drafts
 
 
+def _closing_date(zone: list[Line], index: int, bare_dates: bool) -> str | None:
+    """The date that closes a comment headed by its author alone: a labelled date ("Inskickad 2015-08-29
+    22:05"), or (``bare_dates``) a date alone that is the comment's last line (the next comment's name, the
+    comment's buttons or the section's end follow it: rule "date under the text", SiteVision's footer)."""
+    labelled = CLOSING_DATE.match(zone[index].text)
+    if labelled:
+        return labelled.group("when").strip()
+    bare = DATE_LINE.match(zone[index].text) if bare_dates else None
+    if not bare:
+        return None
+    following = _without_footer(zone[index + 1:])
+    return bare.group("when").strip() if not following or _is_name(following[0].text) else None
+
+
+def _without_footer(lines: list[Line]) -> list[Line]:
+    """The lines from the first that is not a comment's button row or footer counter."""
+    index = 0
+    while index < len(lines) and (COMMENT_ACTION.match(lines[index].text) or FOOTER_COUNT.match(lines[index].text)):
+        index += 1
+    return lines[index:]
+
+
 def _closed_by_dates(zone: list[Line]) -> list[_Draft] | None:
-    """Comments headed by their author alone and closed by a labelled date ("Göran P" / text /
-    "Inskickad 2015-08-29 22:05"), when the section is written that way; else None."""
-    if not zone or not _is_name(zone[0].text) or _author_line(zone[0]) or not any(
-            CLOSING_DATE.match(line.text) for line in zone):
+    """Comments headed by their author alone and closed by a date ("Göran P" / text / "Inskickad 2015-08-29
+    22:05", or "Elin Fors" / text / "2016-09-10 15:43"), when the section is written that way (its first
+    line a name, then text, not a date); else None. A date alone closes a comment only in a section where no
+    name stands alone right above a date (that is the name-over-date header of the main reading)."""
+    if len(zone) < 2 or not _is_name(zone[0].text) or _author_line(zone[0]) or DATE_LINE.match(zone[1].text):
+        return None
+    bare_dates = not any(_is_name(line.text) and DATE_LINE.match(following.text)
+                         for line, following in zip(zone, zone[1:], strict=False))
+    if not any(_closing_date(zone, index, bare_dates) for index in range(len(zone))):
         return None
     drafts: list[_Draft] = []
     closed = True
-    for line in zone:
-        date = CLOSING_DATE.match(line.text)
-        if date and drafts and not closed:
-            drafts[-1].when, closed = date.group("when").strip(), True
+    for index, line in enumerate(zone):
+        date = _closing_date(zone, index, bare_dates) if drafts and not closed else None
+        if date:
+            drafts[-1].when, closed = date, True
         elif closed and _is_name(line.text):
             drafts.append(_Draft(line.text, None, [], False))
             closed = False
@@ -281,10 +378,18 @@ def _merge_name_date_lines(zone: list[Line]) -> list[Line]:
     return merged
 
 
+def _date_without_buttons(line: Line) -> Line:
+    """Rule "date before the buttons": "2016-09-10 15:43 Gilla" -> "2016-09-10 15:43"."""
+    match = DATE_THEN_BUTTONS.match(line.text)
+    if not match:
+        return line
+    return Line(match.group("when").strip(), line.block, line.links, line.in_form, line.heading)
+
+
 def parse_comments(tokens: list[Token]) -> tuple[bool, list[CommentItem]]:
     """(has a comment section, the comments in page order)."""
     has_section, zone = comment_zone(tokens)
-    zone = _merge_name_date_lines(zone)
+    zone = _merge_name_date_lines([_date_without_buttons(line) for line in zone])
     for layout in (_signed_comments, _closed_by_dates):
         drafts = layout(zone)
         if drafts is not None:
@@ -333,9 +438,7 @@ def parse_comments(tokens: list[Token]) -> tuple[bool, list[CommentItem]]:
 def _closes_comment(zone: list[Line], index: int) -> bool:
     """Rule "date after the text": whether the line at ``index`` is the last of its comment (the section
     ends after it, or the next comment's author line, or the comment's buttons, follow it)."""
-    following = zone[index + 1:]
-    while following and COMMENT_ACTION.match(following[0].text):
-        following = following[1:]
+    following = _without_footer(zone[index + 1:])
     return not following or _author_line(following[0]) is not None
 
 
@@ -346,8 +449,18 @@ def _author_name(author: str | None) -> str | None:
     return UNVERIFIED.sub("", AUTHOR_PREFIX.sub("", author)) or author
 
 
+def _text_lines(lines: list[Line]) -> list[Line]:
+    """Rule "footer counter": a comment's text without the counts and bullets of its footer (its last lines;
+    a comment that is nothing but a number keeps it)."""
+    lines = list(lines)
+    while len(lines) > 1 and FOOTER_COUNT.match(lines[-1].text):
+        lines.pop()
+    return lines
+
+
 def _items(drafts: list[_Draft]) -> list[CommentItem]:
     return [
-        CommentItem(position=i, author=_author_name(d.author), posted_raw=d.when, text=_join_paragraphs(d.lines))
+        CommentItem(position=i, author=_author_name(d.author), posted_raw=d.when,
+                    text=_join_paragraphs(_text_lines(d.lines)))
         for i, d in enumerate(drafts, start=1)
     ]

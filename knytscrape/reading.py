@@ -10,7 +10,9 @@ downloaded pictures are served, None when they are not.
 
 from __future__ import annotations
 
+import datetime
 import re
+from itertools import groupby
 
 IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp)$", re.I)
 PROVIDER_NAMES = {"youtube": "YouTube", "vimeo": "Vimeo", "flash": "the Flash player", "file": "the video file"}
@@ -83,7 +85,9 @@ async def article_view(database, article_id, row_url, images_url=None) -> dict |
     if "comments" in tables:
         article["comments"] = await _all(
             database, "SELECT * FROM comments WHERE article_id = :id ORDER BY position, id", key)
-        article["comments"] = _with_earlier_texts(article["comments"])
+        article["comments"] = in_page_order(_with_earlier_texts(article["comments"]))
+    article["comments_on_site"] = sum(1 for comment in article["comments"] if not comment.get("removed_at"))
+    article["comments_removed"] = len(article["comments"]) - article["comments_on_site"]
     article["videos"] = []
     if "videos" in tables:
         article["videos"] = [_with_player(video) for video in await _all(
@@ -112,6 +116,55 @@ def _with_earlier_texts(comments: list[dict]) -> list[dict]:
             comment["earlier"].append(earlier)
             earlier = by_id.get(earlier.get("replaces"))
     return shown
+
+
+def _moment(value) -> datetime.datetime | None:
+    try:
+        moment = datetime.datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None
+
+
+def _existed_when(comment: dict, moment: datetime.datetime | None) -> bool:
+    """Whether the comment (or an earlier text of it) was on the page at ``moment``; True when unknown."""
+    firsts = [_moment(row.get("first_seen")) for row in (comment, *comment.get("earlier", ()))
+              if row.get("first_seen")]
+    firsts = [first for first in firsts if first is not None]
+    return moment is None or not firsts or min(firsts) <= moment
+
+
+def in_page_order(comments: list[dict]) -> list[dict]:
+    """The comments as they stood on the page, the ones the site removed in their place.
+
+    ``position`` is a comment's place on the page when it was last seen: the site's numbering closes up
+    behind a removed comment, so a removed comment and a comment still there can share a position, and
+    after several removals the positions of removed comments no longer fit between the current ones.
+    The page is rebuilt backwards in time instead: from the comments on the site now (in position order),
+    each removal is undone, latest first. A comment removed at position p goes back before the p-th of
+    the comments that were on the page when it was last seen (comments first seen later did not count
+    then), or after the last of them when it was the last. When none of them was there yet, it goes
+    first: the site lists comments oldest first.
+    """
+    order = sorted((c for c in comments if not c.get("removed_at")), key=_position_key)
+    earliest = datetime.datetime.min.replace(tzinfo=datetime.timezone.utc)
+    undone = sorted((c for c in comments if c.get("removed_at")),
+                    key=lambda c: (_moment(c["removed_at"]) or earliest, str(c["removed_at"])), reverse=True)
+    for _, batch in groupby(undone, key=lambda c: str(c["removed_at"])):
+        for comment in sorted(batch, key=_position_key):
+            seen = _moment(comment.get("last_seen"))
+            there = [index for index, other in enumerate(order) if _existed_when(other, seen)]
+            before = max((comment.get("position") or len(there) + 1) - 1, 0)
+            if before < len(there):
+                order.insert(there[before], comment)
+            else:  # it was the last of them
+                order.insert(there[-1] + 1 if there else 0, comment)
+    return order
+
+
+def _position_key(comment: dict) -> tuple:
+    position = comment.get("position")
+    return (position is None, position or 0, str(comment.get("id")))
 
 
 async def _neighbours(database, article: dict, row_url) -> tuple[dict | None, dict | None]:

@@ -379,3 +379,144 @@ def test_the_public_address_as_a_plugin_secret(tmp_path, monkeypatch):
                     metadata={"plugins": {"knytscrape": {"public_url": {"$env": "KNYTSCRAPE_PUBLIC_URL"}}}})
     feed_id, self_link, _ = feed_head(get_with(app, "/-/feeds/latest.atom", FORGED).content)
     assert feed_id == self_link == "https://arkiv.example.org/-/feeds/latest.atom"
+
+
+# --- what the site no longer shows ---------------------------------------------------------------------------
+
+REMOVED = "2024-06-10T09:30:00+02:00"  # a crawl found it gone (storage's removed_at)
+
+
+def removed_event(**fields) -> dict:
+    event = {"id": "gone", "url": "https://knytpunkt.se/kalender.php?id=9", "title": "Konsert i parken",
+             "starts_at": "2024-06-15T19:00:00+02:00", "ends_at": "2024-06-15T21:00:00+02:00", "all_day": 0,
+             "description": "Gratis entré.", "organiser": "Kulturföreningen", "status": "scheduled",
+             "first_seen": "2024-05-01T10:00:00+02:00", "last_seen": "2024-06-09T09:30:00+02:00",
+             "removed_at": REMOVED}
+    event.update(fields)
+    return event
+
+
+def only_vevent(rows) -> dict:
+    [event] = Calendar.from_ical(events_ics(rows)).walk("VEVENT")
+    return event
+
+
+def test_an_event_removed_before_it_took_place_is_cancelled_with_its_uid():
+    """RFC 5545: a cancelled event keeps its UID, with STATUS:CANCELLED, so that a subscribed calendar
+    takes it out instead of keeping it as it was."""
+    event = only_vevent([removed_event()])
+    assert str(event["UID"]) == "event-gone@knytpunkt.se"
+    assert str(event["STATUS"]) == "CANCELLED"
+    assert str(event["DESCRIPTION"]) == (
+        "Borttaget från sajten den 10 juni 2024.\n\nGratis entré.\n\nArrangör: Kulturföreningen")
+    assert event.decoded("DTSTAMP") == datetime.datetime(2024, 6, 10, 7, 30, tzinfo=UTC)  # when found gone
+    assert event.decoded("DTSTART") == datetime.datetime(2024, 6, 15, 19, tzinfo=STOCKHOLM)
+    assert str(event["SUMMARY"]) == "Konsert i parken" and str(event["URL"]).endswith("id=9")
+
+
+@pytest.mark.parametrize("status", ["postponed", "cancelled", None])
+def test_a_removed_event_is_cancelled_whatever_the_site_last_said(status):
+    assert str(only_vevent([removed_event(status=status)])["STATUS"]) == "CANCELLED"
+
+
+def test_an_event_removed_on_its_last_day_is_cancelled():
+    assert str(only_vevent([removed_event(removed_at="2024-06-15T08:00:00+02:00")])["STATUS"]) == "CANCELLED"
+    festival = removed_event(starts_at="2024-06-14", ends_at="2024-06-16", all_day=1,
+                             removed_at="2024-06-16T23:00:00+02:00")
+    assert str(only_vevent([festival])["STATUS"]) == "CANCELLED"
+
+
+def test_an_event_removed_after_it_took_place_keeps_its_status_and_says_it_was_removed():
+    """The site may clear out what is over: that says nothing about whether it took place."""
+    event = only_vevent([removed_event(removed_at="2024-06-16T06:00:00+02:00")])
+    assert str(event["STATUS"]) == "CONFIRMED"
+    assert str(event["DESCRIPTION"]).startswith("Borttaget från sajten den 16 juni 2024.\n\n")
+    festival = only_vevent([removed_event(starts_at="2024-06-14", ends_at="2024-06-16", all_day=1,
+                                          status="postponed", removed_at="2024-06-17T06:00:00+02:00")])
+    assert str(festival["STATUS"]) == "TENTATIVE"
+
+
+def test_a_removed_event_without_a_description_or_a_readable_removal_date():
+    event = only_vevent([removed_event(description=None, organiser=None, removed_at="okänt")])
+    assert str(event["DESCRIPTION"]) == "Borttaget från sajten."
+    assert str(event["STATUS"]) == "CANCELLED"
+    assert event.decoded("DTSTAMP") == datetime.datetime(2024, 6, 9, 7, 30, tzinfo=UTC)  # last seen
+
+
+def test_the_calendar_route_cancels_what_a_crawl_found_gone(tmp_path):
+    """Through the database as a crawl of the calendar leaves it (db.mark_vanished) and the Datasette route."""
+    from knytscrape.db import mark_vanished
+
+    path = tmp_path / "knytpunkt.db"
+    db = open_database(path)
+    db["events"].insert_all([
+        removed_event(id="kept", removed_at=None, last_seen="2024-06-10T09:00:00+02:00"),
+        removed_event(id="gone", removed_at=None),
+        removed_event(id="cancelled", status="cancelled", removed_at=None, last_seen="2024-06-10T09:00:00+02:00"),
+        removed_event(id="postponed", status="postponed", removed_at=None, last_seen="2024-06-10T09:00:00+02:00"),
+    ])
+    assert mark_vanished(db, "calendar", "2024-06-10T08:55:00+02:00", REMOVED) == 1
+    db.close()
+    response = get(datasette_app(path), "/-/feeds/events.ics")
+    events = {str(e["UID"]).split("@")[0]: e for e in Calendar.from_ical(response.content).walk("VEVENT")}
+    assert {key: str(event["STATUS"]) for key, event in events.items()} == {
+        "event-kept": "CONFIRMED", "event-gone": "CANCELLED", "event-cancelled": "CANCELLED",
+        "event-postponed": "TENTATIVE"}
+    assert str(events["event-gone"]["DESCRIPTION"]).startswith("Borttaget från sajten den 10 juni 2024.")
+    assert "Borttaget" not in str(events["event-kept"]["DESCRIPTION"])
+
+
+REMOVED_ARTICLE = {"id": 104, "url": "https://knytpunkt.se/artiklar.php?id=104", "title": "Avpublicerad",
+                   "published": "2024-06-19", "lead": "Stod här en dag.", "removed_at": "2024-06-22T03:00:00+02:00"}
+REMOVED_VIDEO = {"id": "yt:old", "url": "https://knytpunkt.se/video.php?id=6", "title": "Gammal film",
+                 "published": "2024-02-01", "description": None, "removed_at": "2024-06-21T03:00:00+02:00"}
+
+
+def entries_by_id(body: bytes) -> dict:
+    return {entry.findtext("a:id", namespaces=A): entry for entry in ET.fromstring(body).findall("a:entry", A)}
+
+
+def test_a_removed_article_or_video_stays_in_the_atom_feed_marked():
+    body = atom_feed([*ARTICLES, REMOVED_ARTICLE], [*VIDEOS, REMOVED_VIDEO], feed_url=FEED_URL,
+                     archive_url=lambda table, key: f"https://arkiv.example/knytpunkt/{table}/{key}")
+    entries = entries_by_id(body)
+    article, video = entries[REMOVED_ARTICLE["url"]], entries[REMOVED_VIDEO["url"]]
+    assert article.findtext("a:summary", namespaces=A) == "Borttagen från sajten den 22 juni 2024.\n\nStod här en dag."
+    assert video.findtext("a:summary", namespaces=A) == "Borttagen från sajten den 21 juni 2024."
+    # the site's page is gone: the link is the archive's page; the id stays the same
+    assert article.find("a:link", A).get("href") == "https://arkiv.example/knytpunkt/articles/104"
+    assert video.find("a:link", A).get("href") == "https://arkiv.example/knytpunkt/videos/yt:old"
+    assert [c.get("term") for c in article.findall("a:category", A)] == ["article", "removed"]
+    assert article.findtext("a:published", namespaces=A) == "2024-06-19T00:00:00+02:00"
+    assert article.findtext("a:updated", namespaces=A) == "2024-06-22T03:00:00+02:00"
+    assert ET.fromstring(body).findtext("a:updated", namespaces=A) == "2024-06-22T03:00:00+02:00"
+    kept = entries["https://knytpunkt.se/artiklar.php?id=101"]
+    assert [c.get("term") for c in kept.findall("a:category", A)] == ["article"]
+    assert kept.find("a:link", A).get("href") == "https://knytpunkt.se/artiklar.php?id=101"
+    parsed = feedparser.parse(body)
+    assert not parsed.bozo
+    assert [entry.id for entry in parsed.entries][:2] == [
+        "https://knytpunkt.se/artiklar.php?id=101", "https://knytpunkt.se/video.php?id=7"]
+    # without an archive address the link stays the site's
+    plain = entries_by_id(atom_feed([REMOVED_ARTICLE], [], feed_url=FEED_URL))[REMOVED_ARTICLE["url"]]
+    assert plain.find("a:link", A).get("href") == REMOVED_ARTICLE["url"]
+
+
+def test_the_atom_route_marks_what_the_site_removed_and_links_the_archive(tmp_path, monkeypatch):
+    path = tmp_path / "knytpunkt.db"
+    db = open_database(path)
+    db["articles"].insert_all([*ARTICLES, REMOVED_ARTICLE])
+    db["videos"].insert_all([*VIDEOS, REMOVED_VIDEO])
+    db.close()
+    app = datasette_app(path)
+    entries = entries_by_id(get(app, "/-/feeds/latest.atom").content)
+    article = entries[REMOVED_ARTICLE["url"]]
+    assert article.find("a:link", A).get("href") == "/knytpunkt/articles/104"
+    assert article.findtext("a:summary", namespaces=A).startswith("Borttagen från sajten den 22 juni 2024.")
+    assert entries[REMOVED_VIDEO["url"]].find("a:link", A).get("href") == "/knytpunkt/videos/yt~3Aold"
+    assert get(app, "/knytpunkt/articles/104").status_code == 200
+    assert get(app, "/knytpunkt/videos/yt~3Aold").status_code == 200
+    monkeypatch.setenv("KNYT_PUBLIC_URL", "https://arkiv.example.org/knyt")
+    entries = entries_by_id(get(app, "/-/feeds/latest.atom").content)
+    assert entries[REMOVED_ARTICLE["url"]].find("a:link", A).get("href") == (
+        "https://arkiv.example.org/knyt/knytpunkt/articles/104")

@@ -34,6 +34,11 @@ def lines_of(paragraph: Selector) -> str:
     return "\n".join(text.strip() for text in paragraph.xpath("text()").getall() if text.strip())
 
 
+def is_removed(comment: Selector) -> bool:
+    """Whether a comment is shown as removed from the site (greyed by reading.css)."""
+    return "knyt-comment-removed" in comment.attrib["class"].split()
+
+
 def texts(selector: Selector, css: str) -> list[str]:
     return [" ".join(node.xpath("string()").get().split()) for node in selector.css(css)]
 
@@ -261,5 +266,85 @@ def test_an_edited_comment_shows_once_with_its_earlier_text(tmp_path):
     comments = view.css(".knyt-comment")
     assert [lines_of(c.css("p.knyt-comment-text")[0]) for c in comments] == ["Sedan rättat.", "Borttagen."]
     assert comments[0].css("details.knyt-earlier p::text").getall() == ["Först skrivet."]
-    assert "removed from the site" in comments[1].get() and not comments[1].css("details.knyt-earlier")
+    assert "removed from the site on 2025-01-05" in texts(comments[1], ".knyt-removed")
+    assert not comments[1].css("details.knyt-earlier")
+    assert [is_removed(c) for c in comments] == [False, True]
+    # the count is of the comments on the site; the removed one is counted apart
+    assert view.css(".knyt-comments h2::text").get() == "Comments (1)"
+    assert texts(view, ".knyt-comments h2 .knyt-removed-count") == ["· 1 removed from the site"]
+
+
+# -- comments the site removed, as crawls leave them ----------------------------------------------------------
+
+
+class Stats(dict):
+    def inc_value(self, key, count=1, start=0):
+        self[key] = self.get(key, start) + count
+
+    def set_value(self, key, value):
+        self[key] = value
+
+    def get_value(self, key, default=None):
+        return self.get(key, default)
+
+
+def crawl_article(db_path, comments: list[tuple[str, str]], when: str, monkeypatch) -> None:
+    """One crawl seeing article 7 with ``comments`` ((author, text), in page order) at ``when``: the real
+    comments and storage pipelines, as a crawl runs them."""
+    from types import SimpleNamespace
+
+    from knytscrape.items import ArticleItem, CommentItem, PageInfo
+    from knytscrape.pipelines import storage
+    from knytscrape.pipelines.comments import CommentsPipeline
+
+    monkeypatch.setattr(storage, "now_iso", lambda: when)
+    stats = Stats()
+    spider = SimpleNamespace(name="articles", crawl_id=1, stop_reason=None, site_url=lambda path: path)
+    pipeline = storage.StoragePipeline(SimpleNamespace(stats=stats, spider=spider, engine=None), str(db_path), 50)
+    pipeline.open_spider()
+    posted = {"Anna": "1", "Bo": "2", "Cia": "3", "Dan": "4", "Xe": "5", "Eva": "6", "Fia": "7"}
+    item = ArticleItem(
+        id=7, url="https://knytpunkt.se/artiklar.php?id=7", source_url="https://knytpunkt.se/artiklar.php?id=7",
+        title="Kommenterad", published_raw="2025-01-01", published="2025-01-01", lead="Ingress.", body="Text.",
+        credit=None, image_count=None, has_comment_section=True, page=PageInfo("/artiklar.php?id=7", None, None, when),
+        comments=[CommentItem(position=0, author=author, text=text, posted_raw=f"2025-01-0{posted[author]} 10:00",
+                              posted=f"2025-01-0{posted[author]}T10:00:00+01:00") for author, text in comments])
+    pipeline.process_item(CommentsPipeline(stats).process_item(item))
+    pipeline.close_spider()
+
+
+def test_removed_comments_stand_where_they_stood_and_are_counted_apart(tmp_path, monkeypatch):
+    """Comments removed over several crawls, one of them edited, one added: the page shows them in the order
+    they stood on the site, the removed ones greyed in their place, and counts the ones on the site."""
+    path = tmp_path / "knytpunkt.db"
+    everyone = [("Anna", "Först."), ("Bo", "Andra."), ("Cia", "Tredje."), ("Dan", "Fjärde."), ("Xe", "Femte."),
+                ("Eva", "Sjätte.")]
+    crawl_article(path, everyone, "2025-01-10T12:00:00+01:00", monkeypatch)
+    # Xe's comment is taken down: Eva's moves up to position 5, where Xe's stood
+    crawl_article(path, [c for c in everyone if c[0] != "Xe"], "2025-01-11T12:00:00+01:00", monkeypatch)
+    # Anna, Bo and Cia are taken down, Eva edits hers and Fia writes one
+    crawl_article(path, [("Dan", "Fjärde."), ("Eva", "Sjätte, rättat."), ("Fia", "Sjunde.")],
+                  "2025-01-12T12:00:00+01:00", monkeypatch)
+
+    view = page(datasette_app(path), "/knytpunkt/articles/7").css("article.knyt-article")
+    comments = view.css(".knyt-comment")
+    assert [c.css(".knyt-author::text").get() for c in comments] == ["Anna", "Bo", "Cia", "Dan", "Xe", "Eva", "Fia"]
+    assert [lines_of(c.css("p.knyt-comment-text")[0]) for c in comments] == [
+        "Först.", "Andra.", "Tredje.", "Fjärde.", "Femte.", "Sjätte, rättat.", "Sjunde."]
+    assert [is_removed(c) for c in comments] == [True, True, True, False, True, False, False]
+    assert [texts(c, ".knyt-removed") for c in comments] == [
+        ["removed from the site on 2025-01-12"]] * 3 + [[], ["removed from the site on 2025-01-11"], [], []]
+    assert comments[5].css("details.knyt-earlier p::text").getall() == ["Sjätte."]
+    assert view.css(".knyt-comments h2::text").get() == "Comments (3)"
+    assert texts(view, ".knyt-comments h2 .knyt-removed-count") == ["· 4 removed from the site"]
+    assert len(set(comments.css("::attr(id)").getall())) == 7, "each comment has its own anchor"
+
+
+def test_a_comment_removed_before_any_on_the_page_now_goes_first(tmp_path, monkeypatch):
+    path = tmp_path / "knytpunkt.db"
+    crawl_article(path, [("Anna", "Först.")], "2025-01-10T12:00:00+01:00", monkeypatch)
+    crawl_article(path, [], "2025-01-11T12:00:00+01:00", monkeypatch)
+    crawl_article(path, [("Bo", "Andra."), ("Cia", "Tredje.")], "2025-01-12T12:00:00+01:00", monkeypatch)
+    view = page(datasette_app(path), "/knytpunkt/articles/7").css("article.knyt-article")
+    assert view.css(".knyt-comment .knyt-author::text").getall() == ["Anna", "Bo", "Cia"]
     assert view.css(".knyt-comments h2::text").get() == "Comments (2)"

@@ -54,10 +54,11 @@ EVENTS_PATH = "/-/feeds/events.ics"
 ATOM_PATH = "/-/feeds/latest.atom"
 ATOM_LIMIT = 50
 
+# removed_at: what the site no longer shows stays in the feeds, marked (knytscrape.feeds)
 EVENT_COLUMNS = ("id", "url", "title", "starts_at", "ends_at", "all_day", "date_raw", "location", "organiser",
-                 "description", "status", "first_seen", "last_seen")
-ARTICLE_COLUMNS = ("id", "url", "title", "published", "lead")
-VIDEO_COLUMNS = ("id", "url", "title", "published", "description")
+                 "description", "status", "first_seen", "last_seen", "removed_at")
+ARTICLE_COLUMNS = ("id", "url", "title", "published", "lead", "removed_at")
+VIDEO_COLUMNS = ("id", "url", "title", "published", "description", "removed_at")
 async def _database(datasette, request):
     """The first database of the instance (None if it has none), after checking the actor may view it."""
     if not [name for name in datasette.databases if name != "_internal"]:
@@ -140,10 +141,18 @@ async def atom_view(datasette, request):
     videos = await _rows(datasette, request, database, "videos", VIDEO_COLUMNS, where=("published",),
                          order=("[published] DESC", "[id] DESC"), limit=ATOM_LIMIT)
     home = public_url(datasette)
+
+    def archive_url(table: str, key) -> str:
+        """A record's reading page: the link of an entry whose page the site removed."""
+        path = datasette.urls.row(database.name, table, tilde_encode(str(key)))
+        return home + path[len(datasette.urls.path("/")):] if home else path
+
     if home:  # the feed's id and self link: its public address
-        body = atom_feed(articles, videos, feed_url=home + ATOM_PATH.lstrip("/"), limit=ATOM_LIMIT)
+        body = atom_feed(articles, videos, feed_url=home + ATOM_PATH.lstrip("/"), limit=ATOM_LIMIT,
+                         archive_url=archive_url)
     else:  # the id is feeds.ATOM_FEED_ID; the self link a path, resolved by the reader against where it fetched it
-        body = atom_feed(articles, videos, feed_url=datasette.urls.path(ATOM_PATH), limit=ATOM_LIMIT)
+        body = atom_feed(articles, videos, feed_url=datasette.urls.path(ATOM_PATH), limit=ATOM_LIMIT,
+                         archive_url=archive_url)
     return Response(body, content_type="application/atom+xml; charset=utf-8")
 
 

@@ -94,3 +94,38 @@ def test_an_event_reads_with_its_status_and_place(site, driver, screenshot):
     assert event["location"] in visible_text(driver)
     starts = view.find_element(By.CSS_SELECTOR, "dd time").get_attribute("datetime")
     assert starts == event["starts_at"]
+
+
+def test_removed_comments_are_greyed_in_their_place_and_counted_apart(driver, screenshot, tmp_path, monkeypatch):
+    """An article whose comments the site removed over three crawls (the real storage pipeline), served by
+    ``knytscrape serve`` of its own: the removed ones greyed where they stood, the heading counting the rest."""
+    import subprocess
+
+    from tests.browser.conftest import PROJECT_ROOT, serve_command, stop
+    from tests.servers import free_port, wait_until_answers
+    from tests.test_reading_pages import crawl_article
+
+    db_path = tmp_path / "knytpunkt.db"
+    everyone = [("Anna", "Först."), ("Bo", "Andra."), ("Cia", "Tredje."), ("Dan", "Fjärde.")]
+    crawl_article(db_path, everyone, "2025-01-10T12:00:00+01:00", monkeypatch)
+    crawl_article(db_path, [everyone[0], everyone[2], everyone[3]], "2025-01-11T12:00:00+01:00", monkeypatch)
+    crawl_article(db_path, everyone[2:], "2025-01-12T12:00:00+01:00", monkeypatch)
+    port, log_path = free_port(), tmp_path / "serve.log"
+    with open(log_path, "w", encoding="utf-8") as log:
+        process = subprocess.Popen(serve_command(db_path, port), cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT,
+                                   stdin=subprocess.DEVNULL, start_new_session=True)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        wait_until_answers(base + "/-/versions.json", process, log_path, 60)
+        open_page(driver, base + "/knytpunkt/articles/7")
+        section = driver.find_element(By.CSS_SELECTOR, ".knyt-comments")
+        assert section.find_element(By.TAG_NAME, "h2").text == "Comments (2) · 2 removed from the site"
+        comments = section.find_elements(By.CSS_SELECTOR, ".knyt-comment")
+        assert [c.find_element(By.CSS_SELECTOR, ".knyt-author").text for c in comments] == ["Anna", "Bo", "Cia", "Dan"]
+        opacity = [float(c.value_of_css_property("opacity")) for c in comments]
+        assert opacity[0] < 1 and opacity[1] < 1 and opacity[2:] == [1, 1], "the removed ones are greyed"
+        assert "removed from the site on 2025-01-12" in comments[0].text
+        assert "removed from the site on 2025-01-11" in comments[1].text
+        screenshot("comments", section, at="start")
+    finally:
+        stop(process)

@@ -1,8 +1,8 @@
 """The database schema in one place: tables, keys, indexes, full-text search (sqlite-utils).
 
 ``open_database`` creates or migrates the schema; it is safe to call on every run. Column meanings are
-documented for readers in data/metadata.yml, and a test checks that every column here is described
-there.
+documented for readers in knytscrape/resources/metadata.yml, and a test checks that every column here is
+described there.
 """
 
 from __future__ import annotations

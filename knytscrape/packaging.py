@@ -3,18 +3,24 @@
 A published copy holds what ``knytscrape serve`` serves:
 
 * a snapshot of the database, served immutable (``-i``, which Datasette's Dockerfile always uses);
-* ``metadata.json``, made from data/metadata.yml for the database's name (publish.metadata_for);
-* data/settings.json, as ``--setting NAME VALUE`` options (``--extra-options``);
-* data/templates/ when it exists (``--template-dir``);
+* ``metadata.json``, made from the shipped metadata.yml for the database's name (publish.metadata_for);
+* the shipped settings.json, as ``--setting NAME VALUE`` options (``--extra-options``);
+* the user's data/templates/ when it exists (``--template-dir``) and data/plugins/*.py (``--plugins-dir``);
 * the downloaded pictures when there are any ($KNYT_IMAGES_DIR or data/images/, ``--static images:…``);
-* the knytscrape package itself: its ``datasette`` entry point serves the feeds and the Swedish search,
-  and needs knytscrape.feeds and knytscrape.search beside it.
+* the knytscrape package itself: its ``datasette`` entry point serves the reading pages, the feeds and the
+  Swedish search, and needs knytscrape.feeds, knytscrape.search and the package data beside it.
 
 The package goes in as a wheel built from this checkout. The wheel is put in a plugins directory of its
 own, which Datasette's publishers copy into the build (``/app/plugins/``) and from which Datasette only
 loads ``*.py`` files, so it is not served to the public as a ``--static`` mount would be; ``--install
 ./plugins/<wheel>`` makes the Dockerfile's ``pip install -U datasette ./plugins/<wheel>`` (run in
 ``/app``) install it with its dependencies.
+
+That wheel requires only what the published archive runs: its ``Requires-Dist`` is the list
+``[tool.knytscrape] publish-dependencies`` of pyproject.toml (a subset of ``[project] dependencies``, with the
+same version ranges), not the crawler's Scrapy, parsel and Pillow. pip's extras cannot do this: they only add
+to a package's requirements, and the plain install must keep crawling. So the copy of the sources the wheel
+is built from gets that list as its dependencies (``published_pyproject``).
 
 ``write_build_context`` writes the same directory ``datasette package`` builds from (it uses Datasette's
 own ``temporary_docker_directory``, hence ``make_dockerfile``) for ``docker build`` anywhere.
@@ -25,6 +31,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -34,6 +41,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import tomllib
+
 from knytscrape import publish
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent  # the checkout the wheel is built from
@@ -41,6 +50,7 @@ CONTEXT_NAME = "datasette"  # the build directory's name, as datasette package c
 # The files a wheel of knytscrape is built from (pyproject.toml names README.md as its readme).
 SOURCE_FILES = ("pyproject.toml", "README.md", "setup.py", "setup.cfg", "MANIFEST.in", "LICENSE", "LICENSE.txt")
 SOURCE_PACKAGE = "knytscrape"
+PUBLISH_DEPENDENCIES = "publish-dependencies"  # its key in pyproject's [tool.knytscrape]
 
 # The command each publisher needs on this machine, and where to get it.
 PUBLISHER_TOOLS = {
@@ -52,9 +62,9 @@ PUBLISHER_TOOLS = {
 PUBLISHER_PLUGINS = {"fly": "datasette-publish-fly", "vercel": "datasette-publish-vercel"}
 # Publishers that would deploy a broken archive, and why.
 UNSUPPORTED_PUBLISHERS = {
-    name: "its app is a serverless function that ignores --extra-options (so data/settings.json would be lost) "
-          "and points --template-dir and --plugins-dir at paths of this machine; knytscrape's dependencies "
-          "are also too large for it. Use cloudrun, fly, heroku or `knytscrape package`."
+    name: "its app is a serverless function that ignores --extra-options (so the settings would be lost) "
+          "and points --template-dir and --plugins-dir at paths of this machine. Use cloudrun, fly, heroku "
+          "or `knytscrape package`."
     for name in ("vercel", "now")
 }
 
@@ -69,7 +79,7 @@ class Bundle:
 
     db: Path  # the snapshot of the database, WAL folded in
     metadata: Path  # metadata.json for the database's name
-    plugins: Path  # the knytscrape wheel (and data/plugins/*.py, if any)
+    plugins: Path  # the knytscrape wheel (and the user's data/plugins/*.py, if any)
     wheel: str  # the wheel's file name inside ``plugins``
     settings: dict
     templates: Path | None = None
@@ -89,12 +99,12 @@ class Bundle:
 
 
 def settings_options(settings: dict) -> list[str]:
-    """data/settings.json as ``--setting NAME VALUE`` options (the values as ``knytscrape serve`` gives them)."""
+    """Datasette settings as ``--setting NAME VALUE`` options (the values as ``knytscrape serve`` gives them)."""
     options = publish.setting_options(settings)
     for name, text in zip(options[1::3], options[2::3], strict=True):
         if not text or any(char.isspace() for char in text):
             # datasette's publishers split --extra-options on whitespace
-            raise PackagingError(f"setting {name} in data/settings.json cannot be published: {text!r}")
+            raise PackagingError(f"setting {name} in settings.json cannot be published: {text!r}")
     return options
 
 
@@ -226,17 +236,44 @@ def snapshot(db_path: str | Path, folder: Path) -> Path:
     return target
 
 
-def build_wheel(folder: Path, project_root: Path | None = None) -> Path:
-    """A wheel of knytscrape from this checkout, built from a copy of its sources (the checkout stays clean)."""
+def published_pyproject(text: str) -> str:
+    """pyproject.toml with ``[tool.knytscrape] publish-dependencies`` as its ``[project] dependencies``: the
+    requirements of the wheel a published copy installs. Each must be one of the dependencies as written."""
+    config = tomllib.loads(text)
+    dependencies = config.get("project", {}).get("dependencies", [])
+    wanted = config.get("tool", {}).get("knytscrape", {}).get(PUBLISH_DEPENDENCIES)
+    if not wanted or not isinstance(wanted, list):
+        raise PackagingError(f"pyproject.toml has no [tool.knytscrape] {PUBLISH_DEPENDENCIES} list")
+    strange = [item for item in wanted if item not in dependencies]
+    if strange:
+        raise PackagingError(f"[tool.knytscrape] {PUBLISH_DEPENDENCIES} in pyproject.toml names what is not "
+                             f"one of [project] dependencies, as written there: {', '.join(strange)}")
+    array = "dependencies = [\n" + "".join(f"    {json.dumps(item)},\n" for item in wanted) + "]\n"
+    result, count = re.subn(r"^dependencies = \[\n.*?^\]\n", lambda _: array, text, count=1, flags=re.M | re.S)
+    if count != 1 or tomllib.loads(result).get("project", {}).get("dependencies") != wanted:
+        raise PackagingError("cannot set the published wheel's dependencies: pyproject.toml's [project] "
+                             "dependencies are not one `dependencies = [` ... `]` block")
+    return result
+
+
+def build_wheel(folder: Path, project_root: Path | None = None, *, published: bool = False) -> Path:
+    """A wheel of knytscrape from this checkout, built from a copy of its sources (the checkout stays clean).
+
+    ``published``: the wheel a published copy installs, requiring only what serving needs
+    (``published_pyproject``); otherwise the wheel as ``pip wheel .`` makes it, crawler and all."""
     root = project_root or PROJECT_ROOT
     if not (root / "pyproject.toml").is_file() or not (root / SOURCE_PACKAGE).is_dir():
-        raise PackagingError(f"the knytscrape sources are not at {root}: run from a checkout of the project")
+        raise PackagingError(f"the knytscrape sources are not at {root}: run from a checkout of the project "
+                             "(a wheel is built from them)")
     with tempfile.TemporaryDirectory(prefix="knytscrape-src-") as tmp:
         source = Path(tmp) / "knytscrape"
         source.mkdir()
         for name in SOURCE_FILES:
             if (root / name).is_file():
                 shutil.copy2(root / name, source / name)
+        if published:
+            pyproject = source / "pyproject.toml"
+            pyproject.write_text(published_pyproject(pyproject.read_text(encoding="utf-8")), encoding="utf-8")
         shutil.copytree(root / SOURCE_PACKAGE, source / SOURCE_PACKAGE,
                         ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
         folder.mkdir(parents=True, exist_ok=True)
@@ -266,19 +303,18 @@ def prepared(db_path: str | Path) -> Iterator[Bundle]:
         metadata.write_text(json.dumps(publish.metadata_for(db), ensure_ascii=False, indent=2), encoding="utf-8")
         plugins = folder / "plugins"
         plugins.mkdir()
-        own_plugins = publish.DATA_DIR / "plugins"
-        if own_plugins.is_dir():
+        own_plugins = publish.user_folder("plugins")
+        if own_plugins:
             for path in own_plugins.glob("*.py"):
                 shutil.copy2(path, plugins / path.name)
-        wheel = build_wheel(plugins)
-        templates = publish.DATA_DIR / "templates"
+        wheel = build_wheel(plugins, published=True)
         yield Bundle(
             db=db,
             metadata=metadata,
             plugins=plugins,
             wheel=wheel.name,
             settings=publish.load_settings(),
-            templates=templates if templates.is_dir() else None,
+            templates=publish.user_folder("templates"),
             images=publish.images_dir(),
         )
 

@@ -1,4 +1,11 @@
-"""Publishing with Datasette: the project's metadata and settings from data/, for any database file.
+"""Publishing with Datasette: the project's metadata and settings, for any database file.
+
+The metadata (``metadata.yml``) and the Datasette settings (``settings.json``) ship inside the package, in
+knytscrape/resources/, and are read with importlib.resources: a checkout, an editable install and a wheel
+installed anywhere read the same files. What belongs to the user stays in the working folder's ``data/``
+(relative to the current directory, like the database's default ``data/knytpunkt.db``): the downloaded
+pictures (``data/images/``, or $KNYT_IMAGES_DIR) and optional template overrides and plugins
+(``data/templates/``, ``data/plugins/``).
 
 ``knytscrape serve`` and ``datasette_app`` open the database read-only but not immutable (Datasette's
 ``?mode=ro``): every query reads one consistent snapshot of the WAL database, so it can be served while a
@@ -13,30 +20,54 @@ import os
 import sqlite3
 import sys
 import tempfile
+from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import yaml
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-METADATA_DB_NAME = "knytpunkt"  # the database key in data/metadata.yml
+# The files the package ships: knytscrape/resources/ (package data, see [tool.setuptools.package-data]).
+RESOURCES = resources.files("knytscrape") / "resources"
+METADATA_FILE = "metadata.yml"  # the archive's title, description, column descriptions and canned queries
+SETTINGS_FILE = "settings.json"  # Datasette settings (--setting NAME VALUE)
+# The user's own folder, relative to the current directory (resolved when used): images/, templates/, plugins/.
+DATA_DIR = Path("data")
+METADATA_DB_NAME = "knytpunkt"  # the database key in the shipped metadata.yml
 IMAGES_MOUNT = "images"  # the downloaded pictures are served at /images/ (see knytscrape/reading.py)
 PLUGIN_NAME = "knytscrape"  # the plugin's entry point name: its configuration in the metadata's "plugins"
 PUBLIC_URL_ENV = "KNYT_PUBLIC_URL"  # the archive's public address, when no --public-url is given
 # The plugin's setting that, false, leaves the process-wide limits (SQLite's heap) unset: datasette_app sets
 # it, as its process is a test's or a script's, whose other SQLite work they would bound too.
 PROCESS_LIMITS = "process_limits"
-# ``knytscrape serve --public``: Datasette settings stricter than data/settings.json, for a server anyone reaches.
+# ``knytscrape serve --public``: Datasette settings stricter than the shipped settings.json, for a server anyone
+# reaches.
 PUBLIC_SETTINGS = {"sql_time_limit_ms": 1000, "facet_time_limit_ms": 100}
 
 
+def resource_text(name: str) -> str:
+    """A file the package ships (knytscrape/resources/NAME), as text."""
+    return (RESOURCES / name).read_text(encoding="utf-8")
+
+
 def load_settings() -> dict:
-    return json.loads((DATA_DIR / "settings.json").read_text(encoding="utf-8"))
+    """The shipped Datasette settings (knytscrape/resources/settings.json)."""
+    return json.loads(resource_text(SETTINGS_FILE))
+
+
+def load_metadata() -> dict:
+    """The shipped metadata (knytscrape/resources/metadata.yml), as written: its database is ``knytpunkt``."""
+    return yaml.safe_load(resource_text(METADATA_FILE))
+
+
+def user_folder(name: str) -> Path | None:
+    """The user's own ``data/NAME`` folder in the current directory (templates, plugins), when it exists."""
+    folder = DATA_DIR / name
+    return folder.resolve() if folder.is_dir() else None
 
 
 def metadata_for(db_path: str | Path) -> dict:
-    """data/metadata.yml with its database section under the name Datasette gives ``db_path``."""
-    metadata = yaml.safe_load((DATA_DIR / "metadata.yml").read_text(encoding="utf-8"))
+    """The shipped metadata with its database section under the name Datasette gives ``db_path``."""
+    metadata = load_metadata()
     databases = metadata.get("databases", {})
     name = Path(db_path).stem
     if METADATA_DB_NAME in databases and name != METADATA_DB_NAME:
@@ -65,7 +96,8 @@ def with_public_url(metadata: dict, public_url: str | None) -> dict:
 
 
 def images_dir() -> Path | None:
-    """The downloaded pictures ($KNYT_IMAGES_DIR or data/images/) when there are any, served at /images/."""
+    """The downloaded pictures ($KNYT_IMAGES_DIR or data/images/ in the current directory, where a crawl puts
+    them by default) when there are any, served at /images/."""
     images = Path(os.environ.get("KNYT_IMAGES_DIR", DATA_DIR / "images"))
     return images.resolve() if images.is_dir() else None
 
@@ -80,7 +112,7 @@ def checkpoint(db_path: str | Path) -> None:
 
 
 def setting_options(settings: dict) -> list[str]:
-    """data/settings.json as ``--setting NAME VALUE`` options of ``datasette serve``."""
+    """Datasette settings as ``--setting NAME VALUE`` options of ``datasette serve``."""
     options = []
     for name, value in settings.items():
         options += ["--setting", name, value if isinstance(value, str) else json.dumps(value)]
@@ -88,7 +120,7 @@ def setting_options(settings: dict) -> list[str]:
 
 
 def settings_for(public: bool = False) -> dict:
-    """data/settings.json, with PUBLIC_SETTINGS over it for a public server."""
+    """The shipped settings.json, with PUBLIC_SETTINGS over it for a public server."""
     settings = load_settings()
     if public:
         settings.update(PUBLIC_SETTINGS)
@@ -108,9 +140,10 @@ def datasette_command(db_path: str | Path, host: str, port: int, *, public_url: 
     images = images_dir()
     if images:
         command += ["--static", f"{IMAGES_MOUNT}:{images}"]  # downloaded pictures, shown instead of the site's
-    for folder, option in (("templates", "--template-dir"), ("plugins", "--plugins-dir")):
-        if (DATA_DIR / folder).is_dir():
-            command += [option, str(DATA_DIR / folder)]
+    for name, option in (("templates", "--template-dir"), ("plugins", "--plugins-dir")):
+        folder = user_folder(name)
+        if folder:
+            command += [option, str(folder)]
     return command
 
 
@@ -129,15 +162,15 @@ def datasette_app(db_path: str | Path, *, immutable: bool = False, public_url: s
     metadata = with_public_url(metadata_for(db_path), public_url)
     plugins = metadata.setdefault("plugins", {})
     plugins[PLUGIN_NAME] = {**plugins.get(PLUGIN_NAME, {}), PROCESS_LIMITS: process_limits}
-    templates = DATA_DIR / "templates"
-    plugins = DATA_DIR / "plugins"
+    templates = user_folder("templates")
+    plugins = user_folder("plugins")
     images = images_dir()
     return Datasette(
         [] if immutable else [str(db_path)],
         immutables=[str(db_path)] if immutable else [],
         metadata=metadata,
         settings=settings_for(public),
-        template_dir=str(templates) if templates.is_dir() else None,
-        plugins_dir=str(plugins) if plugins.is_dir() else None,
+        template_dir=str(templates) if templates else None,
+        plugins_dir=str(plugins) if plugins else None,
         static_mounts=[(IMAGES_MOUNT, str(images))] if images else None,
     )

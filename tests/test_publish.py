@@ -2,7 +2,11 @@
 
 Docker itself is not run (no daemon here): the Dockerfile's steps are run by hand in the build context, with
 this environment's Python, the knytscrape wheel of the context installed on its own (``--target``, found
-first on PYTHONPATH) in place of the image's ``pip install``.
+first on PYTHONPATH) in place of the image's ``pip install``, and every module the image would not have (all
+but the closure of ``[tool.knytscrape] publish-dependencies``) made unimportable.
+
+And knytscrape as a package: a wheel of it installed into a fresh virtual environment runs ``demo`` (the
+mirror, a crawl, ``serve``), ``reparse`` and ``serve`` from a folder outside the checkout.
 """
 
 from __future__ import annotations
@@ -19,15 +23,19 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import sysconfig
 import urllib.error
 import urllib.parse
 import urllib.request
 import zipfile
+from importlib import metadata as distributions
 from pathlib import Path
 
 import pytest
-import yaml
+import tomllib
 from datasette.utils import make_dockerfile
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 from knytscrape import packaging, publish
 from tests import processes, servers
@@ -62,6 +70,80 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def pyproject() -> dict:
+    return tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+
+
+def package_data() -> set[str]:
+    """Every file of the package besides its modules, as a wheel names it (knytscrape/...)."""
+    return {path.relative_to(PROJECT_ROOT).as_posix() for path in (PROJECT_ROOT / "knytscrape").rglob("*")
+            if path.is_file() and path.suffix not in (".py", ".pyc") and "__pycache__" not in path.parts
+            and not path.name.startswith(".")}
+
+
+def wheel_metadata(wheel: Path) -> str:
+    with zipfile.ZipFile(wheel) as archive:
+        [name] = [name for name in archive.namelist() if name.endswith(".dist-info/METADATA")]
+        return archive.read(name).decode("utf-8")
+
+
+def required(wheel: Path) -> set[str]:
+    """The wheel's requirements outside any extra, normalised (``Requires-Dist``)."""
+    requirements = [Requirement(line.partition(":")[2]) for line in wheel_metadata(wheel).splitlines()
+                    if line.startswith("Requires-Dist:")]
+    return {str(req) for req in requirements if not (req.marker and "extra" in str(req.marker))}
+
+
+def closure(requirements: list[str]) -> set[str]:
+    """The distributions ``requirements`` install, as installed here (names normalised)."""
+    found, todo = set(), [(Requirement(text), ()) for text in requirements]
+    while todo:
+        requirement, _ = todo.pop()
+        name = canonicalize_name(requirement.name)
+        if (name, frozenset(requirement.extras)) in found:
+            continue
+        found.add((name, frozenset(requirement.extras)))
+        try:
+            needs = distributions.requires(name) or []
+        except distributions.PackageNotFoundError:
+            continue
+        for text in needs:
+            need = Requirement(text)
+            if need.marker is None or any(need.marker.evaluate({"extra": extra})
+                                          for extra in ("", *requirement.extras)):
+                todo.append((need, ()))
+    return {name for name, _ in found}
+
+
+def modules_not_in_the_image() -> set[str]:
+    """The top-level modules installed here that a published copy's ``pip install`` would not bring: every
+    one whose distributions are all outside the closure of publish-dependencies (knytscrape itself comes from
+    the wheel, pip and setuptools with the image's Python)."""
+    published = closure(pyproject()["tool"]["knytscrape"]["publish-dependencies"]) | {"pip", "setuptools", "wheel"}
+    return {module for module, names in distributions.packages_distributions().items()
+            if module != "knytscrape" and not module.startswith("_")
+            and all(canonicalize_name(name) not in published for name in names)}
+
+
+BLOCKER = """\
+# Made by tests/test_publish.py: modules the published image would not have cannot be imported.
+import sys
+
+BLOCKED = frozenset({blocked!r})
+
+
+class NotInTheImage:
+    def find_spec(self, name, path=None, target=None):
+        if name.partition(".")[0] in BLOCKED:
+            raise ModuleNotFoundError(f"No module named {{name!r}} (not installed in the published image)",
+                                      name=name)
+        return None
+
+
+sys.meta_path.insert(0, NotInTheImage())
+"""
+
+
 # -- the build context ----------------------------------------------------------------------------
 
 
@@ -83,7 +165,7 @@ def context(crawled, tmp_path_factory):
 def test_build_context_has_every_piece(context):
     names = {path.name for path in context.iterdir()}
     expected = {"Dockerfile", "knytpunkt.db", "metadata.json", "plugins", "images"}
-    templates = PROJECT_ROOT / "data" / "templates"
+    templates = PROJECT_ROOT / publish.DATA_DIR / "templates"  # the user's, in the folder it runs in
     if templates.is_dir():
         expected.add("templates")
         assert sorted(p.name for p in (context / "templates").iterdir()) == sorted(p.name for p in templates.iterdir())
@@ -95,7 +177,7 @@ def test_build_context_has_every_piece(context):
 
 def test_metadata_is_the_projects(context):
     metadata = json.loads((context / "metadata.json").read_text(encoding="utf-8"))
-    source = yaml.safe_load((PROJECT_ROOT / "data" / "metadata.yml").read_text(encoding="utf-8"))
+    source = publish.load_metadata()
     assert metadata["title"] == source["title"]
     assert "belong to their authors" in metadata["description_html"]
     assert metadata["databases"]["knytpunkt"]["queries"].keys() == source["databases"]["knytpunkt"]["queries"].keys()
@@ -118,10 +200,10 @@ def test_dockerfile_is_datasettes_own(context):
     """Exactly what datasette package's make_dockerfile writes for the archive's options."""
     secret = step(context, "ENV DATASETTE_SECRET").strip("'")
     wheel = next((context / "plugins").iterdir()).name
-    settings = json.loads((PROJECT_ROOT / "data" / "settings.json").read_text(encoding="utf-8"))
+    settings = publish.load_settings()
     expected = make_dockerfile(
         ["knytpunkt.db"], "metadata.json", " ".join(packaging.settings_options(settings)), None,
-        (PROJECT_ROOT / "data" / "templates").is_dir() or None, "plugins", [("images", "unused")],
+        (PROJECT_ROOT / publish.DATA_DIR / "templates").is_dir() or None, "plugins", [("images", "unused")],
         [f"./plugins/{wheel}"], False, None, secret,
     )
     assert (context / "Dockerfile").read_text(encoding="utf-8") == expected
@@ -146,12 +228,35 @@ def test_wheel_holds_the_plugin_and_its_entry_point(context):
         assert {"knytscrape/reading.py", "knytscrape/datasette_plugin/pagination.py",
                 "knytscrape/datasette_plugin/templates/row.html", "knytscrape/datasette_plugin/templates/table.html",
                 "knytscrape/datasette_plugin/static/reading.css"} <= names
+        # the shipped metadata and settings, the mirror's content: every data file of the package
+        assert {"knytscrape/resources/metadata.yml", "knytscrape/resources/settings.json"} <= names
+        assert package_data() <= names, sorted(package_data() - names)
         [entry_points] = [name for name in names if name.endswith(".dist-info/entry_points.txt")]
         parser = configparser.ConfigParser()
         parser.read_string(archive.read(entry_points).decode("utf-8"))
-        [metadata] = [name for name in names if name.endswith(".dist-info/METADATA")]
-        assert "Name: knytscrape" in archive.read(metadata).decode("utf-8")
+    assert "Name: knytscrape" in wheel_metadata(wheel)
     assert dict(parser["datasette"]) == {"knytscrape": "knytscrape.datasette_plugin"}
+
+
+def test_the_images_wheel_requires_only_what_publishing_needs(context):
+    """The Dockerfile's pip install brings Datasette and the plugin's libraries, not the crawler."""
+    wheel = next((context / "plugins").iterdir())
+    wanted = pyproject()["tool"]["knytscrape"]["publish-dependencies"]
+    assert required(wheel) == {str(Requirement(text)) for text in wanted}
+    assert not {"scrapy", "parsel", "pillow"} & {canonicalize_name(Requirement(t).name) for t in required(wheel)}
+
+
+def test_publish_dependencies_are_dependencies_as_written():
+    """The image gets the same version ranges as a plain install; a stray entry stops the build."""
+    config = pyproject()
+    assert set(config["tool"]["knytscrape"]["publish-dependencies"]) < set(config["project"]["dependencies"])
+    text = (PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert tomllib.loads(packaging.published_pyproject(text))["project"]["dependencies"] == \
+        config["tool"]["knytscrape"]["publish-dependencies"]
+    stray = text.replace("publish-dependencies = [\n", 'publish-dependencies = [\n    "datasette>=0.1",\n', 1)
+    assert stray != text
+    with pytest.raises(packaging.PackagingError, match="datasette>=0.1"):
+        packaging.published_pyproject(stray)
 
 
 # -- the Dockerfile's steps, run here -------------------------------------------------------------
@@ -173,7 +278,11 @@ def served(context, tmp_path_factory):
     wheel = next((app / "plugins").iterdir())
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index",
                     "--target", str(site), str(wheel)], check=True, timeout=120)
-    env = {**os.environ, "PYTHONPATH": str(site)}  # the wheel's knytscrape comes before the checkout's
+    blocker = tmp_path_factory.mktemp("not-in-the-image")
+    (blocker / "sitecustomize.py").write_text(BLOCKER.format(blocked=sorted(modules_not_in_the_image())),
+                                              encoding="utf-8")
+    # the wheel's knytscrape comes before the checkout's; what the image lacks cannot be imported
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(site), str(blocker)])}
     datasette = [sys.executable, "-m", "datasette"]
     inspect = ["inspect", *shlex.split(step(app, "RUN datasette inspect"))]
     subprocess.run(datasette + inspect, cwd=app, env=env, check=True, timeout=120)
@@ -200,9 +309,18 @@ def test_the_plugin_comes_from_the_wheel(served):
     assert Path(found).is_relative_to(site)
 
 
+def test_the_crawler_is_not_in_the_image(served):
+    """The served archive runs without Scrapy, parsel and Pillow, as the image's pip install leaves them out."""
+    _, env, _, _, _ = served
+    for module in ("scrapy", "parsel", "PIL"):
+        result = subprocess.run([sys.executable, "-c", f"import {module}"], capture_output=True, text=True,
+                                env=env, cwd="/")
+        assert result.returncode != 0 and "not installed in the published image" in result.stderr, module
+
+
 def test_home_page_has_the_archive_title(served):
     base, *_ = served
-    title = yaml.safe_load((PROJECT_ROOT / "data" / "metadata.yml").read_text(encoding="utf-8"))["title"]
+    title = publish.load_metadata()["title"]
     status, _, page = fetch(f"{base}/")
     assert status == 200 and title in page
 
@@ -235,7 +353,7 @@ def test_table_as_csv(served, crawled):
 def test_settings_are_applied(served):
     base, *_ = served
     settings = json.loads(fetch(f"{base}/-/settings.json")[2])
-    for name, value in json.loads((PROJECT_ROOT / "data" / "settings.json").read_text(encoding="utf-8")).items():
+    for name, value in publish.load_settings().items():
         assert settings[name] == value, name
 
 
@@ -436,3 +554,128 @@ def test_reading_pages_come_with_the_wheel(served, crawled):
     assert html.escape(title, quote=False) in body
     status, content_type, css = fetch(f"{base}/-/static-plugins/knytscrape/reading.css")
     assert status == 200 and content_type.startswith("text/css") and ".knyt-reading" in css
+
+
+# -- knytscrape installed from a wheel, run outside the checkout ---------------------------------
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory):
+    """A wheel of knytscrape as ``pip wheel .`` makes it, installed into a fresh virtual environment.
+
+    Tests stay offline: the environment is made without pip (``--without-pip``), the wheel is installed into
+    it with this environment's pip (``--python``, ``--no-deps --no-index``), and only then does a ``.pth``
+    file put this environment's site-packages after its own, for the dependencies. (``--system-site-packages``
+    would give the base Python's, which has none of them: this environment is a virtual one too.) The
+    checkout is not on the path: its editable install's finder is a ``.pth`` of this environment's
+    site-packages, which a ``.pth`` line does not run. So knytscrape is the wheel's alone; everything
+    runs from a work folder outside the checkout."""
+    base = tmp_path_factory.mktemp("installed")
+    wheel = packaging.build_wheel(base / "wheel")
+    venv = base / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120)
+    python = venv / "bin" / "python"
+    subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet", "--no-deps",
+                    "--no-index", "--disable-pip-version-check", str(wheel)], check=True, timeout=300)
+    own = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                         capture_output=True, text=True, check=True).stdout.strip()
+    ours = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
+    (Path(own) / "zz_knytscrape_test_dependencies.pth").write_text("\n".join(sorted(ours)) + "\n",
+                                                                   encoding="utf-8")
+    work = base / "work"
+    work.mkdir()
+    env = {name: value for name, value in os.environ.items()
+           if not name.startswith(("KNYT_", "PYTHON", "VIRTUAL_ENV"))}
+    env["PATH"] = os.pathsep.join([str(venv / "bin"), env.get("PATH", "")])
+    return venv, Path(own), work, env
+
+
+def run_installed(installed, *args, timeout=300):
+    venv, _, work, env = installed
+    return subprocess.run([str(venv / "bin" / "knytscrape"), *args], capture_output=True, text=True, cwd=work,
+                          env=env, timeout=timeout)
+
+
+@pytest.mark.slow
+def test_installed_knytscrape_is_the_wheels(installed):
+    venv, site, work, env = installed
+    code = ("import knytscrape, knytscrape.datasette_plugin, knytscrape.publish as p\n"
+            "print(knytscrape.__file__); print(p.RESOURCES)\n"
+            "print(p.load_metadata()['title']); print(sorted(p.load_settings()))")
+    result = subprocess.run([str(venv / "bin" / "python"), "-c", code], capture_output=True, text=True,
+                            cwd=work, env=env, check=True)
+    module, resources, title, settings = result.stdout.splitlines()
+    assert Path(module).is_relative_to(site) and Path(resources).is_relative_to(site)
+    assert title == publish.load_metadata()["title"] and settings == str(sorted(publish.load_settings()))
+    assert not work.is_relative_to(PROJECT_ROOT)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("command", [[], ["crawl"], ["reparse"], ["demo"], ["serve"], ["mirror"], ["package"]])
+def test_installed_commands_answer_help(installed, command):
+    result = run_installed(installed, *command, "--help")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith(f"usage: knytscrape {' '.join(command)}".rstrip())
+
+
+@pytest.fixture(scope="module")
+def installed_demo(installed, tmp_path_factory):
+    """``knytscrape demo`` of the installed wheel in the work folder: the mirror, a crawl into
+    data/knytpunkt.db there (the default), then Datasette; (base URL, its log) while it serves."""
+    venv, _, work, env = installed
+    port = servers.free_port()
+    log_path = tmp_path_factory.mktemp("demo-log") / "demo.log"
+    with log_path.open("w") as log:
+        process = subprocess.Popen([str(venv / "bin" / "knytscrape"), "demo", "--port", str(port)], cwd=work,
+                                   env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_answers(f"{base}/-/versions.json", process, log_path, timeout=300)
+        yield base, log_path
+    finally:
+        processes.stop(process)
+
+
+@pytest.mark.slow
+def test_installed_demo_crawls_and_serves(installed, installed_demo):
+    _, _, work, _ = installed
+    base, log = installed_demo
+    output = log.read_text(encoding="utf-8")
+    assert "with status 0" in output, output[-3000:]  # the crawl was healthy
+    assert (work / "data" / "knytpunkt.db").is_file() and (work / "data" / "warc").is_dir()
+    status, _, page = fetch(f"{base}/")
+    assert status == 200 and publish.load_metadata()["title"] in page
+    settings = json.loads(fetch(f"{base}/-/settings.json")[2])
+    assert all(settings[name] == value for name, value in publish.load_settings().items())
+    status, content_type, css = fetch(f"{base}/-/static-plugins/knytscrape/reading.css")
+    assert status == 200 and ".knyt-reading" in css
+    status, _, body = fetch(f"{base}/knytpunkt/articles.json?_shape=array&_size=1")
+    [article] = json.loads(body)
+    status, _, page = fetch(f"{base}/knytpunkt/articles/{article['id']}")
+    assert status == 200 and 'class="knyt-reading knyt-article"' in page
+
+
+@pytest.mark.slow
+def test_installed_reparse_and_serve(installed, installed_demo):
+    """After the demo: ``reparse`` reads its WARC files again, ``serve`` publishes data/knytpunkt.db."""
+    _, _, work, _ = installed
+    db = sqlite3.connect(work / "data" / "knytpunkt.db")
+    try:
+        [article_id] = db.execute("SELECT min(id) FROM articles").fetchone()
+    finally:
+        db.close()
+    result = run_installed(installed, "reparse", "--ids", str(article_id))
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "Reparse finished" in result.stdout and "UNHEALTHY" not in result.stderr
+    venv, _, _, env = installed
+    port = servers.free_port()
+    log_path = work.parent / "serve.log"
+    with log_path.open("w") as log:
+        process = subprocess.Popen([str(venv / "bin" / "knytscrape"), "serve", "--port", str(port)], cwd=work,
+                                   env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        wait_until_answers(f"http://127.0.0.1:{port}/-/versions.json", process, log_path)
+        status, _, page = fetch(f"http://127.0.0.1:{port}/knytpunkt/articles/{article_id}")
+        assert status == 200 and 'class="knyt-reading knyt-article"' in page
+    finally:
+        processes.stop(process)

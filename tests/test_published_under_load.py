@@ -257,7 +257,7 @@ print(results)
 def test_as_many_large_queries_as_sql_threads_fit_in_sqlites_heap():
     """A one-letter prefix search of 20,000 long articles needs 23 MB of SQLite's heap; a sort of 210,000
     short rows as much. With the heap limit of 64 MB, two of three such searches at once failed."""
-    threads = 3  # data/settings.json: num_sql_threads
+    threads = 3  # knytscrape/resources/settings.json: num_sql_threads
     result = subprocess.run([sys.executable, "-c", HEAP_SCRIPT, str(threads), "210000"], cwd=PROJECT_ROOT,
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr

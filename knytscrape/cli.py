@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+from knytscrape import outcome
 from knytscrape.db import DEFAULT_DB_PATH
 from knytscrape.publish import PUBLIC_URL_ENV
 from knytscrape.urls import DEFAULT_BASE_URL, normalise_base_url
@@ -25,8 +26,11 @@ LOCAL_SETTINGS = {
 }
 
 
-LOCKED = 3  # exit status when another crawl holds the database
-INTERRUPTED = 130  # exit status of a crawl stopped by Ctrl-C or SIGTERM (128 + SIGINT)
+# Exit statuses (knytscrape/outcome.py, the same for `scrapy crawl`): 0 healthy, 1 unhealthy, 2 a bad argument,
+# 3 another crawl holds the database, 4 the demo's port is in use, 130 interrupted.
+LOCKED = outcome.LOCKED
+PORT_BUSY = outcome.PORT_BUSY
+INTERRUPTED = outcome.INTERRUPTED
 
 
 class UsageError(Exception):
@@ -70,60 +74,36 @@ def non_negative(text: str) -> int:
 # -- crawl ----------------------------------------------------------------------------------------
 
 
+def spider_name(text: str) -> str:
+    if text not in SPIDERS:
+        raise argparse.ArgumentTypeError(outcome.unknown_spider(text, SPIDERS))
+    return text
+
+
 def run_crawl(base_url: str, db_path: str, settings: dict, spiders=SPIDERS, full: bool = False,
-              spider_args: dict | None = None) -> int:
+              spider_args: dict | None = None, verbose: bool = False) -> int:
     """Run the spiders in this process; returns the exit status (0 only when healthy)."""
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "knytscrape.settings")
     from scrapy.crawler import CrawlerProcess
     from scrapy.utils.project import get_project_settings
 
-    from knytscrape import lock
-    from knytscrape.db_errors import DatabaseUnusable, check_writable, unusable
-
-    try:
-        lock.acquire(db_path)
-    except lock.CrawlLocked as error:
-        print(f"knytscrape: {error}", file=sys.stderr)
-        return LOCKED
-    except OSError as error:  # the database file cannot be opened for its lock: a read-only folder, ...
-        fatal = unusable(error, db_path)
-        print(f"UNHEALTHY: {fatal or f'database: cannot take the crawl lock of {db_path}: {error}'}", file=sys.stderr)
-        return 1
-    try:
-        check_writable(db_path)  # before the site is asked anything
-    except DatabaseUnusable as error:
-        print(f"UNHEALTHY: {error}", file=sys.stderr)
-        return 1
+    refused = outcome.take_database(db_path)  # before the site is asked anything
+    if refused is not None:
+        return refused
     project_settings = get_project_settings()
     for name, value in settings.items():
         project_settings.set(name, value, priority="cmdline")
     project_settings.set("KNYT_DB", db_path, priority="cmdline")
     if full:
         project_settings.set("KNYT_FULL", True, priority="cmdline")
+    outcome.choose_log_level(project_settings, verbose=verbose)
     process = CrawlerProcess(project_settings)
-    crawlers = []
-    for name in spiders:
-        crawler = process.create_crawler(name)
-        crawlers.append(crawler)
-        process.crawl(crawler, base_url=base_url, **(spider_args or {}).get(name, {}))
-    process.start()
-    from knytscrape.health import crawl_health, summary
-
-    problems, interrupted, database = [], False, False
+    outcome.quiet_log(project_settings)
+    crawlers = [process.create_crawler(name) for name in spiders]
     for crawler in crawlers:
-        stats = crawler.stats.get_stats()
-        print(summary(crawler.spidercls.name, stats))
-        for problem in crawl_health(crawler.spidercls.name, stats):
-            if problem not in problems:  # a database's trouble is the same line for every spider
-                problems.append(problem)
-        interrupted |= stats.get("finish_reason") == "shutdown"
-        database |= bool(stats.get("knyt/db/fatal"))
-    for problem in problems:
-        print(f"UNHEALTHY: {problem}", file=sys.stderr)
-    print(f"Database: {db_path}")
-    if interrupted and not database:
-        return INTERRUPTED
-    return 1 if problems else 0
+        process.crawl(crawler, base_url=base_url, **(spider_args or {}).get(crawler.spidercls.name, {}))
+    process.start()
+    return outcome.report(crawlers, db_path)
 
 
 # -- reparse --------------------------------------------------------------------------------------
@@ -272,9 +252,30 @@ def run_mirror(host: str, port: int, articles: int, layout: str | None, encoding
     return 0
 
 
+def port_unusable(host: str, port: int) -> str | None:
+    """Why a server could not listen on ``host``:``port`` (another one listens there, a port this user may
+    not open), or None when it can. Port 0 (any free port) always can."""
+    import socket
+
+    if port == 0:
+        return None
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as servers do: TIME_WAIT is no obstacle
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            return error.strerror or str(error)
+    return None
+
+
 def run_demo(db_path: str, port: int, articles: int) -> int:
     from knytscrape.mirror.server import MirrorServer
 
+    busy = port_unusable("127.0.0.1", port)  # before the crawl, which takes a while
+    if busy:
+        print(f"knytscrape: cannot serve the demo on 127.0.0.1:{port} ({busy}; another server?): nothing was "
+              "crawled; choose another port with --port N", file=sys.stderr)
+        return PORT_BUSY
     with MirrorServer(extra_articles=articles) as mirror:
         print(f"Offline mirror of the site on {mirror.base_url}", flush=True)
         settings = [f"{k}={v}" for k, v in LOCAL_SETTINGS.items()]
@@ -296,7 +297,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="knytscrape", description="Scraper and archive of knytpunkt.se.")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    crawl = commands.add_parser("crawl", help="run all spiders into the database")
+    crawl = commands.add_parser(
+        "crawl", help="run all spiders (or the ones named) into the database",
+        description="Crawl the site into the database: every spider, or only the ones named. The run ends with a "
+                    "summary per spider and its exit status: 0 healthy, 1 unhealthy (the reasons on stderr, "
+                    "UNHEALTHY: ...), 2 a bad argument, 3 another crawl holds the database, 130 interrupted. "
+                    "Where no terminal is attached only warnings and errors are logged; -v gives the full log.")
+    crawl.add_argument("spiders", nargs="*", type=spider_name, metavar="SPIDER",
+                       help=f"only these spiders ({', '.join(SPIDERS)}; default all)")
     crawl.add_argument("--base-url", type=valid_base_url, default=DEFAULT_BASE_URL,
                        help=f"the copy of the site to crawl (default {DEFAULT_BASE_URL})")
     crawl.add_argument("--db", default=None,
@@ -305,6 +313,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="fetch every article again instead of only new and recent ones")
     crawl.add_argument("-s", dest="settings", action="append", type=parse_setting, default=[],
                        metavar="NAME=VALUE", help="any Scrapy setting, as with `scrapy crawl -s`")
+    crawl.add_argument("-v", "--verbose", action="store_true",
+                       help="the full log (INFO), also where no terminal is attached (cron, a pipe)")
+    crawl.add_argument("-L", "--loglevel", default=None, metavar="LEVEL",
+                       help="log level (DEBUG, INFO, WARNING, ERROR); wins over -v")
 
     reparse = commands.add_parser(
         "reparse", help="read the stored WARC captures again with the current parsers (fetches nothing)",
@@ -354,9 +366,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--port", type=port_number, default=8001, help="Datasette port")
     demo.add_argument("--articles", type=non_negative, default=0, help="add N generated articles to the mirror")
 
-    shipped = ("It holds the database (immutable), data/metadata.yml, data/settings.json, your templates in\n"
-               "data/templates/ if any, the downloaded images and a wheel of knytscrape, whose plugin serves\n"
-               "the reading pages, the feeds and the Swedish search.")
+    shipped = ("It holds the database (immutable), the project's metadata and settings (knytscrape/resources/),\n"
+               "your templates in data/templates/ if any, the downloaded images and a wheel of knytscrape, whose\n"
+               "plugin serves the reading pages, the feeds and the Swedish search.")
     package = commands.add_parser(
         "package", allow_abbrev=False, formatter_class=argparse.RawDescriptionHelpFormatter,
         help="a Docker image of the published archive (datasette package), or its build context (--out)",
@@ -414,7 +426,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "crawl":
             settings = dict(args.settings)
             db_path = args.db or settings.pop("KNYT_DB", None) or os.environ.get("KNYT_DB", DEFAULT_DB_PATH)
-            return run_crawl(args.base_url, db_path, settings, full=args.full)
+            if args.loglevel:
+                settings["LOG_LEVEL"] = args.loglevel.upper()
+            spiders = tuple(dict.fromkeys(args.spiders)) or SPIDERS
+            return run_crawl(args.base_url, db_path, settings, spiders=spiders, full=args.full, verbose=args.verbose)
         if args.command == "reparse":
             return run_reparse(args.db, args.warc, args.ids, dict(args.settings))
         if args.command == "mirror":

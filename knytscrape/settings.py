@@ -7,10 +7,14 @@ environment variables named below.
 import os
 
 from knytscrape import __version__
+from knytscrape.outcome import default_log_level
 
 BOT_NAME = "knytscrape"
 SPIDER_MODULES = ["knytscrape.spiders"]
 NEWSPIDER_MODULE = "knytscrape.spiders"
+# The project's own `scrapy crawl` (knytscrape/commands/crawl.py): the summary, the health verdict and the
+# exit statuses of `knytscrape crawl`, and its quiet log where no terminal is attached.
+COMMANDS_MODULE = "knytscrape.commands"
 
 # Where the archive is written: -s KNYT_DB=PATH or the KNYT_DB environment variable.
 KNYT_DB = os.environ.get("KNYT_DB", "data/knytpunkt.db")
@@ -132,5 +136,9 @@ ITEM_PIPELINES = {
     "knytscrape.pipelines.storage.StoragePipeline": 900,
 }
 
-LOG_LEVEL = os.environ.get("KNYT_LOG_LEVEL", "INFO")
+# The log: in full (INFO) on a terminal; where no terminal is attached (cron, systemd, a pipe) only warnings
+# and errors, without the tracebacks of network failures (the end-of-run summary counts them). The full log:
+# -v (`scrapy crawl -v`, `knytscrape crawl -v`), or KNYT_LOG_LEVEL=INFO in the environment; a level given
+# on the command line (-L LEVEL, -s LOG_LEVEL=LEVEL) wins over both. See knytscrape/outcome.py.
+LOG_LEVEL = default_log_level()
 FEED_EXPORT_ENCODING = "utf-8"

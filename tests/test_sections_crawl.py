@@ -107,3 +107,20 @@ def test_atom_feed_lists_newest_articles_and_videos(crawled_scheme):
     newest_video = max(load_videos(), key=lambda v: v["published"] or "")
     assert newest_video["title"] in titles
     assert "Debatt: Rädda träden i Stadsparken." in titles  # the newest article of the mirror
+
+
+def test_the_same_site_at_another_address_changes_nothing(tmp_path):
+    """A copy of the site at another port (or host) is not a change: every video and event is unchanged."""
+    import json
+
+    db_path = tmp_path / "knytpunkt.db"
+    for _ in range(2):  # each MirrorServer listens on a port of its own
+        with MirrorServer() as server:
+            result = crawl(server.base_url, db_path, "videos", "calendar")
+            assert result.returncode == 0, result.stdout + result.stderr
+    db = sqlite_utils.Database(db_path)
+    second = {row["spider"]: json.loads(row["stats"]) for row in db.query(
+        "SELECT spider, stats FROM crawls WHERE id IN (SELECT max(id) FROM crawls GROUP BY spider)")}
+    assert {spider: stats.get("knyt/items/changed", 0) for spider, stats in second.items()} == {
+        "videos": 0, "calendar": 0}
+    assert all(stats.get("knyt/items/unchanged", 0) > 0 for stats in second.values())

@@ -52,6 +52,7 @@ logger = logging.getLogger(__name__)
 TABLE_OF = {ArticleItem: "articles", VideoItem: "videos", EventItem: "events"}
 LEDGER_ITEMS = (FailedPageItem, ResolvedPageItem)
 HANDLED = (*TABLE_OF, SeenItem, GoneItem, ListedCountItem, SeenRecordItem, *LEDGER_ITEMS)
+ADDRESS = re.compile(r"^https?://", re.IGNORECASE)
 SQLITE_INTEGER = (-(2**63), 2**63 - 1)
 # last_seen never goes back: a reparse writes the time a page was captured, which may be older than the
 # crawl that last saw the row (for a crawl, now is always the latest)
@@ -67,6 +68,16 @@ def row(record, table: str) -> dict:
     values = dataclasses.asdict(record) if dataclasses.is_dataclass(record) else dict(record)
     columns = TABLES[table]["columns"]
     return {k: v for k, v in values.items() if k in columns and k not in ("first_seen", "last_seen")}
+
+
+def same_value(stored, new) -> bool:
+    """Whether a stored value and a newly read one are the same: addresses are compared by path and query, so
+    a copy of the site at another address (a new port, knytpunkt.com for .se) is not a change."""
+    if stored == new:
+        return True
+    if isinstance(stored, str) and isinstance(new, str) and ADDRESS.match(stored) and ADDRESS.match(new):
+        return url_key(stored) == url_key(new)
+    return False
 
 
 def out_of_range(values: dict) -> list[str]:
@@ -299,7 +310,7 @@ class StoragePipeline:
                     values["previous_starts_at"] = stored["starts_at"] if moved else stored["previous_starts_at"]
                 if stored is None:
                     self._count("knyt/items/new")
-                elif all(stored.get(k) == v for k, v in values.items()) and stored.get("removed_at") is None:
+                elif all(same_value(stored.get(k), v) for k, v in values.items()) and stored.get("removed_at") is None:
                     self._count("knyt/items/unchanged")
                 else:
                     self._count("knyt/items/changed")

@@ -2,7 +2,8 @@
 and ``scrapy crawl`` (commands/crawl.py).
 
 Before the site is asked anything: the database's crawl lock and a check that the database can be
-written (``take_database``). After the run: a summary per spider on stdout, the reasons of an unhealthy
+written (``take_database``). After the run: a summary per spider on stdout, with the new, changed and
+removed records by title (``knytscrape.run_changes``), the reasons of an unhealthy
 run on stderr (``UNHEALTHY: …``, one a line) and the exit status (``report``). In between, the log:
 the full log (INFO) on a terminal or with ``-v``, only warnings and errors where no terminal is attached
 (``choose_log_level``), and there without the tracebacks of network failures, which the summary counts
@@ -156,9 +157,11 @@ def take_database(db_path: str, prog: str = "knytscrape") -> int | None:
 
 
 def report(crawlers, db_path: str) -> int:
-    """The end of a run: each spider's summary on stdout, the reasons of an unhealthy run on stderr
+    """The end of a run: each spider's summary on stdout (with what it changed, by title:
+    knytscrape/run_changes.py), the reasons of an unhealthy run on stderr
     (``UNHEALTHY: …``), the database's path; returns the exit status (HEALTHY only when healthy)."""
     from knytscrape.health import crawl_health, summary
+    from knytscrape.run_changes import change_lines
 
     problems, interrupted, database = [], False, False
     for crawler in crawlers:
@@ -168,6 +171,9 @@ def report(crawlers, db_path: str) -> int:
             problems.append(f"{name}: the spider could not start (see the log)")
             continue
         print(summary(name, stats))
+        if not stats.get("knyt/db/fatal"):  # what the run changed, by title, read from the database
+            for line in change_lines(db_path, getattr(getattr(crawler, "spider", None), "crawl_id", None)):
+                print(line)
         for problem in crawl_health(name, stats):
             if problem not in problems:  # a database's trouble is the same line for every spider
                 problems.append(problem)

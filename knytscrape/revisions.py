@@ -10,10 +10,26 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import re
+
+from knytscrape.state import url_key
 
 ARTICLE_FIELDS = ("title", "published_raw", "lead", "body", "credit", "image_count", "gallery_line", "lead_image_url",
                   "template")
 IMAGE_FIELDS = ("url", "caption", "credit")
+
+
+ADDRESS = re.compile(r"^https?://", re.IGNORECASE)
+
+
+def same_value(stored, new) -> bool:
+    """Whether a stored value and a newly read one are the same: addresses are compared by path and query, so
+    a copy of the site at another address (a new port, knytpunkt.com for .se) is not a change."""
+    if stored == new:
+        return True
+    if isinstance(stored, str) and isinstance(new, str) and ADDRESS.match(stored) and ADDRESS.match(new):
+        return url_key(stored) == url_key(new)
+    return False
 
 
 def content_hash(article: dict, images: list[dict], comments: list[dict]) -> str:
@@ -54,7 +70,7 @@ def article_changes(old: dict, new: dict, old_images: list[dict], new_images: li
     rows = [
         _row("articles", article_id, article_id, field, "edited", old.get(field), new.get(field))
         for field in ARTICLE_FIELDS
-        if old.get(field) != new.get(field)
+        if not same_value(old.get(field), new.get(field))
     ]
     before = {i["id"]: i for i in old_images}
     after = {i["id"]: i for i in new_images}
@@ -65,7 +81,7 @@ def article_changes(old: dict, new: dict, old_images: list[dict], new_images: li
         rows += [
             _row("images", image_id, article_id, field, "edited", before[image_id].get(field), image.get(field))
             for field in IMAGE_FIELDS
-            if before[image_id].get(field) != image.get(field)
+            if not same_value(before[image_id].get(field), image.get(field))
         ]
     rows += [_row("images", i, article_id, "url", "removed", before[i].get("url"), None)
              for i in before if i not in after]

@@ -4,8 +4,9 @@ Rows are upserted on the site's own keys, so crawling twice gives the same rows.
 images, its comments, its revisions and its page's validators are always written in one transaction;
 several records share a transaction (KNYT_DB_BATCH) because a commit per item made crawls 2.5x slower.
 first_seen is set once, last_seen on every crawl that sees the row. An article whose content hash is
-unchanged is only marked seen; a changed one gets revision rows (knytscrape.revisions); images and
-comments that vanished from it, and articles whose page is gone, get removed_at: nothing is deleted.
+unchanged is only marked seen; a changed one gets revision rows (knytscrape.revisions), and so does a
+changed video or event; images and comments that vanished from it, and articles whose page is gone, get
+removed_at: nothing is deleted.
 
 Nothing is lost quietly, and nothing is counted that was not written:
 * the stats of a batch (new, changed, ...) are counted once its transaction has committed;
@@ -44,7 +45,7 @@ from knytscrape.items import (
     SeenRecordItem,
     VideoItem,
 )
-from knytscrape.revisions import article_changes, content_hash, edited_comments
+from knytscrape.revisions import article_changes, content_hash, edited_comments, same_value, text_diff
 from knytscrape.state import url_key
 
 logger = logging.getLogger(__name__)
@@ -52,7 +53,6 @@ logger = logging.getLogger(__name__)
 TABLE_OF = {ArticleItem: "articles", VideoItem: "videos", EventItem: "events"}
 LEDGER_ITEMS = (FailedPageItem, ResolvedPageItem)
 HANDLED = (*TABLE_OF, SeenItem, GoneItem, ListedCountItem, SeenRecordItem, *LEDGER_ITEMS)
-ADDRESS = re.compile(r"^https?://", re.IGNORECASE)
 SQLITE_INTEGER = (-(2**63), 2**63 - 1)
 # last_seen never goes back: a reparse writes the time a page was captured, which may be older than the
 # crawl that last saw the row (for a crawl, now is always the latest)
@@ -68,16 +68,6 @@ def row(record, table: str) -> dict:
     values = dataclasses.asdict(record) if dataclasses.is_dataclass(record) else dict(record)
     columns = TABLES[table]["columns"]
     return {k: v for k, v in values.items() if k in columns and k not in ("first_seen", "last_seen")}
-
-
-def same_value(stored, new) -> bool:
-    """Whether a stored value and a newly read one are the same: addresses are compared by path and query, so
-    a copy of the site at another address (a new port, knytpunkt.com for .se) is not a change."""
-    if stored == new:
-        return True
-    if isinstance(stored, str) and isinstance(new, str) and ADDRESS.match(stored) and ADDRESS.match(new):
-        return url_key(stored) == url_key(new)
-    return False
 
 
 def out_of_range(values: dict) -> list[str]:
@@ -314,7 +304,24 @@ class StoragePipeline:
                     self._count("knyt/items/unchanged")
                 else:
                     self._count("knyt/items/changed")
+                    self._write_record_changes(table, stored, values, seen)
                 self._upsert(table, values, seen, record.first_captured_at)
+
+    def _write_record_changes(self, table: str, stored: dict, values: dict, seen: str) -> None:
+        """Revision rows of a changed video or event: one per column read differently (an address at another
+        host is the same), and "restored" when it had been marked removed. Their article_id is empty."""
+        cause = self._cause(stored, seen)
+        changes = [{"table_name": table, "record_id": str(values["id"]), "article_id": None, "field": column,
+                    "change": "edited", "old": None if stored.get(column) is None else str(stored.get(column)),
+                    "new": None if value is None else str(value), "diff": text_diff(stored.get(column), value)}
+                   for column, value in values.items() if not same_value(stored.get(column), value)]
+        if stored.get("removed_at") is not None:
+            changes.append({"table_name": table, "record_id": str(values["id"]), "article_id": None,
+                            "field": "removed_at", "change": "restored", "old": stored["removed_at"], "new": None,
+                            "diff": None})
+        if changes:
+            self.db["revisions"].insert_all([{**change, "seen": seen, "cause": cause} for change in changes], pk="id")
+            self._count("knyt/revisions", len(changes))
 
     def _write_page(self, page: PageInfo | None, seen: str) -> None:
         if page is not None:
@@ -365,7 +372,8 @@ class StoragePipeline:
             if changes:
                 self.db["revisions"].insert_all([{**change, "seen": seen, "cause": self.cause} for change in changes],
                                                 pk="id")
-            self._count("knyt/items/changed")
+            # nothing a reader sees changed (the same site at another address): the addresses are refreshed
+            self._count("knyt/items/changed" if changes else "knyt/items/unchanged")
             self._count("knyt/revisions", len(changes))
         else:
             self._count("knyt/items/new")

@@ -276,9 +276,10 @@ def run_demo(db_path: str, port: int, articles: int) -> int:
         print(f"knytscrape: cannot serve the demo on 127.0.0.1:{port} ({busy}; another server?): nothing was "
               "crawled; choose another port with --port N", file=sys.stderr)
         return PORT_BUSY
+    images = demo_images_dir(db_path)
     with MirrorServer(extra_articles=articles) as mirror:
         print(f"Offline mirror of the site on {mirror.base_url}", flush=True)
-        settings = [f"{k}={v}" for k, v in LOCAL_SETTINGS.items()]
+        settings = [f"{k}={v}" for k, v in {**LOCAL_SETTINGS, **demo_image_settings(images)}.items()]
         command = [sys.executable, "-m", "knytscrape.cli", "crawl", "--base-url", mirror.base_url, "--db", db_path]
         for setting in settings:
             command += ["-s", setting]
@@ -287,7 +288,22 @@ def run_demo(db_path: str, port: int, articles: int) -> int:
         print(f"Crawl finished in {time.monotonic() - started:.1f} s with status {status}", flush=True)
     if status != 0:
         print("The crawl was not healthy; serving what was stored anyway.", file=sys.stderr)
+    # The mirror is gone now: the reading pages show the pictures downloaded beside the database.
+    os.environ["KNYT_IMAGES_DIR"] = str(images)
+    print(f"Pictures downloaded to {images}, served at /images/", flush=True)
     return run_serve(db_path, "127.0.0.1", port)
+
+
+def demo_images_dir(db_path: str) -> Path:
+    """Where the demo keeps its pictures: ``images/`` beside its database (data/images/ for data/knyt.db,
+    the folder `knytscrape serve` serves by default)."""
+    return Path(db_path).resolve().parent / "images"
+
+
+def demo_image_settings(images: Path) -> dict[str, str]:
+    """The demo downloads every picture (the image pipeline, knytscrape/pipelines/image_files.py), so that
+    its reading pages show them after the mirror has stopped."""
+    return {"KNYT_DOWNLOAD_IMAGES": "True", "KNYT_IMAGES_DIR": str(images)}
 
 
 # -- entry point ----------------------------------------------------------------------------------

@@ -5,14 +5,22 @@ knytscrape/datasette_plugin/templates/). Everything here is plain data: the temp
 of site text, and only http(s) addresses from the site reach a link or a picture (``web_url``).
 Only SELECTs, through Datasette's async ``execute``. ``row_url(table, key)`` makes the link to another
 record's page (the plugin passes one built on Datasette's URL helpers); ``images_url`` is where the
-downloaded pictures are served, None when they are not.
+downloaded pictures are served, None when they are not. Where they are served, every picture and media
+file the crawl downloaded is shown from there (``Copies``), so a page reads the same when the site, or
+the copy of it that was crawled, no longer answers.
 """
 
 from __future__ import annotations
 
 import datetime
+import hashlib
 import re
 from itertools import groupby
+from pathlib import Path, PurePosixPath
+from urllib.parse import urlsplit
+
+from knytscrape.publish import IMAGES_MOUNT
+from knytscrape.urls import SITE_HOSTS
 
 IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp)$", re.I)
 PROVIDER_NAMES = {"youtube": "YouTube", "vimeo": "Vimeo", "flash": "the Flash player", "file": "the video file"}
@@ -39,6 +47,44 @@ def local_image_source(url: str, local_path: str | None, images_url: str | None,
         return url
     folder = "full" if size == "full" else f"thumbs/{size}"
     return f"{images_url}{folder}/{match.group('name')}"
+
+
+def copy_path(url: str, media: bool = False) -> str:
+    """Where the image pipeline keeps the download of ``url`` under its folder: a picture as Scrapy's
+    ImagesPipeline names it (``full/<sha1>.jpg``), a video's media file as it came (``media/<sha1>.<ext>``)."""
+    digest = hashlib.sha1(url.encode("utf-8")).hexdigest()  # noqa: S324 (a file name, as Scrapy's)
+    if not media:
+        return f"full/{digest}.jpg"
+    suffix = PurePosixPath(urlsplit(url).path).suffix.lower()
+    return f"media/{digest}{suffix if re.fullmatch(r'[.][a-z0-9]{1,5}', suffix) else '.bin'}"
+
+
+class Copies:
+    """The downloaded copies of pictures and media files that no ``images`` row records (an article's
+    lead picture, a video's picture and media file): found by their address in the served folder."""
+
+    def __init__(self, database, images_url: str | None):
+        """``database``: a Datasette database (or the Datasette itself), whose ``images`` mount is searched."""
+        self.images_url = images_url
+        mounts = getattr(getattr(database, "ds", database), "static_mounts", None) or ()
+        folders = [Path(folder) for mount, folder in mounts if mount == IMAGES_MOUNT]
+        self.folder = folders[0] if folders and images_url else None
+
+    def source(self, url: str | None, media: bool = False) -> str | None:
+        """The served copy of ``url`` when it was downloaded, else ``url`` itself."""
+        if not url or self.folder is None:
+            return url
+        path = copy_path(url, media)
+        return f"{self.images_url}{path}" if (self.folder / path).is_file() else url
+
+
+def original_link(record: dict) -> None:
+    """The record's page on the site (``original_url``). An address on a copy of the site (the offline
+    mirror, a test server) is marked as such (``original_copy``: its host), as it may no longer answer."""
+    url = web_url(record.get("url"))
+    record["original_url"] = url
+    host = urlsplit(url).netloc if url else ""
+    record["original_copy"] = host if url and host.split(":")[0].lower() not in SITE_HOSTS else None
 
 
 def web_url(value: str | None) -> str | None:
@@ -69,7 +115,10 @@ async def article_view(database, article_id, row_url, images_url=None) -> dict |
     if article is None:
         return None
     key = {"id": article["id"]}
+    copies = Copies(database, images_url)
+    original_link(article)
     article["url"], article["lead_image_url"] = web_url(article.get("url")), web_url(article.get("lead_image_url"))
+    article["lead_image_source"] = copies.source(article["lead_image_url"])
     article["lead_paragraphs"] = paragraphs(article.get("lead"))
     article["body_paragraphs"] = paragraphs(article.get("body"))
     images = []
@@ -79,6 +128,7 @@ async def article_view(database, article_id, row_url, images_url=None) -> dict |
     for image in images:
         image["url"] = web_url(image.get("url"))
         image["source"] = image["url"] and local_image_source(image["url"], image.get("local_path"), images_url)
+        image["href"] = image["source"]  # the full picture: the archive's copy when it has one
     article["gallery"] = [image for image in images if image.get("kind") == "gallery"]
     article["inline_images"] = [image for image in images if image.get("kind") != "gallery"]
     article["comments"] = []
@@ -90,7 +140,7 @@ async def article_view(database, article_id, row_url, images_url=None) -> dict |
     article["comments_removed"] = len(article["comments"]) - article["comments_on_site"]
     article["videos"] = []
     if "videos" in tables:
-        article["videos"] = [_with_player(video) for video in await _all(
+        article["videos"] = [_with_player(video, copies) for video in await _all(
             database, "SELECT * FROM videos WHERE article_id = :id ORDER BY published, id", key)]
         for video in article["videos"]:
             video["href"] = row_url("videos", video["id"])
@@ -181,15 +231,17 @@ async def _neighbours(database, article: dict, row_url) -> tuple[dict | None, di
     return found[0], found[1]
 
 
-def _with_player(video: dict) -> dict:
+def _with_player(video: dict, copies: Copies | None = None) -> dict:
     """How the page plays a video: a ``<video>`` for a media file, else a picture linking to the player.
 
     Players of YouTube or Vimeo are not embedded, so that reading the archive sends nothing to them
     until the reader clicks.
     """
+    copies = copies or Copies(None, None)
+    original_link(video)
     video["url"], video["embed_url"] = web_url(video.get("url")), web_url(video.get("embed_url"))
-    video["playable_file"] = video["embed_url"] if video.get("provider") == "file" else None
-    video["thumbnail"] = web_url(video.get("thumbnail_url"))
+    video["playable_file"] = copies.source(video["embed_url"], media=True) if video.get("provider") == "file" else None
+    video["thumbnail"] = copies.source(web_url(video.get("thumbnail_url")))
     video["description_paragraphs"] = paragraphs(video.get("description"))
     video["provider_name"] = PROVIDER_NAMES.get(video.get("provider") or "", video.get("provider") or "the player")
     return video
@@ -200,7 +252,7 @@ async def video_view(database, video_id, row_url, images_url=None) -> dict | Non
     video = await _one(database, "videos", video_id)
     if video is None:
         return None
-    video = _with_player(video)
+    video = _with_player(video, Copies(database, images_url))
     video["article"] = None
     if video.get("article_id") is not None:
         video["article"] = await _one(database, "articles", video["article_id"], "id, title")
@@ -214,6 +266,7 @@ async def event_view(database, event_id, row_url, images_url=None) -> dict | Non
     event = await _one(database, "events", event_id)
     if event is None:
         return None
+    original_link(event)
     event["url"] = web_url(event.get("url"))
     event["description_paragraphs"] = paragraphs(event.get("description"))
     return event

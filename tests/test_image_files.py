@@ -11,6 +11,7 @@ import sqlite_utils
 from parsel import Selector
 
 from knytscrape.publish import datasette_app
+from knytscrape.reading import copy_path
 from tests.conftest import crawl
 
 pytestmark = pytest.mark.slow  # crawls or a browser: left out of the quick lane (-m 'not slow')
@@ -35,7 +36,26 @@ def test_downloading_every_image(downloaded):
         assert path.is_file() and path.is_relative_to(images_dir)
         assert path.stat().st_size == row["file_size"]
         assert hashlib.md5(path.read_bytes()).hexdigest() == row["checksum"]
-    assert len(list((images_dir / "thumbs" / "small").glob("*.jpg"))) == len({r["local_path"] for r in rows})
+    # besides these: the lead pictures and the videos' pictures, kept by their address (no row records them)
+    database = sqlite_utils.Database(db_path)
+    others = {row[0] for row in database.execute(
+        "SELECT lead_image_url FROM articles WHERE lead_image_url IS NOT NULL UNION "
+        "SELECT thumbnail_url FROM videos WHERE thumbnail_url IS NOT NULL").fetchall()}
+    others -= {r["url"] for r in rows}
+    for url in others:
+        assert (images_dir / copy_path(url)).is_file(), url
+    assert len(list((images_dir / "thumbs" / "small").glob("*.jpg"))) == len({r["local_path"] for r in rows}) + len(
+        others)
+
+
+def test_downloading_the_media_files_of_videos(downloaded):
+    db_path, images_dir = downloaded
+    files = [row[0] for row in sqlite_utils.Database(db_path).execute(
+        "SELECT embed_url FROM videos WHERE provider = 'file'").fetchall()]
+    assert files
+    for url in files:
+        path = images_dir / copy_path(url, media=True)
+        assert path.is_file() and path.stat().st_size > 0, url
 
 
 def test_off_by_default(crawled):

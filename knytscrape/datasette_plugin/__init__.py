@@ -47,7 +47,7 @@ from knytscrape.datasette_plugin.pagination import (
 )
 from knytscrape.feeds import atom_feed, events_ics
 from knytscrape.publish import IMAGES_MOUNT, PLUGIN_NAME, PROCESS_LIMITS, PUBLIC_URL_ENV, valid_public_url
-from knytscrape.reading import READING_TABLES, VIEWS, is_image_url, local_image_source
+from knytscrape.reading import READING_TABLES, VIEWS, Copies, is_image_url, local_image_source
 from knytscrape.search import SEARCH_COLUMNS, fts_query
 
 EVENTS_PATH = "/-/feeds/events.ics"
@@ -357,7 +357,7 @@ def render_cell(value, column, table, database, row, datasette):
     if not isinstance(value, (str, int)) or value == "":
         return None
     if (table, column) in IMAGE_COLUMNS and isinstance(value, str) and value.startswith("http"):
-        return _picture(value, table, row, images_url(datasette))
+        return _picture(value, table, row, images_url(datasette), Copies(datasette, images_url(datasette)))
     if table in READING_TABLES and column == "title" and "id" in row.keys():  # noqa: SIM118 (sqlite3.Row)
         href = datasette.urls.row(database, table, tilde_encode(str(row["id"])))
         return Markup(f'<a href="{escape(href)}">{escape(str(value))}</a>')
@@ -367,10 +367,13 @@ def render_cell(value, column, table, database, row, datasette):
     return None
 
 
-def _picture(value: str, table: str, row, images: str | None):
-    """A small picture linked to the original; the downloaded thumbnail preferred when pictures are served."""
+def _picture(value: str, table: str, row, images: str | None, copies: Copies | None = None):
+    """A small picture linked to the original; the downloaded thumbnail preferred when pictures are served
+    (a lead picture's or a video's picture: the downloaded picture, found by its address)."""
     local = row["local_path"] if table == "images" and "local_path" in row.keys() else None  # noqa: SIM118
     source = local_image_source(value, local, images, size="small")
+    if source == value and copies is not None:
+        source = copies.source(value) or value
     if source == value and not is_image_url(value):
         return None
     return Markup(

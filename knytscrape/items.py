@@ -1,7 +1,7 @@
 """The records a crawl produces, one class per kind.
 
 Parsers fill what the page shows; pipelines fill what is derived (ISO dates, ids, counts). Field names
-are the database columns of shared/interface.md unless a comment says otherwise.
+are the database columns of docs/interface.md unless a comment says otherwise.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Acceptance tests on hand-made pages of the Video section and the calendar, in markup the parsers have never seen.
 
-The real URLs and HTML of these sections are unknown (see shared/site-model.md), so these pages were written
+The real URLs and HTML of these sections are unknown (see docs/site.md), so these pages were written
 independently of the parser code, from the site model only. Each page is a pair in tests/section_pages/:
 ``<name>.html`` holds the bytes exactly as served (in the page's own encoding) and ``<name>.json`` holds the
 URL, the HTTP Content-Type header served with it, the kind of page ("video" or "event"), notes on what the

@@ -1,7 +1,7 @@
 """The visible text landmarks of the site, each named once.
 
 Every pattern matches one cleaned line of the text flow (NBSP already folded to spaces). They come from
-the site model (shared/site-model.md); none depends on markup.
+what is known of the site (docs/site.md); none depends on markup.
 """
 
 from __future__ import annotations

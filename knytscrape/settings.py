@@ -86,7 +86,12 @@ EXTENSIONS = {
     "scrapy.extensions.telnet.TelnetConsole": None,
     "scrapy.extensions.remote_control.RemoteControl": None,
     "knytscrape.extensions.crawl_record.CrawlRecord": 500,
+    "knytscrape.extensions.progress.Progress": 510,
 }
+# Progress (knytscrape/extensions/progress.py): on a terminal a live line with pages done of an estimated
+# total, records stored and an ETA; otherwise the same figures in the log once a minute, at INFO (so not in
+# the quiet log: -v, KNYT_LOG_LEVEL=INFO or --logfile show them). KNYT_PROGRESS=0 turns it off.
+KNYT_PROGRESS = os.environ.get("KNYT_PROGRESS", "1") != "0"
 
 SPIDER_MIDDLEWARES = {
     # a parser that fails on a page puts it in the ledger of what is missing (knytscrape/ledger.py)

@@ -68,9 +68,9 @@ DOWNLOAD_MAXSIZE = 32 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
 KNYT_PAGE_MAXSIZE = 4 * 1024 * 1024
 KNYT_PAGE_WARNSIZE = 1024 * 1024
-# Memory (peak RSS, checked every minute): a warning at MEMUSAGE_WARNING_MB; past MEMUSAGE_LIMIT_MB the
-# crawl closes itself (status memusage_exceeded, unhealthy, resumed by the next run) rather than being
-# killed by the system. A whole crawl of the mirror peaks near 105 MB.
+# Memory (the resident size this process holds now, checked every minute): a warning at MEMUSAGE_WARNING_MB;
+# past MEMUSAGE_LIMIT_MB the crawl closes itself (status memusage_exceeded, unhealthy, resumed by the next run)
+# rather than being killed by the system. A whole crawl of the mirror peaks near 105 MB.
 MEMUSAGE_ENABLED = True
 MEMUSAGE_WARNING_MB = 512
 MEMUSAGE_LIMIT_MB = 1024
@@ -84,6 +84,9 @@ TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False
 EXTENSIONS = {
     "scrapy.extensions.telnet.TelnetConsole": None,
+    # the memory bound on the memory this process holds, not a parent's peak (knytscrape/extensions/memory.py)
+    "scrapy.extensions.memusage.MemoryUsage": None,
+    "knytscrape.extensions.memory.CurrentMemoryUsage": 0,
     "scrapy.extensions.remote_control.RemoteControl": None,
     "knytscrape.extensions.crawl_record.CrawlRecord": 500,
     "knytscrape.extensions.progress.Progress": 510,

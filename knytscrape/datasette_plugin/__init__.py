@@ -38,7 +38,7 @@ from datasette.utils import tilde_encode, urlsafe_components
 from datasette.utils.asgi import Response
 from markupsafe import Markup
 
-from knytscrape.datasette_plugin import bounds, captures
+from knytscrape.datasette_plugin import bounds, captures, swedish
 from knytscrape.datasette_plugin.pagination import (
     TABLE_PATH,
     add_tie_breaker,
@@ -246,6 +246,12 @@ def asgi_wrapper(datasette):
         return archive_requests
 
     return wrap
+
+
+@hookimpl
+def prepare_jinja2_environment(env, datasette):
+    """Swedish dates for every template: ``sv_date``, ``sv_span``, ``sv_printed`` (see swedish.py)."""
+    env.filters.update(swedish.FILTERS)
 
 
 @hookimpl

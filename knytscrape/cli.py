@@ -119,7 +119,8 @@ def article_ids(text: str) -> list[int]:
     return ids
 
 
-def run_reparse(db_path: str, warc_dir: str | None, ids: list[int] | None, settings: dict) -> int:
+def run_reparse(db_path: str, warc_dir: str | None, ids: list[int] | None, settings: dict,
+                verbose: bool = False) -> int:
     """The stored captures read again into the database with today's parsers; nothing is fetched."""
     from knytscrape.capture.index import warc_dir_for
     from knytscrape.capture.replay import CaptureLibrary
@@ -138,7 +139,7 @@ def run_reparse(db_path: str, warc_dir: str | None, ids: list[int] | None, setti
         print(f"WARNING: {name} ends in a record cut short; what precedes it is read", file=sys.stderr)
     status = run_crawl(library.origin(), db_path, {**reparse_settings(directory), **settings}, full=True,
                        spiders=("articles",) if ids else SPIDERS,
-                       spider_args={"articles": {"ids": ",".join(map(str, ids))}} if ids else None)
+                       spider_args={"articles": {"ids": ",".join(map(str, ids))}} if ids else None, verbose=verbose)
     print(f"Reparse finished in {time.monotonic() - started:.1f} s", flush=True)
     return status
 
@@ -318,7 +319,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Crawl the site into the database: every spider, or only the ones named. The run ends with a "
                     "summary per spider and its exit status: 0 healthy, 1 unhealthy (the reasons on stderr, "
                     "UNHEALTHY: ...), 2 a bad argument, 3 another crawl holds the database, 130 interrupted. "
-                    "Where no terminal is attached only warnings and errors are logged; -v gives the full log.")
+                    "Only warnings and errors are logged (a terminal also shows a live progress line); -v gives the "
+                    "full log.")
     crawl.add_argument("spiders", nargs="*", type=spider_name, metavar="SPIDER",
                        help=f"only these spiders ({', '.join(SPIDERS)}; default all)")
     crawl.add_argument("--base-url", type=valid_base_url, default=DEFAULT_BASE_URL,
@@ -330,7 +332,7 @@ def build_parser() -> argparse.ArgumentParser:
     crawl.add_argument("-s", dest="settings", action="append", type=parse_setting, default=[],
                        metavar="NAME=VALUE", help="any Scrapy setting, as with `scrapy crawl -s`")
     crawl.add_argument("-v", "--verbose", action="store_true",
-                       help="the full log (INFO), also where no terminal is attached (cron, a pipe)")
+                       help="the full log (INFO); by default only warnings, errors and the summary")
     crawl.add_argument("-L", "--loglevel", default=None, metavar="LEVEL",
                        help="log level (DEBUG, INFO, WARNING, ERROR); wins over -v")
 
@@ -348,6 +350,8 @@ def build_parser() -> argparse.ArgumentParser:
                          help="only these articles (their pages and galleries)")
     reparse.add_argument("-s", dest="settings", action="append", type=parse_setting, default=[],
                          metavar="NAME=VALUE", help="any Scrapy setting")
+    reparse.add_argument("-v", "--verbose", action="store_true",
+                         help="the full log (INFO); by default only warnings, errors and the summary")
 
     mirror = commands.add_parser("mirror", help="serve the offline mirror of the site")
     mirror.add_argument("--host", default="127.0.0.1")
@@ -447,7 +451,7 @@ def main(argv: list[str] | None = None) -> int:
             spiders = tuple(dict.fromkeys(args.spiders)) or SPIDERS
             return run_crawl(args.base_url, db_path, settings, spiders=spiders, full=args.full, verbose=args.verbose)
         if args.command == "reparse":
-            return run_reparse(args.db, args.warc, args.ids, dict(args.settings))
+            return run_reparse(args.db, args.warc, args.ids, dict(args.settings), verbose=args.verbose)
         if args.command == "mirror":
             from knytscrape.mirror.faults import from_arguments
 

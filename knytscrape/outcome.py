@@ -5,9 +5,9 @@ Before the site is asked anything: the database's crawl lock and a check that th
 written (``take_database``). After the run: a summary per spider on stdout, with the new, changed and
 removed records by title (``knytscrape.run_changes``), the reasons of an unhealthy
 run on stderr (``UNHEALTHY: …``, one a line) and the exit status (``report``). In between, the log:
-the full log (INFO) on a terminal or with ``-v``, only warnings and errors where no terminal is attached
-(``choose_log_level``), and there without the tracebacks of network failures, which the summary counts
-(``quiet_log``).
+only warnings and errors by default, on a terminal (where the live progress line shows how far the run
+is) as in cron, the full log (INFO) with ``-v`` (``choose_log_level``); the quiet log leaves out the
+tracebacks of network failures, which the summary counts (``quiet_log``).
 """
 
 from __future__ import annotations
@@ -26,13 +26,14 @@ PORT_BUSY = 4  # `knytscrape demo`: the port asked for Datasette cannot be serve
 INTERRUPTED = 130  # stopped by Ctrl-C or SIGTERM (128 + SIGINT)
 
 FULL_LOG = "INFO"  # -v / --verbose
-QUIET_LOG = "WARNING"  # the default where stderr is not a terminal
+QUIET_LOG = "WARNING"  # the default: a terminal has the progress line, cron needs only what went wrong
 
 
 def default_log_level() -> str:
-    """LOG_LEVEL of the project's settings: $KNYT_LOG_LEVEL, else the full log on a terminal and only
-    warnings and errors where no terminal is attached (cron, systemd, a pipe)."""
-    return os.environ.get("KNYT_LOG_LEVEL") or (FULL_LOG if sys.stderr.isatty() else QUIET_LOG)
+    """LOG_LEVEL of the project's settings: $KNYT_LOG_LEVEL, else only warnings and errors. On a terminal
+    the progress line and the summary say how the run goes; Scrapy's INFO lines (hundreds in a demo) buried
+    the summary, so they need ``-v``."""
+    return os.environ.get("KNYT_LOG_LEVEL") or QUIET_LOG
 
 
 def choose_log_level(settings, verbose: bool = False) -> None:

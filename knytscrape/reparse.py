@@ -32,5 +32,4 @@ def reparse_settings(warc_dir: Path) -> dict:
         "KNYT_DOWNLOAD_IMAGES": False,
         "SPIDER_MIDDLEWARES": {"knytscrape.middlewares.page_errors.PageErrorsMiddleware": 950,
                                "knytscrape.capture.replay.CaptureTimeMiddleware": 960},
-        "LOG_LEVEL": "INFO",
     }

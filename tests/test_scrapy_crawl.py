@@ -1,6 +1,6 @@
 """``scrapy crawl SPIDER``, the command people schedule, ends as ``knytscrape crawl`` does: the summary, the
 ``UNHEALTHY:`` reasons and the same exit statuses; quiet where no terminal is attached (as here: the output
-is a pipe), the full log with ``-v``. Real processes against the offline mirror on 127.0.0.1."""
+is a pipe) and on a terminal, the full log with ``-v``. Real processes against the offline mirror on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -222,3 +222,53 @@ def test_the_quiet_log_drops_network_tracebacks_only():
     assert quiet.filter(bug) and bug.exc_info is not None  # a bug keeps its traceback, even in the quiet log
     assert not quiet.filter(record("scrapy.middleware", "Disabled x.Pipeline: image download is off"))
     assert quiet.filter(record("articles", "Missing after 4 attempt(s), refused: http://127.0.0.1:9/"))
+
+
+def run_on_a_terminal(command: list[str], env: dict, timeout: float = 300) -> tuple[int, str]:
+    """``command`` with its stdin, stdout and stderr on a pseudo-terminal, as a person at a shell runs it;
+    returns the exit status and everything the terminal received."""
+    import os
+    import pty
+    import select
+
+    controller, terminal = pty.openpty()
+    process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdin=terminal, stdout=terminal,
+                               stderr=terminal, start_new_session=True)
+    os.close(terminal)
+    received = bytearray()
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([controller], [], [], 0.5)
+            if ready:
+                try:
+                    chunk = os.read(controller, 65536)
+                except OSError:  # the terminal closed: the process ended
+                    break
+                if not chunk:
+                    break
+                received += chunk
+            elif process.poll() is not None:
+                break
+        status = process.wait(timeout=30)
+    finally:
+        os.close(controller)
+        if process.poll() is None:
+            process.kill()
+    return status, received.decode("utf-8", "replace")
+
+
+@pytest.mark.parametrize("road", ["scrapy", "knytscrape"])
+def test_on_a_terminal_the_log_is_quiet_too(road, down_url, tmp_path):
+    """A person at a terminal sees the warnings, the reasons and the summary, not Scrapy's INFO lines."""
+    db_path = tmp_path / "knytpunkt.db"
+    if road == "scrapy":
+        command = scrapy_crawl_command("videos", down_url, db_path, *DOWN_SETTINGS)
+    else:
+        command = [sys.executable, "-m", "knytscrape.cli", "crawl", "videos", "--base-url", down_url,
+                   "--db", str(db_path), *DOWN_SETTINGS]
+    status, output = run_on_a_terminal(command, {**ENV, "KNYT_PROGRESS": "0"})
+    assert status == 1, output
+    assert "UNHEALTHY: videos: no page could be fetched" in output
+    assert "videos: finished (full), 0 pages;" in output
+    assert " INFO: " not in output and "Dumping Scrapy stats" not in output, output

@@ -4,8 +4,8 @@ knytscrape/settings.py) with the beginning and the end of ``knytscrape crawl`` (
 Before the site is asked anything, the crawl lock and a check that the database can be written; after the
 run, the spider's summary, the ``UNHEALTHY:`` reasons and the same exit statuses: 0 healthy, 1 unhealthy,
 2 a bad argument (an unknown spider, a base URL that is not http(s)), 3 another crawl holds the database,
-130 interrupted. Where no terminal is attached the log is quiet (warnings and errors); ``-v`` gives the
-full log, ``-L LEVEL`` any level. Scrapy's other options (``-a``, ``-s``, ``-o``, ``--logfile``...) work
+130 interrupted. The log is quiet (warnings and errors; a terminal also shows the progress line); ``-v``
+gives the full log, ``-L LEVEL`` any level. Scrapy's other options (``-a``, ``-s``, ``-o``, ``--logfile``...) work
 as they always do.
 """
 
@@ -31,12 +31,12 @@ class Command(ScrapyCrawlCommand):
                 "against -a base_url=URL (default the live site). The run ends with its summary, the reasons "
                 "of an unhealthy run on stderr (UNHEALTHY: ...) and the exit status of `knytscrape crawl`: 0 "
                 "healthy, 1 unhealthy, 2 a bad argument, 3 another crawl holds the database, 130 interrupted. "
-                "Where no terminal is attached only warnings and errors are logged; -v gives the full log.")
+                "Only warnings and errors are logged; -v gives the full log.")
 
     def add_options(self, parser) -> None:
         super().add_options(parser)
         parser.add_argument("-v", "--verbose", action="store_true",
-                            help="the full log (INFO), also where no terminal is attached (cron, a pipe); "
+                            help="the full log (INFO); by default only warnings, errors and the summary; "
                                  "-L LEVEL wins over it")
 
     def process_options(self, args: list[str], opts) -> None:

@@ -12,7 +12,7 @@ events):
 
 Times are to the second: a record written in the very second an earlier run of the same spider finished
 belongs to that earlier run. At most ``SHOWN`` titles of each kind are listed, each cut to ``WIDTH``
-characters, then "and N more"; the archive's ``changes`` query lists every revision.
+characters, then "and N more"; the archive's ``changes`` query lists them all: new, changed, removed.
 """
 
 from __future__ import annotations
@@ -155,6 +155,6 @@ def change_lines(db_path: str, crawl_id: int | None) -> list[str]:
     lines = [f"  {kind} {name} ({len(titles)}): {listed(titles)}"
              for name, kinds in found.items() for kind in KINDS if (titles := kinds[kind])]
     if lines:
-        lines.append(f"  all changes: {CHANGES_PAGE}?since={started[:10]} (in the archive; new and removed rows "
-                     "by first_seen and removed_at of each table)")
+        lines.append(f"  all changes: {CHANGES_PAGE}?since={started[:10]} (in the archive: new, changed and "
+                     "removed rows)")
     return lines

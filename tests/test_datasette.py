@@ -72,9 +72,19 @@ def test_health_view_shows_the_last_runs(published):
 
 
 def test_changes_since_a_date_is_browsable(published):
-    app, _ = published
+    app, db = published
     response = get(app, "/knytpunkt/changes.json?since=2000-01-01&_shape=array")
-    assert response.status_code == 200 and response.json() == []  # one crawl: nothing changed yet
+    assert response.status_code == 200
+    rows = response.json()
+    # one crawl: everything is new, nothing edited or removed yet
+    assert {row["change"] for row in rows} == {"new"}
+    for table in ("articles", "comments", "videos", "events"):
+        stored = {str(key) for (key,) in db.execute(f"SELECT id FROM [{table}]")}
+        assert {str(row["record_id"]) for row in rows if row["table_name"] == table} == stored, table
+    titles = {row["record_id"]: row["title"] for row in rows if row["table_name"] == "articles"}
+    assert all(titles.values())
+    later = get(app, "/knytpunkt/changes.json?since=2999-01-01&_shape=array")
+    assert later.status_code == 200 and later.json() == []
 
 
 def test_pictures_are_shown_as_pictures_and_text_stays_escaped(published):

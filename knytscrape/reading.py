@@ -23,7 +23,24 @@ from knytscrape.publish import IMAGES_MOUNT
 from knytscrape.urls import SITE_HOSTS
 
 IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp)$", re.I)
-PROVIDER_NAMES = {"youtube": "YouTube", "vimeo": "Vimeo", "flash": "the Flash player", "file": "the video file"}
+# The page's words for a video's player, in Swedish as every label a visitor sees: (name, what its link says).
+# A provider not named here shows its stored name.
+PROVIDERS = {
+    "youtube": ("YouTube", "Spela upp på YouTube"),
+    "vimeo": ("Vimeo", "Spela upp på Vimeo"),
+    "dailymotion": ("Dailymotion", "Spela upp på Dailymotion"),
+    "bambuser": ("Bambuser", "Spela upp på Bambuser"),
+    "qbrick": ("Qbrick", "Spela upp hos Qbrick"),
+    "facebook": ("Facebook", "Spela upp på Facebook"),
+    "flash": ("Flash", "Öppna Flash-spelaren"),
+    "file": ("videofil", "Spela upp videofilen"),
+    "iframe": ("inbäddad spelare", "Öppna spelaren"),
+}
+# An event's status (events.status: scheduled, cancelled, postponed) as the page says it; a scheduled event
+# says nothing. A postponed event, or one whose start moved between crawls (previous_starts_at), whose
+# earlier start is known was moved ("Flyttat"); without it, it is only put off ("Uppskjutet").
+EVENT_STATUS = {"cancelled": "Inställt", "postponed": "Uppskjutet"}
+MOVED = "Flyttat"
 
 
 def paragraphs(text: str | None) -> list[list[str]]:
@@ -243,7 +260,8 @@ def _with_player(video: dict, copies: Copies | None = None) -> dict:
     video["playable_file"] = copies.source(video["embed_url"], media=True) if video.get("provider") == "file" else None
     video["thumbnail"] = copies.source(web_url(video.get("thumbnail_url")))
     video["description_paragraphs"] = paragraphs(video.get("description"))
-    video["provider_name"] = PROVIDER_NAMES.get(video.get("provider") or "", video.get("provider") or "the player")
+    provider = video.get("provider") or ""
+    video["provider_name"], video["play_label"] = PROVIDERS.get(provider, (provider or "spelare", "Öppna spelaren"))
     return video
 
 
@@ -269,7 +287,20 @@ async def event_view(database, event_id, row_url, images_url=None) -> dict | Non
     original_link(event)
     event["url"] = web_url(event.get("url"))
     event["description_paragraphs"] = paragraphs(event.get("description"))
+    event["status_label"] = status_label(event.get("status"), event.get("previous_starts_at"))
     return event
+
+
+def status_label(status: str | None, previous_starts_at: str | None = None) -> str | None:
+    """What an event's page says of its status (``EVENT_STATUS``), None for an event as planned. A status
+    the archive does not know is shown as stored."""
+    if status == "cancelled":
+        return EVENT_STATUS[status]
+    if previous_starts_at and status in (None, "", "scheduled", "postponed"):
+        return MOVED
+    if not status or status == "scheduled":
+        return None
+    return EVENT_STATUS.get(status, status)
 
 
 VIEWS = {"articles": ("knyt_article", article_view), "videos": ("knyt_video", video_view),

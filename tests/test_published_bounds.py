@@ -244,7 +244,7 @@ def test_a_table_page_past_a_bound_is_a_400_not_a_500(published):
     where = urllib.parse.quote("length(zeroblob(1000000000)) > 0")
     assert "string or blob too big" in error_of(aget(app, f"/knytpunkt/articles.json?_where={where}"))
     page = aget(app, f"/knytpunkt/articles?_where={where}")
-    assert page.status_code == 400 and "Query too large" in page.text
+    assert page.status_code == 400 and "Frågan är för stor" in page.text
 
 
 def test_json_of_arbitrary_sql_is_refused_but_not_of_tables(published):

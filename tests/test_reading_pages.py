@@ -7,6 +7,7 @@ sees is compared with the content files the mirror was rendered from.
 from __future__ import annotations
 
 import asyncio
+import re
 
 import pytest
 from datasette.utils import tilde_encode
@@ -14,7 +15,12 @@ from parsel import Selector
 
 from knytscrape.db import open_database
 from knytscrape.publish import datasette_app
+from tests.browser.truth import printed_says_more, swedish_date, swedish_span
 from tests.expected import article_row, comment_rows, event_row, image_rows, video_row
+
+PRINTED = "så stod det på sidan"
+# What an event's page says of its status, by events.status (a scheduled event says nothing).
+STATUS_SAID = {"Inställt": "cancelled", "Uppskjutet": "postponed", "Flyttat": "postponed"}
 
 
 @pytest.fixture(scope="module")
@@ -52,8 +58,11 @@ def test_every_article_reads_as_on_the_site(published, mirror, check):
         key = f"article {article['id']}"
         check(f"{key} title", view.css("h1.knyt-title::text").get(), expected["title"])
         check(f"{key} date", view.css(".knyt-meta time::attr(datetime)").get(), expected["published"])
+        if expected["published"]:
+            check(f"{key} date as read", view.css(".knyt-meta time::text").get(), swedish_date(expected["published"]))
+        printed = f"({PRINTED}: {expected['published_raw']})"
         check(f"{key} printed date", view.css(".knyt-meta .knyt-raw::text").get(),
-              f"(printed: {expected['published_raw']})")
+              printed if printed_says_more(expected["published_raw"], expected["published"]) else None)
         check(f"{key} lead", "\n\n".join(lines_of(p) for p in view.css("p.knyt-lead")) or None, expected["lead"])
         check(f"{key} body", "\n\n".join(lines_of(p) for p in view.css(".knyt-body p")) or None, expected["body"])
         check(f"{key} original link", view.css("a.knyt-original::attr(href)").get(), expected["url"])
@@ -82,13 +91,20 @@ def test_every_comment_is_shown_in_order(published, mirror, check):
         view = page(app, f"/knytpunkt/articles/{article['id']}").css("article.knyt-article")
         shown = [{"author": comment.css(".knyt-author::text").get(),
                   "posted": comment.css("time::attr(datetime)").get(),
+                  "posted as read": comment.css("time::text").get(),
+                  "printed": comment.css(".knyt-raw::text").get(),
                   "text": "\n\n".join(lines_of(p) for p in comment.css("p.knyt-comment-text"))}
                  for comment in view.css(".knyt-comment")]
-        expected = [{"author": row["author"], "posted": row["posted"], "text": row["text"]}
+        expected = [{"author": row["author"], "posted": row["posted"],
+                     "posted as read": row["posted"] and swedish_date(row["posted"]),
+                     # a date the site printed in another form is not repeated; one that could not be read is shown
+                     "printed": (None if not printed_says_more(row["posted_raw"], row["posted"])
+                                 else f"({PRINTED}: {row['posted_raw']})" if row["posted"] else row["posted_raw"]),
+                     "text": row["text"]}
                     for row in comment_rows(article)]
         check(f"article {article['id']} comments", shown, expected)
         heading = view.css(".knyt-comments h2::text").get()
-        check(f"article {article['id']} comment heading", heading, f"Comments ({len(expected)})")
+        check(f"article {article['id']} comment heading", heading, f"Kommentarer ({len(expected)})")
 
 
 def test_an_unreadable_date_is_said_and_its_raw_text_shown(published, mirror):
@@ -98,8 +114,8 @@ def test_an_unreadable_date_is_said_and_its_raw_text_shown(published, mirror):
     for article in undated:
         meta = page(app, f"/knytpunkt/articles/{article['id']}").css(".knyt-meta")
         assert meta.css("time").get() is None
-        assert "date could not be read" in meta.get()
-        assert f"(printed: {article['published_raw']})" in texts(meta, ".knyt-raw")
+        assert "datumet kunde inte läsas" in meta.get()
+        assert f"({PRINTED}: {article['published_raw']})" in texts(meta, ".knyt-raw")
 
 
 def test_an_articles_video_is_on_its_page_and_links_both_ways(published, mirror):
@@ -151,12 +167,126 @@ def test_every_event_page_says_what_when_and_where(published, mirror, check):
         check(f"{key} starts", view.css("dd time::attr(datetime)").get(), expected["starts_at"])
         check(f"{key} ends", (view.css("dd time::attr(datetime)").getall()[1:] or [None])[0], expected["ends_at"])
         facts = dict(zip(view.css("dt::text").getall(), texts(view, "dd"), strict=True))
-        check(f"{key} location", facts.get("Where"), expected["location"])
-        check(f"{key} organiser", facts.get("Organiser"), expected["organiser"])
+        when = texts(view, "dd .knyt-when")
+        check(f"{key} when, as read", when[0] if when else None,
+              swedish_span(expected["starts_at"], expected["ends_at"], expected["all_day"])
+              if expected["starts_at"] else None)
+        printed = " | ".join(event["date_text"] or [])
+        check(f"{key} printed date shown", PRINTED in facts["När"], printed_says_more(
+            printed, expected["starts_at"], expected["ends_at"]))
+        check(f"{key} location", facts.get("Plats"), expected["location"])
+        check(f"{key} organiser", facts.get("Arrangör"), expected["organiser"])
         status = view.css(".knyt-status::text").get()
-        check(f"{key} status", status.split(" ")[0].lower() if status else "scheduled", expected["status"])
+        check(f"{key} status", STATUS_SAID[status.strip()] if status else "scheduled", expected["status"])
+        if expected["previous_starts_at"]:
+            check(f"{key} earlier date", texts(view, ".knyt-status .knyt-previous"),
+                  [f"(tidigare datum: {swedish_date(expected['previous_starts_at'])})"])
         described = "\n\n".join(lines_of(p) for p in view.xpath("./p[not(@class)]"))
         check(f"{key} description", described or None, expected["description"])
+
+
+@pytest.fixture(scope="module")
+def dated(tmp_path_factory):
+    """Records whose printed dates say the same as the stored ones, or more: as the site prints them."""
+    path = tmp_path_factory.mktemp("dated") / "knytpunkt.db"
+    db = open_database(path)
+    db["articles"].insert_all([
+        {"id": 1, "title": "Samma datum", "published": "2017-08-26", "published_raw": "2017-08-26"},
+        {"id": 2, "title": "Utan år", "published": "2017-08-26", "published_raw": "Lördag 26/8"},
+        {"id": 3, "title": "På svenska", "published": "2017-08-26", "published_raw": "26 augusti 2017"},
+    ])
+    db["comments"].insert_all([
+        {"id": "c1", "article_id": 1, "position": 1, "author": "Lisa", "text": "Bra.",
+         "posted": "2017-08-26T21:05:00+02:00", "posted_raw": "26/8 2017 kl. 21.05"},
+        {"id": "c2", "article_id": 1, "position": 2, "author": "Nils", "text": "Håller med.",
+         "posted": "2017-08-27T09:30:00+02:00", "posted_raw": "igår 09:30"},
+    ])
+    db["events"].insert_all([
+        {"id": "event:1", "title": "Torgdag", "starts_at": "2026-06-13T12:00:00+02:00",
+         "ends_at": "2026-06-13T16:00:00+02:00", "all_day": 0, "date_raw": "Datum: 2026-06-13 | Tid: 12.00–16.00",
+         "status": "scheduled"},
+        {"id": "event:2", "title": "Nattkonsert", "starts_at": "2026-12-31T22:00:00+01:00",
+         "ends_at": "2027-01-01T02:00:00+01:00", "all_day": 0, "date_raw": "31/12 kl. 22–02", "status": "cancelled"},
+        {"id": "event:3", "title": "Festivalen", "starts_at": "2026-06-30", "ends_at": "2026-07-02", "all_day": 1,
+         "date_raw": "2026-06-30 – 2026-07-02", "status": "postponed", "previous_starts_at": "2026-06-16"},
+    ])
+    db.conn.close()
+    return datasette_app(path)
+
+
+def test_the_printed_date_is_shown_only_when_it_says_more(dated):
+    meta = {key: page(dated, f"/knytpunkt/articles/{key}").css(".knyt-meta") for key in (1, 2, 3)}
+    for key in (1, 2, 3):
+        assert texts(meta[key], "time") == ["26 augusti 2017"]
+        assert meta[key].css("time::attr(datetime)").get() == "2017-08-26"
+    assert texts(meta[1], ".knyt-raw") == [] and texts(meta[3], ".knyt-raw") == []
+    assert texts(meta[2], ".knyt-raw") == [f"({PRINTED}: Lördag 26/8)"]
+    comments = page(dated, "/knytpunkt/articles/1").css(".knyt-comment")
+    assert [texts(c, "time") for c in comments] == [["26 augusti 2017 kl. 21.05"], ["27 augusti 2017 kl. 09.30"]]
+    assert [texts(c, ".knyt-raw") for c in comments] == [[], [f"({PRINTED}: igår 09:30)"]]
+
+
+def test_an_events_time_reads_as_people_write_it(dated):
+    def when(key: str) -> tuple[str, list[str], list[str], Selector]:
+        view = page(dated, f"/knytpunkt/events/event~3A{key}").css("article.knyt-event")
+        dd = view.xpath("//dt[.='När']/following-sibling::dd[1]")
+        return texts(dd, ".knyt-when")[0], dd.css("time::attr(datetime)").getall(), texts(dd, ".knyt-raw"), view
+
+    text, times, printed, view = when("1")
+    assert (text, times, printed) == ("13 juni 2026 kl. 12.00–16.00",
+                                      ["2026-06-13T12:00:00+02:00", "2026-06-13T16:00:00+02:00"], [])
+    assert not view.css(".knyt-status")
+    text, times, printed, view = when("2")
+    assert (text, times) == ("31 december 2026 kl. 22.00 – 1 januari 2027 kl. 02.00",
+                             ["2026-12-31T22:00:00+01:00", "2027-01-01T02:00:00+01:00"])
+    assert printed == [f"({PRINTED}: 31/12 kl. 22–02)"]
+    assert texts(view, ".knyt-status") == ["Inställt"]
+    text, times, printed, view = when("3")
+    assert (text, times, printed) == ("30 juni – 2 juli 2026", ["2026-06-30", "2026-07-02"], [])
+    assert texts(view, ".knyt-status") == ["Flyttat (tidigare datum: 16 juni 2026)"]
+
+
+# Labels the pages showed in English before they spoke Swedish; none may be left on a page a visitor reads.
+ENGLISH_LABELS = ["printed", "Comments", "Original page", "as fetched", "Older", "Newer", "Gallery", "Pictures",
+                  "When", "Where", "Organiser", "Postponed", "Cancelled", "removed from the site", "could not be read",
+                  "Play on", "The article", "stored record", "pictures as data", "comments as data", "calendar as",
+                  "Powered by", "Queries took", "This data as", "Custom SQL", "Run SQL", "Format SQL", "Edit SQL",
+                  "Links from other tables", "Data source", "About", "results", "Error", "Not found", "Tables",
+                  "Queries", "Latest articles", "Upcoming events", "Most commented", "rows?"]
+
+
+def visible_words(html: Selector) -> str:
+    return " ".join(" ".join(html.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]")
+                             .getall()).split())
+
+
+def test_reading_pages_and_datasettes_pages_speak_swedish(published):
+    app, db = published
+    video_id = db.execute("SELECT id FROM videos WHERE article_id IS NOT NULL LIMIT 1").fetchone()[0]
+    event_id = db.execute("SELECT id FROM events WHERE status = 'cancelled' LIMIT 1").fetchone()[0]
+    article_id = db.execute("SELECT article_id FROM comments GROUP BY article_id ORDER BY count(*) DESC").fetchone()[0]
+    paths = [f"/knytpunkt/articles/{article_id}", f"/knytpunkt/videos/{tilde_encode(video_id)}",
+             f"/knytpunkt/events/{tilde_encode(event_id)}", "/knytpunkt", "/knytpunkt/latest_articles",
+             "/knytpunkt/upcoming_events", "/knytpunkt/most_commented", "/knytpunkt?sql=select+1"]
+    for path in paths:
+        html = page(app, path)
+        assert html.css("html::attr(lang)").get() == "sv", path
+        words = visible_words(html)
+        left = [label for label in ENGLISH_LABELS if re.search(rf"\b{label}\b", words)]
+        assert not left, f"{path} still says {left}"
+        assert "start" in html.css("p.crumbs a::text").getall(), path
+        assert "Drivs med" in words, path
+    query = page(app, "/knytpunkt/latest_articles")
+    assert query.css("h1::text").get().strip() == "Senaste artiklarna"
+    assert query.css("input[type=submit]::attr(value)").get() == "Kör SQL"
+    assert query.css(".show-hide-sql a::text").get() == "dölj SQL"
+    shown = len(query.css("table.rows-and-columns tbody tr"))
+    assert shown and f": {shown} rader" in texts(query, "form.sql h3")[0]
+    response = asyncio.run(app.client.get("/knytpunkt/no_such_table"))
+    assert response.status_code == 404
+    error = Selector(text=response.text)
+    assert (error.css("h1::text").get(), texts(error, "section.content div")) == ("Hittades inte",
+                                                                                  ["Tabellen finns inte."])
 
 
 def test_site_text_on_a_reading_page_is_escaped(published):
@@ -223,7 +353,7 @@ def test_a_reading_page_links_and_loads_only_web_addresses(hostile, path):
     addresses = view.css("[href]::attr(href), [src]::attr(src), [poster]::attr(poster)").getall()
     assert addresses == [a for a in addresses if a.startswith(("http://", "https://", "/knytpunkt/", "/-/"))], addresses
     if "/articles/2" not in path:
-        assert view.css("h1::text").get() in ("(no title could be read)", "Film")
+        assert view.css("h1::text").get() in ("(rubriken kunde inte läsas)", "Film")
 
 
 def test_a_picture_without_an_address_keeps_its_caption(hostile):
@@ -266,12 +396,12 @@ def test_an_edited_comment_shows_once_with_its_earlier_text(tmp_path):
     comments = view.css(".knyt-comment")
     assert [lines_of(c.css("p.knyt-comment-text")[0]) for c in comments] == ["Sedan rättat.", "Borttagen."]
     assert comments[0].css("details.knyt-earlier p::text").getall() == ["Först skrivet."]
-    assert "removed from the site on 2025-01-05" in texts(comments[1], ".knyt-removed")
+    assert "borttagen från sidan 5 januari 2025" in texts(comments[1], ".knyt-removed")
     assert not comments[1].css("details.knyt-earlier")
     assert [is_removed(c) for c in comments] == [False, True]
     # the count is of the comments on the site; the removed one is counted apart
-    assert view.css(".knyt-comments h2::text").get() == "Comments (1)"
-    assert texts(view, ".knyt-comments h2 .knyt-removed-count") == ["· 1 removed from the site"]
+    assert view.css(".knyt-comments h2::text").get() == "Kommentarer (1)"
+    assert texts(view, ".knyt-comments h2 .knyt-removed-count") == ["· 1 borttagen från sidan"]
 
 
 # -- comments the site removed, as crawls leave them ----------------------------------------------------------
@@ -333,10 +463,10 @@ def test_removed_comments_stand_where_they_stood_and_are_counted_apart(tmp_path,
         "Först.", "Andra.", "Tredje.", "Fjärde.", "Femte.", "Sjätte, rättat.", "Sjunde."]
     assert [is_removed(c) for c in comments] == [True, True, True, False, True, False, False]
     assert [texts(c, ".knyt-removed") for c in comments] == [
-        ["removed from the site on 2025-01-12"]] * 3 + [[], ["removed from the site on 2025-01-11"], [], []]
+        ["borttagen från sidan 12 januari 2025"]] * 3 + [[], ["borttagen från sidan 11 januari 2025"], [], []]
     assert comments[5].css("details.knyt-earlier p::text").getall() == ["Sjätte."]
-    assert view.css(".knyt-comments h2::text").get() == "Comments (3)"
-    assert texts(view, ".knyt-comments h2 .knyt-removed-count") == ["· 4 removed from the site"]
+    assert view.css(".knyt-comments h2::text").get() == "Kommentarer (3)"
+    assert texts(view, ".knyt-comments h2 .knyt-removed-count") == ["· 4 borttagna från sidan"]
     assert len(set(comments.css("::attr(id)").getall())) == 7, "each comment has its own anchor"
 
 
@@ -347,4 +477,4 @@ def test_a_comment_removed_before_any_on_the_page_now_goes_first(tmp_path, monke
     crawl_article(path, [("Bo", "Andra."), ("Cia", "Tredje.")], "2025-01-12T12:00:00+01:00", monkeypatch)
     view = page(datasette_app(path), "/knytpunkt/articles/7").css("article.knyt-article")
     assert view.css(".knyt-comment .knyt-author::text").getall() == ["Anna", "Bo", "Cia"]
-    assert view.css(".knyt-comments h2::text").get() == "Comments (2)"
+    assert view.css(".knyt-comments h2::text").get() == "Kommentarer (2)"

@@ -1,8 +1,9 @@
-"""The page as the site sent it: "as fetched on" from a reading page, shown without running anything."""
+"""The page as the site sent it: "som hämtad" (as fetched on) from a reading page, shown without running anything."""
 
 from __future__ import annotations
 
 import datetime
+import re
 
 from selenium.webdriver.common.by import By
 
@@ -27,7 +28,8 @@ def test_the_page_as_fetched_is_linked_from_its_article_and_shown(site, driver, 
     article = next(a for a in load_articles() if a["comments"])
     open_page(driver, site.url(f"/knytpunkt/articles/{article['id']}"))
     link = driver.find_element(By.CSS_SELECTOR, "a.knyt-capture")
-    assert link.text.startswith("as fetched on 20")
+    assert re.fullmatch(r"som hämtad \d{1,2} (januari|februari|mars|april|maj|juni|juli|augusti|september|oktober|"
+                        r"november|december) 20\d\d", link.text), link.text
     submit(driver, link)
     assert "/-/capture/" in driver.current_url
     text = visible_text(driver)

@@ -141,7 +141,7 @@ def test_the_demo_reads_with_pictures_and_media_after_its_mirror_stopped(demo, d
     show_every_picture(driver)
     copy_link = driver.find_element(By.CSS_SELECTOR, ".knyt-video .knyt-meta a.knyt-original-copy")
     assert copy_link.get_attribute("href").startswith(mirror_url)
-    assert "crawled copy" in copy_link.text
+    assert "hämtade kopian" in copy_link.text
     driver.execute_script("window.scrollTo(0, 0);")
     driver.save_screenshot(str(tmp_path / "video.png"))
     screenshot("video")

@@ -6,6 +6,9 @@ from selenium.webdriver.common.by import By
 
 from knytscrape.mirror import load_articles, load_events, load_videos
 from tests.browser.helpers import open_page, submit, visible_text, wait
+from tests.browser.truth import printed_says_more, swedish_date, swedish_span
+
+PRINTED = "så stod det på sidan"
 
 
 def richest_article() -> dict:
@@ -37,7 +40,12 @@ def test_an_article_reads_with_its_gallery_comments_and_video(site, driver, scre
     screenshot("top", view, at="start")
 
     assert view.find_element(By.CSS_SELECTOR, "h1").text == article["title"]
-    assert view.find_element(By.CSS_SELECTOR, ".knyt-meta time").get_attribute("datetime") == article["published"]
+    date = view.find_element(By.CSS_SELECTOR, ".knyt-meta time")
+    assert date.get_attribute("datetime") == article["published"]
+    assert date.text == swedish_date(article["published"])  # "12 september 2020", as a reader writes it
+    meta = view.find_element(By.CSS_SELECTOR, ".knyt-meta").text
+    assert meta.startswith(f"Publicerad {swedish_date(article['published'])}"), meta
+    assert (PRINTED in meta) == printed_says_more(article["published_raw"], article["published"]), meta
     assert "\n".join(p.text for p in view.find_elements(By.CSS_SELECTOR, "p.knyt-lead")) == article["lead"]
     paragraphs = [p.text for p in view.find_elements(By.CSS_SELECTOR, ".knyt-body p")]
     assert paragraphs == article["body"]
@@ -59,6 +67,9 @@ def test_an_article_reads_with_its_gallery_comments_and_video(site, driver, scre
         comment["author"] for comment in article["comments"]]
     assert ["\n\n".join(p.text for p in c.find_elements(By.CSS_SELECTOR, ".knyt-comment-text")) for c in comments] \
         == [comment["text"] for comment in article["comments"]]
+    assert [c.find_element(By.CSS_SELECTOR, ".knyt-comment-head").text for c in comments] == [
+        f"{comment['author']} {swedish_date(comment['posted'])}" for comment in article["comments"]]
+    assert view.find_element(By.CSS_SELECTOR, ".knyt-comments h2").text == f"Kommentarer ({len(comments)})"
     screenshot("comments", view.find_element(By.CSS_SELECTOR, ".knyt-comments"), at="start")
 
     [video] = [v for v in load_videos() if v["article_id"] == article["id"]]
@@ -78,22 +89,56 @@ def test_the_stored_record_is_folded_under_the_reading_view(site, driver):
     record.find_element(By.TAG_NAME, "summary").click()
     table = record.find_element(By.CSS_SELECTOR, "table.rows-and-columns")
     assert table.is_displayed() and article["published_raw"] in table.text
-    assert record.find_element(By.LINK_TEXT, "json").is_displayed()
+    assert record.find_element(By.LINK_TEXT, "JSON").is_displayed()
 
 
-def test_an_event_reads_with_its_status_and_place(site, driver, screenshot):
+def facts(view) -> dict[str, str]:
+    """An event's facts as a person reads them: {label: text}."""
+    labels = [dt.text for dt in view.find_elements(By.CSS_SELECTOR, ".knyt-facts dt")]
+    return dict(zip(labels, [dd.text for dd in view.find_elements(By.CSS_SELECTOR, ".knyt-facts dd")], strict=True))
+
+
+def test_an_event_reads_with_its_status_time_and_place(site, driver, screenshot):
     postponed = [e for e in load_events() if e["status"] == "postponed" and e["location"]]
     assert postponed, "the mirror has a postponed event with a place"
-    event = postponed[0]
+    event = max(postponed, key=lambda e: (bool(e["ends_at"]), "T" in (e["starts_at"] or "")))  # a time, if any
     open_page(driver, site.url("/knytpunkt/events?_facet=status&status=postponed"))
     submit(driver, link_titled(driver, event["title"]))
     view = driver.find_element(By.CSS_SELECTOR, "article.knyt-event")
     screenshot("event", view, at="start")
     assert view.find_element(By.TAG_NAME, "h1").text == event["title"]
-    assert view.find_element(By.CSS_SELECTOR, ".knyt-status").text.startswith("Postponed")
+    status = view.find_element(By.CSS_SELECTOR, ".knyt-status").text
+    if event["previous_starts_at"]:
+        assert status == f"Flyttat (tidigare datum: {swedish_date(event['previous_starts_at'])})", status
+    else:
+        assert status == "Uppskjutet", status
+    shown = facts(view)
+    when = swedish_span(event["starts_at"], event["ends_at"], event["all_day"])  # 13 juni 2026 kl. 12.00–16.00
+    printed = " | ".join(event["date_text"] or [])
+    assert shown["När"].startswith(when), shown
+    assert (PRINTED in shown["När"]) == printed_says_more(printed, event["starts_at"], event["ends_at"]), shown
+    assert shown["Plats"] == event["location"]
     assert event["location"] in visible_text(driver)
     starts = view.find_element(By.CSS_SELECTOR, "dd time").get_attribute("datetime")
     assert starts == event["starts_at"]
+
+
+def test_every_events_time_reads_as_people_write_it(site, driver):
+    """Each event of the calendar, its page opened: the time in Swedish, the printed form only where it says
+    more (an earlier date, a date without its year, a text that could not be read)."""
+    open_page(driver, site.url("/knytpunkt/events?_size=max"))
+    pages = {a.text: a.get_attribute("href") for a in driver.find_elements(By.CSS_SELECTOR, "td.col-title a")}
+    shown_printed = 0
+    for event in load_events():
+        open_page(driver, pages[event["title"]])
+        when = facts(driver.find_element(By.CSS_SELECTOR, "article.knyt-event"))["När"]
+        expected = swedish_span(event["starts_at"], event["ends_at"], event["all_day"]) if event["starts_at"] \
+            else "datumet kunde inte läsas"
+        assert when.startswith(expected), (event["id"], when, expected)
+        says_more = printed_says_more(" | ".join(event["date_text"] or []), event["starts_at"], event["ends_at"])
+        assert (PRINTED in when) == says_more, (event["id"], when)
+        shown_printed += says_more
+    assert 0 < shown_printed < len(load_events()), "the mirror has printed dates of both kinds"
 
 
 def test_removed_comments_are_greyed_in_their_place_and_counted_apart(driver, screenshot, tmp_path, monkeypatch):
@@ -119,13 +164,13 @@ def test_removed_comments_are_greyed_in_their_place_and_counted_apart(driver, sc
         wait_until_answers(base + "/-/versions.json", process, log_path, 60)
         open_page(driver, base + "/knytpunkt/articles/7")
         section = driver.find_element(By.CSS_SELECTOR, ".knyt-comments")
-        assert section.find_element(By.TAG_NAME, "h2").text == "Comments (2) · 2 removed from the site"
+        assert section.find_element(By.TAG_NAME, "h2").text == "Kommentarer (2) · 2 borttagna från sidan"
         comments = section.find_elements(By.CSS_SELECTOR, ".knyt-comment")
         assert [c.find_element(By.CSS_SELECTOR, ".knyt-author").text for c in comments] == ["Anna", "Bo", "Cia", "Dan"]
         opacity = [float(c.value_of_css_property("opacity")) for c in comments]
         assert opacity[0] < 1 and opacity[1] < 1 and opacity[2:] == [1, 1], "the removed ones are greyed"
-        assert "removed from the site on 2025-01-12" in comments[0].text
-        assert "removed from the site on 2025-01-11" in comments[1].text
+        assert "borttagen från sidan 12 januari 2025" in comments[0].text
+        assert "borttagen från sidan 11 januari 2025" in comments[1].text
         screenshot("comments", section, at="start")
     finally:
         stop(process)

@@ -75,3 +75,50 @@ def articles_by_year() -> dict[int, set[int]]:
 def script_comments() -> list[tuple[int, dict]]:
     """(article id, comment) of every comment whose text holds a <script> element."""
     return [(a["id"], c) for a in load_articles() for c in a["comments"] or [] if "<script" in c["text"].lower()]
+
+
+# -- dates as the reading pages show them: the oracle of the tests, written apart from swedish.py ----------------
+
+MONTHS = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
+          "november", "december"]
+ISO_IN_TEXT = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+SWEDISH_IN_TEXT = re.compile(rf"\b(\d{{1,2}}) ({'|'.join(MONTHS)}) (\d{{4}})\b", re.I)
+NUMERIC_IN_TEXT = re.compile(r"\b(\d{1,2})/(\d{1,2})[ -](\d{4})\b")
+
+
+def swedish_date(iso: str) -> str:
+    """``2026-06-13T12:00:00+02:00`` -> ``13 juni 2026 kl. 12.00``. The mirror's times carry Stockholm's
+    offset, so the wall-clock time is the one written in the value."""
+    year, month, day = int(iso[:4]), int(iso[5:7]), int(iso[8:10])
+    text = f"{day} {MONTHS[month - 1]} {year}"
+    return f"{text} kl. {iso[11:13]}.{iso[14:16]}" if "T" in iso else text
+
+
+def swedish_span(start: str, end: str | None, all_day) -> str:
+    """An event's time as its page says it: ``13 juni 2026 kl. 12.00–16.00``, ``9–11 augusti 2024``."""
+    if all_day:
+        start, end = start[:10], end and end[:10]
+    if not end or end == start:
+        return swedish_date(start)
+    if "T" in start and "T" in end and start[:10] == end[:10]:
+        return f"{swedish_date(start)}–{end[11:13]}.{end[14:16]}"
+    if "T" not in start and "T" not in end and start[:7] == end[:7]:
+        return f"{int(start[8:10])}–{swedish_date(end)}"
+    raise AssertionError(f"the oracle knows no span like {start} – {end}: extend it")
+
+
+def dates_in(text: str) -> set[str]:
+    """The whole dates (with a year) written in ``text``, as ISO: 2024-08-31, 31 augusti 2024, 31/8 2024."""
+    found = {f"{y}-{m}-{d}" for y, m, d in ISO_IN_TEXT.findall(text)}
+    found |= {f"{y}-{MONTHS.index(m.lower()) + 1:02d}-{int(d):02d}" for d, m, y in SWEDISH_IN_TEXT.findall(text)}
+    found |= {f"{y}-{int(m):02d}-{int(d):02d}" for d, m, y in NUMERIC_IN_TEXT.findall(text)}
+    return found
+
+
+def printed_says_more(printed: str | None, *stored: str | None) -> bool:
+    """Whether the date text the site printed says something the stored dates do not: a date without its
+    year, a date of its own (an earlier one), or no readable date at all. Then the page shows it."""
+    if not printed:
+        return False
+    said = dates_in(printed)
+    return not said or not said <= {value[:10] for value in stored if value}

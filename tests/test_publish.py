@@ -179,7 +179,7 @@ def test_metadata_is_the_projects(context):
     metadata = json.loads((context / "metadata.json").read_text(encoding="utf-8"))
     source = publish.load_metadata()
     assert metadata["title"] == source["title"]
-    assert "belong to their authors" in metadata["description_html"]
+    assert "tillhör sina upphovspersoner" in metadata["description_html"]
     assert metadata["databases"]["knytpunkt"]["queries"].keys() == source["databases"]["knytpunkt"]["queries"].keys()
 
 
@@ -339,7 +339,7 @@ def test_swedish_search_function_is_there(served):
     status, _, body = fetch(f"{base}/knytpunkt/search_everything.json?q=budget&_shape=array")
     assert status == 200, body
     assert isinstance(json.loads(body), list)
-    assert any(row["kind"] == "article" for row in json.loads(body)), "budget is in the crawled mirror"
+    assert any(row["kind"] == "artikel" for row in json.loads(body)), "budget is in the crawled mirror"
 
 
 def test_table_as_csv(served, crawled):

@@ -69,7 +69,7 @@ def test_search_everything_across_content_types(app):
     response = asyncio.run(app.client.get("/knytpunkt/search_everything.json?q=lindarna&_shape=array"))
     assert response.status_code == 200, response.text
     kinds = {row["kind"] for row in response.json()}
-    assert {"article", "comment"} <= kinds
+    assert {"artikel", "kommentar"} <= kinds
 
 
 def test_canned_queries_answer(app):
@@ -85,7 +85,7 @@ def test_canned_queries_answer(app):
 
 def test_one_search_box_on_the_home_page(app):
     page = asyncio.run(app.client.get("/")).text
-    assert 'action="/knytpunkt/search_everything"' in page and 'name="q"' in page
+    assert 'action="/-/sok"' in page and 'name="q"' in page
 
 
 def test_a_searched_table_shows_the_words_typed_and_searches_afresh(tmp_path):
@@ -106,7 +106,7 @@ def test_a_searched_table_shows_the_words_typed_and_searches_afresh(tmp_path):
     page = Selector(text=asyncio.run(app.client.get("/knytpunkt/articles?_search=parkerna")).text)
     assert page.css("input#_search::attr(value)").get() == "parkerna"
     heading = " ".join(page.css("h3::text").getall())
-    assert 'search matches "parkerna"' in heading and "*" not in heading
+    assert "som matchar sökningen ”parkerna”" in heading and "*" not in heading
     assert page.css("td.col-title a::text").getall() == ["Parkerna i Örebro"]
     hidden = page.css("form.filters input[type=hidden]::attr(name)").getall()
     assert "_searchmode" not in hidden and "_search_typed" not in hidden

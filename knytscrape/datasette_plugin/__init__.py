@@ -2,6 +2,8 @@
 
 * ``/-/feeds/events.ics``: the calendar (table events) as iCalendar, ``text/calendar; charset=utf-8``;
 * ``/-/feeds/latest.atom``: the newest articles and videos as Atom, ``application/atom+xml; charset=utf-8``.
+* ``/-/sok?q=WORDS``: the search page of the whole archive (search_page.py); the home page (templates/index.html)
+  gets its newest articles, coming events and chart from home.py.
 
 Registered through the ``datasette`` entry point in pyproject.toml. Both read the instance's first database
 (the only one when published) with SELECTs through Datasette's async ``execute``: nothing is written.
@@ -34,12 +36,13 @@ from html import escape
 from urllib.parse import parse_qsl, unquote, urlencode
 
 from datasette import hookimpl
-from datasette.utils import tilde_encode, urlsafe_components
+from datasette.utils import is_url, tilde_encode, urlsafe_components
 from datasette.utils.asgi import Response
 from markupsafe import Markup
 
-from knytscrape.datasette_plugin import bounds, captures, swedish
+from knytscrape.datasette_plugin import bounds, captures, home, search_page, swedish
 from knytscrape.datasette_plugin.pagination import (
+    KEYS,
     TABLE_PATH,
     add_tie_breaker,
     serving_table_page,
@@ -162,6 +165,7 @@ def register_routes():
         (r"^/-/feeds/events\.ics$", events_view),
         (r"^/-/feeds/latest\.atom$", atom_view),
         (r"^/-/capture/(?P<capture_id>\d{1,18})$", captures.capture_view),
+        (r"^/-/sok$", search_page.search_view),  # the search page of the whole archive (search_page.py)
     ]
 
 
@@ -328,6 +332,8 @@ def search_as_typed(request) -> dict:
 def extra_template_vars(template, database, table, request, datasette):
     """Row pages of articles, videos and events get what templates/row.html reads them with; searched
     table pages get the words as typed."""
+    if template == "index.html" and request is not None:  # the home page (home.py)
+        return lambda: home.home_vars(datasette, request)
     if request is None or not database:
         return {}
     if template == "table.html":
@@ -357,9 +363,11 @@ IMAGE_COLUMNS = {("images", "url"), ("articles", "lead_image_url"), ("videos", "
 
 @hookimpl
 def render_cell(value, column, table, database, row, datasette):
-    """Pictures as pictures; titles as links to their reading page; article ids in query results as links.
+    """Pictures as pictures; titles as links to their reading page; article ids in query results as links;
+    long text cut on table pages (cut_text).
 
-    Everything else is left to Datasette, which escapes it."""
+    Everything else is left to Datasette, which escapes it. Only HTML cells come here: CSV and JSON keep
+    every value whole."""
     if not isinstance(value, (str, int)) or value == "":
         return None
     if (table, column) in IMAGE_COLUMNS and isinstance(value, str) and value.startswith("http"):
@@ -370,7 +378,48 @@ def render_cell(value, column, table, database, row, datasette):
     if table is None and column == "article_id" and isinstance(value, int):
         href = datasette.urls.row(database, "articles", str(value))
         return Markup(f'<a href="{escape(href)}">{value}</a>')
+    if isinstance(value, str) and table is not None and serving_table_page.get() == table:
+        return cut_text(value, table, row, database, datasette)
     return None
+
+
+# A table page shows this much of a long text (a body, a lead, a comment, a caption, a diff, a JSON column),
+# so that a row is a few lines, not the height of an article; the row page shows it whole. A text of many
+# short lines is shown folded into one paragraph, for the same reason.
+CELL_TEXT_LIMIT = 240
+CELL_LINES_LIMIT = 6
+
+
+def excerpt(text: str, limit: int = CELL_TEXT_LIMIT) -> str | None:
+    """What a table cell shows of a long text: its start, whitespace folded, ending at a word when one ends
+    in the last third, with an ellipsis; a text of many lines but few words folded whole; None for a text
+    short enough to show as it is."""
+    many_lines = text.count("\n") >= CELL_LINES_LIMIT
+    if len(text) <= limit and not many_lines:
+        return None
+    folded = " ".join(text.split())
+    if len(folded) <= limit:
+        return folded if many_lines else None
+    start = folded[:limit]
+    space = start.rfind(" ")
+    if space > limit * 2 // 3:
+        start = start[:space]
+    return start.rstrip(" ,;:-–") + "…"
+
+
+def cut_text(value: str, table: str, row, database: str, datasette) -> Markup | None:
+    """A long text of a table page's cell: its excerpt and a link to the row page (the reading page for
+    articles, videos and events), where it is whole. Addresses are left to Datasette."""
+    shown = excerpt(value)
+    if shown is None or is_url(value.strip()):
+        return None
+    key = KEYS.get(table)
+    link = ""
+    if key and key in row.keys():  # noqa: SIM118 (sqlite3.Row)
+        href = datasette.urls.row(database, table, tilde_encode(str(row[key])))
+        characters = f"{len(value):,}".replace(",", "\u00a0")  # Swedish: 12 345
+        link = f' <a class="knyt-whole" href="{escape(href)}" title="{characters} tecken">hela texten</a>'
+    return Markup(f'<span class="knyt-excerpt">{escape(shown)}</span>{link}')
 
 
 def _picture(value: str, table: str, row, images: str | None, copies: Copies | None = None):

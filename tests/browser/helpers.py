@@ -14,8 +14,12 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 TIMEOUT = 20
-# The home page's search box: the search_everything query of the database.
-SEARCH_FORM = "form[action$='/knytpunkt/search_everything']"
+# The home page's search box: the archive's search page.
+SEARCH_PATH = "/-/sok"
+SEARCH_FORM = f"form[action$='{SEARCH_PATH}']"
+# A hit's table (data-table on the search page) -> the kind truth.search_hits counts it as.
+KIND_OF_TABLE = {"articles": "article", "comments": "comment", "images": "image", "videos": "video",
+                 "events": "event"}
 
 
 def wait(driver, condition, timeout: float = TIMEOUT, message: str = ""):
@@ -54,7 +58,11 @@ def visible_text(driver) -> str:
 
 
 def result_rows(driver) -> list[dict[str, str]]:
-    """The visible rows of the page's result table: {column: text of the cell}, by Datasette's col-* classes."""
+    """The visible rows of the page's result table: {column: text of the cell}, by Datasette's col-* classes.
+    On the search page, its hits (search_results)."""
+    if not driver.find_elements(By.CSS_SELECTOR, "table.rows-and-columns") and driver.find_elements(
+            By.CSS_SELECTOR, "ol.knyt-hits"):
+        return search_results(driver)
     rows = []
     for tr in driver.find_elements(By.CSS_SELECTOR, "table.rows-and-columns tbody tr"):
         if not tr.is_displayed():
@@ -86,8 +94,9 @@ def shown_row_count(driver) -> int | None:
 
 
 def results(driver):
-    """Where the results are: the result table, else the row count heading, else the page."""
-    tables = driver.find_elements(By.CSS_SELECTOR, "table.rows-and-columns")
+    """Where the results are: the result table or the search page's hits, else the row count heading, else
+    the page."""
+    tables = driver.find_elements(By.CSS_SELECTOR, "table.rows-and-columns, ol.knyt-hits")
     return tables[0] if tables else row_count_heading(driver) or driver.find_element(By.TAG_NAME, "body")
 
 
@@ -107,7 +116,7 @@ def wait_for_download(folder: Path, pattern: str, timeout: float = TIMEOUT) -> P
 
 
 def home_search(driver, site, query: str, screenshot=None) -> None:
-    """Type ``query`` into the home page's search box and click its button."""
+    """Type ``query`` into the home page's search box and click its button: the search page opens."""
     open_page(driver, site.url("/"))
     form = driver.find_element(By.CSS_SELECTOR, SEARCH_FORM)
     box = form.find_element(By.CSS_SELECTOR, "input[name='q']")
@@ -115,11 +124,37 @@ def home_search(driver, site, query: str, screenshot=None) -> None:
     if screenshot:
         screenshot(f"typed-{query}", form)
     submit(driver, form.find_element(By.CSS_SELECTOR, "[type='submit']"))
-    assert "/knytpunkt/search_everything" in driver.current_url, driver.current_url
+    assert SEARCH_PATH in driver.current_url, driver.current_url
+
+
+def search_results(driver) -> list[dict]:
+    """The hits of the search page as a person sees them, in order: ``kind`` (as truth.search_hits names it,
+    from the hit's table), ``label`` (the kind shown: artikel, kommentar ...), ``article_id``, ``title``,
+    ``href`` (the title's link), ``date`` and the rest of the line under it (``meta``), ``text`` (the
+    snippet) and ``marked`` (the words marked in the hit)."""
+    hits = []
+    for li in driver.find_elements(By.CSS_SELECTOR, "ol.knyt-hits > li"):
+        if not li.is_displayed():
+            continue
+        title = li.find_element(By.CSS_SELECTOR, "a.knyt-hit-title")
+        snippets = li.find_elements(By.CSS_SELECTOR, ".knyt-snippet")
+        times = li.find_elements(By.CSS_SELECTOR, ".knyt-hit-meta time")
+        hits.append({
+            "kind": KIND_OF_TABLE[li.get_attribute("data-table")],
+            "label": li.find_element(By.CSS_SELECTOR, ".knyt-kind").text,
+            "article_id": li.get_attribute("data-article-id") or "",
+            "title": title.text,
+            "href": title.get_attribute("href"),
+            "date": times[0].text if times else "",
+            "meta": li.find_element(By.CSS_SELECTOR, ".knyt-hit-meta").text,
+            "text": snippets[0].text if snippets else "",
+            "marked": [mark.text for mark in li.find_elements(By.TAG_NAME, "mark")],
+        })
+    return hits
 
 
 def hit_keys(rows: list[dict]) -> Counter:
-    """What truth.search_hits counts, read off the result rows a person sees."""
+    """What truth.search_hits counts, read off the hits a person sees."""
     keys = Counter()
     for row in rows:
         kind = row["kind"]

@@ -198,7 +198,7 @@ def published(crawled):
     "/knytpunkt/comments.json?_size=max&_labels=on", "/knytpunkt/events?_facet=status",
     "/knytpunkt/latest_articles", "/knytpunkt/search_everything.json?q=budget", "/knytpunkt/most_commented.csv",
     "/knytpunkt/health.json", "/knytpunkt/changes?since=2000-01-01", "/knytpunkt/crawls.json?_json=stats&_size=max",
-    "/-/feeds/latest.atom", "/-/feeds/events.ics",
+    "/-/feeds/latest.atom", "/-/feeds/events.ics", "/-/sok?q=budget", "/-/sok?q=budget&typ=kommentar&sida=2",
     "/knytpunkt.json?sql=" + urllib.parse.quote("select title, replace(lead, 'a', 'ä'), instr(body, 'och'), "
                                                 "trim(title, '.'), printf('%5.1f %s', 3.14159, title) "
                                                 "from articles order by id limit 20"),

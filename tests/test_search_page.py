@@ -208,6 +208,10 @@ def test_the_sql_link_runs_the_same_search_as_a_canned_query(park):
                                                                              for hit in shown]
     assert [row["title"] for row in rows] == [hit["title"] for hit in shown]
     assert {row["kind"]: row["date"] for row in rows}["kommentar"] == "2021-05-05T08:30:00+02:00"
+    # On the query's own page each link is a link to that reading page.
+    sql_page = Selector(get(park, href).text)
+    linked = [a.attrib["href"] for a in sql_page.css("td.col-link a")]
+    assert linked == [hit["href"] for hit in shown]
 
 
 def test_kinds_can_be_shown_apart(park):

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import sys
 from html import escape
 from urllib.parse import parse_qsl, unquote, urlencode
@@ -358,6 +359,7 @@ def extra_template_vars(template, database, table, request, datasette):
     return reading_vars
 
 
+READING_LINK = re.compile(r"^(?:articles|videos|events)/[\w~.%-]+(?:#[\w-]+)?$")
 IMAGE_COLUMNS = {("images", "url"), ("articles", "lead_image_url"), ("videos", "thumbnail_url")}
 
 
@@ -378,6 +380,10 @@ def render_cell(value, column, table, database, row, datasette):
     if table is None and column == "article_id" and isinstance(value, int):
         href = datasette.urls.row(database, "articles", str(value))
         return Markup(f'<a href="{escape(href)}">{value}</a>')
+    if table is None and column == "link" and isinstance(value, str) and READING_LINK.match(value):
+        # search_everything's link: a reading page counted from the database's address
+        href = datasette.urls.database(database) + "/" + value
+        return Markup(f'<a href="{escape(href)}">{escape(value)}</a>')
     if isinstance(value, str) and table is not None and serving_table_page.get() == table:
         return cut_text(value, table, row, database, datasette)
     return None

@@ -76,21 +76,27 @@ def result_rows(driver) -> list[dict[str, str]]:
     return rows
 
 
-ROW_COUNT = re.compile(r"\b([\d,]+) rows?\b")
+ROW_COUNT = re.compile(r"\b([\d\s,]+) rader\b|\b(1) rad\b")
 
 
 def row_count_heading(driver):
-    """The heading that says how many rows the page shows ("4 rows where year = 2010"), or None."""
-    for heading in driver.find_elements(By.CSS_SELECTOR, "h2, h3"):
-        if heading.is_displayed() and ROW_COUNT.search(heading.text):
+    """The heading that says how many rows the page shows ("4 rader där year = 2010"), or None."""
+    for heading in driver.find_elements(By.CSS_SELECTOR, "h3.knyt-row-count, h2, h3"):
+        if heading.is_displayed() and (heading.get_attribute("data-rows") or ROW_COUNT.search(heading.text)):
             return heading
     return None
 
 
 def shown_row_count(driver) -> int | None:
-    """The "N rows" count the page prints in a heading above its table (None if it prints none)."""
+    """The row count the page prints in a heading above its table (None if it prints none); the table page's
+    heading carries it as data-rows too, the number as printed ("1 234 rader") otherwise."""
     heading = row_count_heading(driver)
-    return int(ROW_COUNT.search(heading.text).group(1).replace(",", "")) if heading else None
+    if heading is None:
+        return None
+    if heading.get_attribute("data-rows"):
+        return int(heading.get_attribute("data-rows"))
+    match = ROW_COUNT.search(heading.text)
+    return int(re.sub(r"[\s,]", "", match.group(1) or match.group(2)))
 
 
 def results(driver):

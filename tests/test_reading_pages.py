@@ -279,7 +279,9 @@ def test_reading_pages_and_datasettes_pages_speak_swedish(published):
     query = page(app, "/knytpunkt/latest_articles")
     assert query.css("h1::text").get().strip() == "Senaste artiklarna"
     assert query.css("input[type=submit]::attr(value)").get() == "Kör SQL"
-    assert query.css(".show-hide-sql a::text").get() == "dölj SQL"
+    # a ready-made list shows its rows, its SQL one click away (hide_sql in the metadata)
+    assert query.css(".show-hide-sql a::text").get() == "visa SQL"
+    assert not query.css("#sql-query, #sql-editor")
     shown = len(query.css("table.rows-and-columns tbody tr"))
     assert shown and f": {shown} rader" in texts(query, "form.sql h3")[0]
     response = asyncio.run(app.client.get("/knytpunkt/no_such_table"))
@@ -478,3 +480,72 @@ def test_a_comment_removed_before_any_on_the_page_now_goes_first(tmp_path, monke
     view = page(datasette_app(path), "/knytpunkt/articles/7").css("article.knyt-article")
     assert view.css(".knyt-comment .knyt-author::text").getall() == ["Anna", "Bo", "Cia"]
     assert view.css(".knyt-comments h2::text").get() == "Kommentarer (2)"
+
+
+def title_links(html: Selector) -> list[tuple[str, str, dict[str, str]]]:
+    """(title, its link, the row's other cells by column) of each row of a query page's result table."""
+    rows = []
+    for tr in html.css("table.rows-and-columns tbody tr"):
+        cells = {td.attrib["class"].split()[0][4:]: " ".join(td.xpath("string()").get().split())
+                 for td in tr.css("td")}
+        link = tr.css("td.col-title a::attr(href)").get()
+        rows.append((cells.get("title", ""), link, cells))
+    return rows
+
+
+def test_the_ready_made_lists_and_the_changes_link_their_titles_to_reading_pages(published):
+    """A first-time visitor opens "senaste artiklarna" or "kommande evenemang" from the home page: each title
+    there opens its reading page, as in the tables (they were plain text, the page a dead end)."""
+    app, db = published
+    checked = 0
+    for query, table in (("latest_articles", "articles"), ("most_commented", "articles"),
+                         ("upcoming_events", "events")):
+        for title, link, cells in title_links(page(app, f"/knytpunkt/{query}")):
+            assert link == f"/knytpunkt/{table}/{tilde_encode(cells['id'])}", (query, title)
+            assert page(app, link).css("h1.knyt-title::text").get() == title, (query, link)
+            checked += 1
+    assert checked, "the lists showed no rows"
+    changes = title_links(page(app, "/knytpunkt/changes?since=2000-01-01&_size=max"))
+    stored = {table: {str(key) for (key,) in db.execute(f"SELECT id FROM {table}").fetchall()}
+              for table in ("articles", "videos", "events")}
+    linked = 0
+    for title, link, cells in changes:
+        if cells["table_name"] in stored and title:
+            assert cells["record_id"] in stored[cells["table_name"]]
+            assert link == f"/knytpunkt/{cells['table_name']}/{tilde_encode(cells['record_id'])}", title
+            linked += 1
+        else:  # a comment's row names its article by article_id, linked on its own
+            assert link is None, (cells["table_name"], title)
+    assert linked == sum(len(keys) for keys in stored.values()), "every new article, video and event is linked"
+
+
+@pytest.mark.parametrize(("path", "message"), [
+    ("/knytpunkt?sql=select+nope+from+articles", "Kolumnen finns inte: nope"),
+    ("/knytpunkt?sql=select+1+from+no_such_table", "Tabellen finns inte: no_such_table"),
+    ("/knytpunkt?sql=select+(1", "Frågan tar slut för tidigt (en parentes eller ett citattecken saknas?)"),
+])
+def test_a_mistake_in_typed_sql_is_told_in_swedish(published, path, message):
+    app, _ = published
+    response = asyncio.run(app.client.get(path))
+    assert response.status_code == 400
+    assert texts(Selector(text=response.text), "p.message-error") == [message]
+
+
+def test_a_statement_that_would_write_is_refused_in_swedish(published):
+    app, _ = published
+    response = asyncio.run(app.client.get("/knytpunkt?sql=delete+from+articles"))
+    assert response.status_code == 400
+    assert texts(Selector(text=response.text), "section.content div") == [
+        "Frågan måste vara en SELECT-fråga: arkivet kan bara läsas, inte ändras."]
+
+
+@pytest.mark.parametrize("table", ["comments", "images"])
+def test_a_comments_or_pictures_row_page_leads_to_its_article(published, table):
+    """The row page of a comment or a picture named its article by a bare number, a dead end."""
+    app, db = published
+    key, article_id = db.execute(f"SELECT id, article_id FROM {table} WHERE article_id IS NOT NULL LIMIT 1").fetchone()
+    html = page(app, f"/knytpunkt/{table}/{tilde_encode(str(key))}")
+    link = html.css("td.col-article_id a")
+    assert (link.css("::text").get(), link.attrib.get("href")) == (str(article_id), f"/knytpunkt/articles/{article_id}")
+    title = db.execute("SELECT title FROM articles WHERE id = ?", [article_id]).fetchone()[0]
+    assert page(app, link.attrib["href"]).css("h1.knyt-title::text").get() == title

@@ -122,6 +122,21 @@ def test_dates_and_bylines_in_swedish(park):
     assert found["events"]["meta"] == "13 juni 2026 kl. 12.00–16.00 · plats: Stadsparken · arrangör: Parkens vänner"
 
 
+def test_a_hit_without_a_date_starts_its_line_with_the_byline(tmp_path):
+    """An undated picture's line read "· foto: …", the separator left before nothing."""
+    app = datasette_app(build(tmp_path, articles=[
+        {"id": 5, "title": "Ekdungen fälls", "published": None, "lead": "Ekarna vid ån fälls.", "body": ""}],
+        comments=[{"id": "e1", "article_id": 5, "position": 1, "author": "<b>Ekvän</b>", "posted": None,
+                   "text": "Rädda ekarna!"}],
+        images=[{"id": "5-1", "article_id": 5, "position": 1, "url": "https://knytpunkt.se/bilder/5_1.jpg",
+                 "caption": "Ekarna i april.", "credit": "© Johan Gullberg", "kind": "gallery"}]))
+    found = {hit["table"]: hit for hit in hits(page(app, "/-/sok?q=ekarna"))}
+    assert found["images"]["meta"] == "foto: © Johan Gullberg"
+    assert found["comments"]["meta"] == "av <b>Ekvän</b>"  # the name as text, not markup
+    assert found["articles"]["meta"] == ""
+    assert "<b>Ekvän</b>" not in get(app, "/-/sok?q=ekarna").text
+
+
 def test_snippets_mark_the_words_found(park):
     found = {hit["table"]: hit for hit in hits(page(park, "/-/sok?q=parkbänk"))}
     assert found["comments"]["snippet"] == PARK["comments"][0]["text"]  # short: whole, the word marked

@@ -30,6 +30,7 @@ arbitrary SQL. The numbers and the reasons: docs/publishing.md, "Bounds".
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import os
 import re
 import sys
@@ -49,6 +50,7 @@ from knytscrape.datasette_plugin.pagination import (
     serving_table_page,
     table_of_request,
 )
+from knytscrape.db import TABLES
 from knytscrape.feeds import atom_feed, events_ics
 from knytscrape.publish import IMAGES_MOUNT, PLUGIN_NAME, PROCESS_LIMITS, PUBLIC_URL_ENV, valid_public_url
 from knytscrape.reading import READING_TABLES, VIEWS, Copies, is_image_url, local_image_source
@@ -238,6 +240,7 @@ def asgi_wrapper(datasette):
                     scope = {**scope, "query_string": new}
             state = bounds.Serving(stream=bounds.is_stream(path, query_string))
             page_token = serving_table_page.set(table_of_request(path, query_string))
+            query_token = serving_query.set(query_of_request(path))
             state_token = bounds.serving.set(state)
             try:
                 async with bounds.stream_slot(state):
@@ -247,6 +250,7 @@ def asgi_wrapper(datasette):
             finally:
                 bounds.serving.reset(state_token)
                 serving_table_page.reset(page_token)
+                serving_query.reset(query_token)
 
         return archive_requests
 
@@ -359,13 +363,44 @@ def extra_template_vars(template, database, table, request, datasette):
     return reading_vars
 
 
+# The canned query (its name) a request shows, while it is served; None otherwise. render_cell has no request
+# in Datasette 0.65, and a list's titles link to their reading pages only by knowing the list.
+serving_query: contextvars.ContextVar[str | None] = contextvars.ContextVar("serving_query", default=None)
+# The canned lists whose rows are rows of a reading table, by their id column.
+QUERY_ROW_TABLES = {"latest_articles": "articles", "most_commented": "articles", "upcoming_events": "events"}
+
+
+def query_of_request(path: str) -> str | None:
+    """The name in a database's page address that is not a table: a canned query's (or nothing's)."""
+    match = TABLE_PATH.match(path)
+    if not match or match.group("table") in KEYS:
+        return None
+    return unquote(match.group("table"))
+
+
+def query_title_row(row) -> tuple[str, str] | None:
+    """(reading table, key) of a title in a query's results: a row of a canned list (QUERY_ROW_TABLES), or a
+    row of the changes that names its table and record; None for any other."""
+    keys = row.keys()
+    table = QUERY_ROW_TABLES.get(serving_query.get())
+    if table and "id" in keys and row["id"] is not None:
+        return table, str(row["id"])
+    if "table_name" in keys and "record_id" in keys and row["table_name"] in READING_TABLES and row["record_id"]:
+        return row["table_name"], str(row["record_id"])
+    return None
+
+
+# Tables whose article_id names an article (a foreign key): on their row pages it links to it.
+ARTICLE_ID_TABLES = {name for name, spec in TABLES.items()
+                     if ("article_id", "articles", "id") in spec.get("foreign_keys", ())}
 READING_LINK = re.compile(r"^(?:articles|videos|events)/[\w~.%-]+(?:#[\w-]+)?$")
 IMAGE_COLUMNS = {("images", "url"), ("articles", "lead_image_url"), ("videos", "thumbnail_url")}
 
 
 @hookimpl
 def render_cell(value, column, table, database, row, datasette):
-    """Pictures as pictures; titles as links to their reading page; article ids in query results as links;
+    """Pictures as pictures; titles as links to their reading page (in tables, canned lists and the changes);
+    article ids in query results as links;
     long text cut on table pages (cut_text).
 
     Everything else is left to Datasette, which escapes it. Only HTML cells come here: CSV and JSON keep
@@ -377,7 +412,12 @@ def render_cell(value, column, table, database, row, datasette):
     if table in READING_TABLES and column == "title" and "id" in row.keys():  # noqa: SIM118 (sqlite3.Row)
         href = datasette.urls.row(database, table, tilde_encode(str(row["id"])))
         return Markup(f'<a href="{escape(href)}">{escape(str(value))}</a>')
-    if table is None and column == "article_id" and isinstance(value, int):
+    if table is None and column == "title" and isinstance(value, str) and (target := query_title_row(row)):
+        href = datasette.urls.row(database, target[0], tilde_encode(target[1]))
+        return Markup(f'<a href="{escape(href)}">{escape(value)}</a>')
+    if column == "article_id" and isinstance(value, int) and (table is None or table in ARTICLE_ID_TABLES):
+        # a table page shows it as its article's title (Datasette's label, a dict here); a row page and a
+        # query's results as the bare number, linked here so that a comment's or a picture's row leads on
         href = datasette.urls.row(database, "articles", str(value))
         return Markup(f'<a href="{escape(href)}">{value}</a>')
     if table is None and column == "link" and isinstance(value, str) and READING_LINK.match(value):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
+
+from datasette.utils import tilde_encode
 from selenium.webdriver.common.by import By
 
 from knytscrape.mirror import load_articles, load_events, load_videos
@@ -174,3 +177,20 @@ def test_removed_comments_are_greyed_in_their_place_and_counted_apart(driver, sc
         screenshot("comments", section, at="start")
     finally:
         stop(process)
+
+
+def test_a_video_file_plays_in_a_player_of_the_columns_width(site, driver, screenshot):
+    """A video the site serves as a file plays in the page; before it loads, its player had only its small
+    picture to size itself by, and was a dark box too small to see or use."""
+    with sqlite3.connect(site.db_path) as db:
+        video_id, title = db.execute("SELECT id, title FROM videos WHERE provider = 'file' ORDER BY id").fetchone()
+    for width, height in ((1280, 1000), (390, 844)):
+        driver.set_window_size(width, height)
+        open_page(driver, site.url(f"/knytpunkt/videos/{tilde_encode(video_id)}"))
+        view = driver.find_element(By.CSS_SELECTOR, "article.knyt-video")
+        assert view.find_element(By.TAG_NAME, "h1").text == title
+        player = view.find_element(By.CSS_SELECTOR, ".knyt-player video")
+        screenshot(f"player-{width}", view, at="start")
+        column = view.rect["width"]
+        assert player.rect["width"] >= min(column, 600) - 1, (width, player.rect, column)
+        assert player.rect["height"] >= player.rect["width"] * 9 / 16 - 2, player.rect

@@ -77,6 +77,32 @@ def test_the_rows_are_in_the_first_screen(site, driver, screenshot, table):
         assert label in text, f"{table}: {label!r} not shown"
 
 
+PHONE = (390, 844)  # a phone held upright
+# The cells of the page's table that end past the screen's right edge (their class names).
+CELLS_PAST_THE_EDGE = """
+const edge = document.documentElement.clientWidth;
+return [...document.querySelectorAll('table.rows-and-columns td')]
+    .filter(td => td.getBoundingClientRect().right > edge + 0.5).map(td => td.className);
+"""
+
+
+@pytest.mark.parametrize("path", [f"/knytpunkt/{table}" for table in CONTENT_TABLES]
+                         + ["/knytpunkt/search_everything?q=budget"])
+def test_on_a_phone_every_cell_and_the_sql_stay_on_the_screen(site, driver, screenshot, path):
+    """On a phone Datasette shows each row as a card of its cells; the width tables.css gives a text cell on a
+    wide screen pushed its words past the screen's edge, cut off, and a canned query's SQL widened the page."""
+    driver.set_window_size(*PHONE)
+    open_page(driver, site.url(path))
+    screenshot("phone")
+    width = driver.execute_script("return document.documentElement.clientWidth")
+    assert width <= PHONE[0]
+    cells = driver.find_elements(By.CSS_SELECTOR, "table.rows-and-columns td")
+    assert cells, f"{path}: no cells"
+    assert cells[0].value_of_css_property("display") == "block", "the phone's layout: a row is a card"
+    assert driver.execute_script(CELLS_PAST_THE_EDGE) == [], f"{path}: cells past the screen's edge"
+    assert driver.execute_script("return document.documentElement.scrollWidth") <= width, f"{path} scrolls sideways"
+
+
 def test_long_text_is_cut_and_the_whole_is_one_click_away(site, driver, screenshot):
     driver.set_window_size(*FIRST_SCREEN)
     longest = max(load_articles(), key=lambda a: len(article_row(a)["body"] or ""))

@@ -1,4 +1,5 @@
-"""Shared fixtures: the offline mirror on 127.0.0.1, a crawl of it with Scrapy's real engine, the truth."""
+"""Shared fixtures: the offline mirror on 127.0.0.1, a crawl of it with Scrapy's real engine, the truth;
+and what the quick lane (``-m "not slow" -n 2``) leaves out and how its workers share the crawl."""
 
 from __future__ import annotations
 
@@ -13,7 +14,13 @@ import pytest
 import sqlite_utils
 
 from knytscrape.cli import LOCAL_SETTINGS
+from knytscrape.mirror.model import ENCODINGS, LAYOUTS
 from knytscrape.mirror.server import MirrorServer
+
+try:  # pytest >= 9.2: a node's id is structured (see pytest_collection_finish)
+    from _pytest.nodeid import NodeId
+except ImportError:
+    NodeId = None
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # "Today" for every crawl the tests run: recheck windows and upcoming events do not move with the real clock.
@@ -56,6 +63,50 @@ def run_measured(command: list[str], log: Path, watch=None, timeout: float = 600
         time.sleep(0.02)
     process.returncode = os.waitstatus_to_exitcode(status)
     return process.returncode, usage.ru_maxrss * 1024  # Linux reports kB
+
+
+# The quick lane (``-m "not slow" -n 2``, README "Two commands"): these test files run the mirror's whole
+# layout x encoding matrix; the quick lane keeps a sample in which every layout and every encoding appear at
+# least once, and the full run (CI) runs every pair.
+MATRIX_SAMPLED_FILES = {"test_parsers_on_mirror.py"}
+# With pytest-xdist (``-n 2``; ``--dist loadgroup`` is in pyproject.toml's addopts), every test on the session's
+# crawl runs in one worker, so the mirror is crawled once per run, not once per worker.
+CRAWL_GROUP = "crawled-mirror"
+
+
+def in_quick_sample(layout: str, encoding: str) -> bool:
+    """Whether (layout, encoding) is in the quick lane's sample of the matrix: a diagonal that wraps round."""
+    i, j = LAYOUTS.index(layout), ENCODINGS.index(encoding)
+    n = min(len(LAYOUTS), len(ENCODINGS))
+    return i % n == j % n
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m deselects by marker, and before xdist reads the groups
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        if (item.path.name in MATRIX_SAMPLED_FILES and "layout" in params and "encoding" in params
+                and not in_quick_sample(params["layout"], params["encoding"])):
+            item.add_marker(pytest.mark.slow)
+        if "crawled" in item.fixturenames:
+            item.add_marker(pytest.mark.xdist_group(CRAWL_GROUP))
+
+
+@pytest.hookimpl(tryfirst=True)  # in an xdist worker: before it sends the ids of its tests to the controller
+def pytest_collection_finish(session):
+    """Put each test's xdist group into its id, as ``--dist loadgroup`` means to.
+
+    pytest-xdist 3.8 does that by renaming the item, which pytest 9.2's structured ids no longer take
+    (pytest-xdist issue #1386): the groups were silently lost and every worker crawled the mirror. Once xdist
+    does it again, the ids already end in ``@group`` and nothing is done here.
+    """
+    if not getattr(session.config.option, "loadgroup", False) or NodeId is None:
+        return
+    for item in session.items:
+        groups = sorted({str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+                         for mark in item.iter_markers("xdist_group")})
+        if groups and item.nodeid.rfind("@") <= item.nodeid.rfind("]") and hasattr(item, "_id"):
+            item._id = NodeId.parse(f"{item.nodeid}@{'_'.join(groups)}")
 
 
 @pytest.fixture(scope="session")

@@ -75,6 +75,7 @@ def paths(tmp_path):
     }
 
 
+@pytest.mark.slow  # a knytscrape crawl process each
 @pytest.mark.parametrize(
     ("holder_path", "crawl_path"),
     [("real", "file-symlink"), ("file-symlink", "real"), ("real", "folder-symlink"), ("folder-symlink", "real"),
@@ -121,6 +122,7 @@ def read_only(path: Path):
             subprocess.run(["chattr", "-i", str(target)], check=True)
 
 
+@pytest.mark.slow  # a knytscrape crawl process
 def test_a_read_only_database_can_be_locked(tmp_path):
     import sqlite_utils
 

@@ -162,6 +162,7 @@ def context(crawled, tmp_path_factory):
     return out
 
 
+@pytest.mark.slow  # builds the wheel, installs it, serves it: the image end to end
 def test_build_context_has_every_piece(context):
     names = {path.name for path in context.iterdir()}
     expected = {"Dockerfile", "knytpunkt.db", "metadata.json", "plugins", "images"}
@@ -175,6 +176,7 @@ def test_build_context_has_every_piece(context):
     assert wheel.name.startswith("knytscrape-") and wheel.suffix == ".whl"
 
 
+@pytest.mark.slow  # builds the wheel, installs it, serves it: the image end to end
 def test_metadata_is_the_projects(context):
     metadata = json.loads((context / "metadata.json").read_text(encoding="utf-8"))
     source = publish.load_metadata()
@@ -183,6 +185,7 @@ def test_metadata_is_the_projects(context):
     assert metadata["databases"]["knytpunkt"]["queries"].keys() == source["databases"]["knytpunkt"]["queries"].keys()
 
 
+@pytest.mark.slow  # builds the wheel, installs it, serves it: the image end to end
 def test_database_is_a_whole_snapshot(crawled, context):
     _, db = crawled
     copy = sqlite3.connect(context / "knytpunkt.db")
@@ -196,6 +199,7 @@ def test_database_is_a_whole_snapshot(crawled, context):
     assert not list(context.glob("knytpunkt.db-*"))
 
 
+@pytest.mark.slow  # builds the wheel, installs it, serves it: the image end to end
 def test_dockerfile_is_datasettes_own(context):
     """Exactly what datasette package's make_dockerfile writes for the archive's options."""
     secret = step(context, "ENV DATASETTE_SECRET").strip("'")
@@ -218,6 +222,7 @@ def test_dockerfile_is_datasettes_own(context):
         assert option in step(context, "CMD")
 
 
+@pytest.mark.slow  # builds the wheel, installs it, serves it: the image end to end
 def test_wheel_holds_the_plugin_and_its_entry_point(context):
     wheel = next((context / "plugins").iterdir())
     with zipfile.ZipFile(wheel) as archive:
@@ -238,6 +243,7 @@ def test_wheel_holds_the_plugin_and_its_entry_point(context):
     assert dict(parser["datasette"]) == {"knytscrape": "knytscrape.datasette_plugin"}
 
 
+@pytest.mark.slow  # builds the wheel, installs it, serves it: the image end to end
 def test_the_images_wheel_requires_only_what_publishing_needs(context):
     """The Dockerfile's pip install brings Datasette and the plugin's libraries, not the crawler."""
     wheel = next((context / "plugins").iterdir())
@@ -302,6 +308,7 @@ def served(context, tmp_path_factory):
         log.close()
 
 
+@pytest.mark.slow  # builds the wheel, installs it, serves it: the image end to end
 def test_the_plugin_comes_from_the_wheel(served):
     _, env, site, _, _ = served
     found = subprocess.run([sys.executable, "-c", "import knytscrape.datasette_plugin as m; print(m.__file__)"],
@@ -309,6 +316,7 @@ def test_the_plugin_comes_from_the_wheel(served):
     assert Path(found).is_relative_to(site)
 
 
+@pytest.mark.slow  # builds the wheel, installs it, serves it: the image end to end
 def test_the_crawler_is_not_in_the_image(served):
     """The served archive runs without Scrapy, parsel and Pillow, as the image's pip install leaves them out."""
     _, env, _, _, _ = served
@@ -318,6 +326,7 @@ def test_the_crawler_is_not_in_the_image(served):
         assert result.returncode != 0 and "not installed in the published image" in result.stderr, module
 
 
+@pytest.mark.slow  # builds the wheel, installs it, serves it: the image end to end
 def test_home_page_has_the_archive_title(served):
     base, *_ = served
     title = publish.load_metadata()["title"]
@@ -325,6 +334,7 @@ def test_home_page_has_the_archive_title(served):
     assert status == 200 and title in page
 
 
+@pytest.mark.slow  # builds the wheel, installs it, serves it: the image end to end
 def test_feeds_answer(served):
     base, *_ = served
     status, content_type, body = fetch(f"{base}/-/feeds/events.ics")
@@ -334,6 +344,7 @@ def test_feeds_answer(served):
     assert status == 200 and content_type.startswith("application/atom+xml")
 
 
+@pytest.mark.slow  # builds the wheel, installs it, serves it: the image end to end
 def test_swedish_search_function_is_there(served):
     base, *_ = served
     status, _, body = fetch(f"{base}/knytpunkt/search_everything.json?q=budget&_shape=array")
@@ -342,6 +353,7 @@ def test_swedish_search_function_is_there(served):
     assert any(row["kind"] == "artikel" for row in json.loads(body)), "budget is in the crawled mirror"
 
 
+@pytest.mark.slow  # builds the wheel, installs it, serves it: the image end to end
 def test_table_as_csv(served, crawled):
     base, *_ = served
     _, db = crawled
@@ -350,6 +362,7 @@ def test_table_as_csv(served, crawled):
     assert len(list(csv.DictReader(io.StringIO(body)))) == db["articles"].count
 
 
+@pytest.mark.slow  # builds the wheel, installs it, serves it: the image end to end
 def test_settings_are_applied(served):
     base, *_ = served
     settings = json.loads(fetch(f"{base}/-/settings.json")[2])
@@ -357,12 +370,14 @@ def test_settings_are_applied(served):
         assert settings[name] == value, name
 
 
+@pytest.mark.slow  # builds the wheel, installs it, serves it: the image end to end
 def test_images_are_served(served):
     base, *_ = served
     with urllib.request.urlopen(f"{base}/images/{IMAGE_PATH}", timeout=10) as response:
         assert response.read() == IMAGE_BYTES
 
 
+@pytest.mark.slow  # builds the wheel, installs it, serves it: the image end to end
 def test_database_is_immutable(served):
     base, _, _, app, db_hash = served
     [database] = json.loads(fetch(f"{base}/-/databases.json")[2])
@@ -544,6 +559,7 @@ def test_other_commands_still_refuse_unknown_options():
     assert_usage_error(result, "unrecognized arguments: --service x")
 
 
+@pytest.mark.slow  # builds the wheel, installs it, serves it: the image end to end
 def test_reading_pages_come_with_the_wheel(served, crawled):
     """The reading-page templates and CSS live in the plugin package: the bundle serves them from the wheel."""
     base, *_ = served

@@ -20,6 +20,8 @@ from knytscrape.outcome import QuietLog
 from tests.conftest import CRAWL_ENV, PROJECT_ROOT, crawl_command
 from tests.test_lock import holding
 
+pytestmark = pytest.mark.slow  # real scrapy / knytscrape crawl processes: left out of the quick lane
+
 # As a scheduled run sees it: no log level chosen in the environment.
 ENV = {name: value for name, value in CRAWL_ENV.items() if name != "KNYT_LOG_LEVEL"}
 # A site that is down, fast: nothing asked twice, a short id walk.

@@ -174,6 +174,7 @@ json.dump({"seen": sorted(seen), "stats": {k: v for k, v in crawler.stats.get_st
 """
 
 
+@pytest.mark.slow  # a scrapy crawl process
 def test_the_errback_receives_the_dropped_request(tmp_path):
     with RecordingServer() as other:
         routes = {"/away": (302, {"Location": f"{other.url}/landing"}, b""),

@@ -154,6 +154,15 @@ class ListedCountItem(Record):
 
 
 @dataclass
+class ListedCountsItem(Record):
+    """The comment counts a list page prints for its articles, as (article id, count): one item a page, not one
+    an article, so a yearly archive of hundreds of articles passes the engine and the pipelines once."""
+
+    url: str  # the list page (its ledger entry when the counts cannot be stored)
+    counts: list[tuple[int, int]]
+
+
+@dataclass
 class SeenRecordItem(Record):
     """A stored video or event still listed by its section, not fetched again this run."""
 

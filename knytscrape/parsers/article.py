@@ -11,6 +11,7 @@ carries its pictures inline: image, its own credit line, a caption.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
@@ -60,9 +61,15 @@ class Segment:
         return "\n".join(self.lines)
 
 
-def find_published(flow: list[Token]) -> tuple[int, str | None] | None:
+def content_ids(flow: list[Token]) -> set[int]:
+    """The ``id`` of every token of the flow that is the page's own content (``without_chrome``)."""
+    return {id(token) for token in without_chrome(flow)}
+
+
+def find_published(flow: list[Token], content: set[int] | None = None) -> tuple[int, str | None] | None:
     """Index of the ``Publicerat:`` line and the raw date text; None when the page has none. The site's
-    own form first; then the forms a template may print it in ("Publicerad 3 maj", "Publicerat den ...")."""
+    own form first; then the forms a template may print it in ("Publicerad 3 maj", "Publicerat den ...").
+    ``content``: the flow's ``content_ids`` when the caller has them."""
     for pattern in (lm.PUBLISHED, lm.PUBLISHED_LOOSE):
         for index, token in enumerate(flow):
             if isinstance(token, Line):
@@ -70,7 +77,8 @@ def find_published(flow: list[Token]) -> tuple[int, str | None] | None:
                 if match:
                     raw = match.group("raw").strip() or None
                     return index, raw
-    content = {id(token) for token in without_chrome(flow)}
+    if content is None:
+        content = content_ids(flow)
     for index, token in enumerate(flow):  # DATE_HEADING: a heading that is a date and nothing else (a blog's)
         if (isinstance(token, Line) and token.heading and id(token) in content
                 and len(token.text.split()) <= MAX_DATE_WORDS and parse_date(token.text)):
@@ -82,10 +90,11 @@ def is_not_found(item: ArticleItem) -> bool:
     return any(lm.NOT_FOUND.match(text) for text in (item.title, item.lead) if text)
 
 
-def find_title_heading(flow: list[Token]) -> int | None:
+def find_title_heading(flow: list[Token], content: set[int] | None = None) -> int | None:
     """Index of the page's first heading that is neither chrome nor a row of links: where an article whose
-    date line cannot be found begins (its title)."""
-    content = {id(token) for token in without_chrome(flow)}
+    date line cannot be found begins (its title). ``content``: the flow's ``content_ids`` when known."""
+    if content is None:
+        content = content_ids(flow)
     for index, token in enumerate(flow):
         if (isinstance(token, Line) and token.heading and id(token) in content and not is_links_only(token)
                 and not token.in_form and not lm.is_chrome(token.text) and len(token.text) > 3):
@@ -93,8 +102,17 @@ def find_title_heading(flow: list[Token]) -> int | None:
     return None
 
 
+def position_of(url: str) -> int | None:
+    """``gallery_position``, remembered for the usual short addresses: a gallery's views print the same links,
+    and every view reads them all."""
+    return _position_cached(url) if len(url) <= 500 else gallery_position(url)
+
+
+_position_cached = functools.lru_cache(maxsize=4096)(gallery_position)
+
+
 def is_gallery_link(url: str | None) -> bool:
-    return bool(url) and gallery_position(url) is not None
+    return bool(url) and position_of(url) is not None
 
 
 def is_navigation_only(line: Line) -> bool:
@@ -130,13 +148,17 @@ class ArticleParser:
         it has a title heading and something of an article after it (text, the credit, the gallery line or
         the comment section): then what can be read is, the date is NULL, and ``unread`` says why. A page
         with neither (a "not found" page, the front page a gap redirects to) is none."""
-        flow = text_flow(html, url)
+        return self.read(text_flow(html, url), url)
+
+    def read(self, flow: list[Token], url: str) -> ArticleItem | None:
+        """``parse`` of the page's flow (``text_flow``), for a caller that has it."""
         number = article_id(url)
         if number is None:
             return None
-        found = find_published(flow)
+        content = content_ids(flow)  # the page without its chrome, worked out once for every landmark below
+        found = find_published(flow, content)
         if found is None:
-            title_index = find_title_heading(flow)
+            title_index = find_title_heading(flow, content)
             if title_index is None:
                 return None
             item = self._read(flow, url, number, title_index, None)
@@ -147,19 +169,20 @@ class ArticleParser:
             item.unread = "no Publicerat: line; the title is the page's first heading"
             return item
         pub_index, raw = found
-        item = self._read(flow, url, number, pub_index + 1, raw, *(self._title_before(flow, pub_index) or (None, [])))
-        heading = find_title_heading(flow)
-        if not lm.PUBLISHED.match(flow[pub_index].text) and (
-                is_not_found(item) or (heading is not None and lm.NOT_FOUND.match(flow[heading].text))):
-            return None  # a "not found" page with a list of dated teasers
+        item = self._read(flow, url, number, pub_index + 1, raw,
+                          *(self._title_before(flow, pub_index, content) or (None, [])))
+        if not lm.PUBLISHED.match(flow[pub_index].text):
+            heading = find_title_heading(flow, content)
+            if is_not_found(item) or (heading is not None and lm.NOT_FOUND.match(flow[heading].text)):
+                return None  # a "not found" page with a list of dated teasers
         return item
 
     @staticmethod
-    def _title_before(flow: list[Token], pub_index: int) -> tuple[str, list[Line]] | None:
+    def _title_before(flow: list[Token], pub_index: int, content: set[int]) -> tuple[str, list[Line]] | None:
         """A title heading printed above the date line (as some templates do), and the lead when one stands
         between them (an excerpt): going up from the date line over what a byline is made of (the author's
-        link, an avatar, separators, a reading time), to the nearest heading. None when there is none."""
-        content = {id(token) for token in without_chrome(flow)}
+        link, an avatar, separators, a reading time), to the nearest heading. None when there is none.
+        ``content``: the flow's ``content_ids``."""
         lead: list[Line] = []
         for index in range(pub_index - 1, max(-1, pub_index - TITLE_REACH), -1):
             token = flow[index]
@@ -432,7 +455,7 @@ class ArticleParser:
         for token in flow:
             hrefs = [token.link] if isinstance(token, Image) else getattr(token, "hrefs", [])
             for href in hrefs:
-                k = gallery_position(href) if href else None
+                k = position_of(href) if href else None
                 if k:
                     positions.add(k)
         return sorted(positions)

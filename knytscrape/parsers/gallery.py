@@ -25,7 +25,7 @@ from dataclasses import replace
 from knytscrape.items import ImageItem
 from knytscrape.parsers import landmarks as lm
 from knytscrape.parsers.article import find_published, is_decoration, is_gallery_link, is_navigation_only
-from knytscrape.parsers.textflow import Image, Line, Token, text_flow
+from knytscrape.parsers.textflow import FlowMemo, Image, Line, Token, text_flow
 from knytscrape.urls import gallery_position
 
 MAX_CAPTION_LINES = 6
@@ -111,14 +111,16 @@ def parse_gallery_view(
     known_images: Collection[str] = (),
     known_lines: Collection[str] = (),
     lead_image: str | None = None,
+    memo: FlowMemo | None = None,
 ) -> ImageItem | None:
     """Gallery image K of the view at ``url``; None when the view shows no image.
 
     ``known_images``/``known_lines``: image URLs and line texts of the plain article page, when the
-    caller has them (they make finding the image independent of the markup).
+    caller has them (they make finding the image independent of the markup). ``memo``: the article page's
+    ``FlowMemo``, when the caller read it with one: only what the view adds to the page is walked.
     """
     position = gallery_position(url)
-    flow = text_flow(html, url)
+    flow = text_flow(html, url, memo)
     index = _locate(flow, set(known_images), lead_image, position)
     if position is None or index is None:
         return None
@@ -206,9 +208,14 @@ def _read_caption(tokens, known_lines: set[str], backwards: bool = False, positi
 
 def page_fingerprint(html: str, url: str) -> tuple[set[str], set[str]]:
     """Image URLs and line texts of a plain article page, to tell a gallery view's additions apart."""
+    return flow_fingerprint(text_flow(html, url))
+
+
+def flow_fingerprint(flow: list[Token]) -> tuple[set[str], set[str]]:
+    """``page_fingerprint`` of the page's flow, for a caller that has read it."""
     images: set[str] = set()
     lines: set[str] = set()
-    for token in text_flow(html, url):
+    for token in flow:
         if isinstance(token, Image):
             images.add(token.src)
         elif isinstance(token, Line):

@@ -14,11 +14,12 @@ visible landmarks. The flow is the same whether the page uses <div>/<p>, nested 
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit, uses_netloc
 
-import lxml.html
 from lxml import etree
 
 BLOCK_TAGS = frozenset(
@@ -131,6 +132,13 @@ SOCIAL_POST = re.compile(r"^(?:https?:)?//(?:[\w-]+\.)?(?:facebook\.com/[^?#]*/(
                          re.IGNORECASE)
 
 Selector = tuple[str | None, str, str]  # (tag or None, "." or "#", name)
+# What _is_embedded_post can be true of, and (with a class or an id) what a print-only selector can match
+EMBEDDED_POST_CANDIDATES = etree.XPath("//*[@data-instgrm-permalink or @cite or @data-href] | //blockquote")
+MARKABLE_WITH_NAMES = etree.XPath("//*[@class or @id or @data-instgrm-permalink or @cite or @data-href] | //blockquote")
+# The words without which a page has no embedded post, and no element _player_address reads: checked in the
+# page's text once, so that a page without them is not searched element by element
+EMBEDDED_POST_WORDS = ("data-instgrm-permalink", "cite", "data-href", "blockquote")
+PLAYER_ATTRIBUTES = (*CLICK_TO_LOAD, "data-plyr-provider", "data-plyr-embed-id", *SETTINGS_ATTRIBUTES)
 
 
 def _selectors(css: str, style: re.Pattern) -> set[Selector]:
@@ -145,11 +153,12 @@ def _selectors(css: str, style: re.Pattern) -> set[Selector]:
     return found
 
 
-def _mark_not_shown(root) -> None:
+def _mark_not_shown(root, embedded_posts: bool = True) -> None:
     """Mark what a person does not see although no attribute of its own says so: what the page's stylesheet
     shows only in print (hidden on screen, displayed in print: a print-only header; whatever a stylesheet only
     hides may be shown by a script, as a lightbox is), and posts embedded from a social network (a Facebook,
-    Instagram, X or TikTok post quoted in a <blockquote> or a plugin element)."""
+    Instagram, X or TikTok post quoted in a <blockquote> or a plugin element). ``embedded_posts``: False when
+    the page's text has none of the words an embedded post is found by."""
     on_screen: set[Selector] = set()
     in_print: set[Selector] = set()
     for style in root.iter("style"):
@@ -162,9 +171,10 @@ def _mark_not_shown(root) -> None:
             in_print |= _selectors(block, SHOWN_STYLE)
         on_screen |= _selectors(PRINT_MEDIA_BLOCK.sub("", css), HIDDEN_STYLE)
     print_only = on_screen & in_print
-    for element in root.iter():
-        if not isinstance(element.tag, str):
-            continue
+    if not (print_only or embedded_posts):
+        return
+    # only the elements an attribute (or a blockquote's links) can mark: found by lxml, not visited one by one
+    for element in (MARKABLE_WITH_NAMES if print_only else EMBEDDED_POST_CANDIDATES)(root):
         if print_only and _matches(element, print_only):
             element.set(HIDDEN_MARK, "print only")
         elif _is_embedded_post(element):
@@ -225,14 +235,47 @@ def _is_embedded_post(element) -> bool:
 def _is_hidden(element) -> bool:
     """An element a browser does not show: ``hidden``, ``display:none`` (its own or the page's stylesheet's),
     screen-reader-only text, or a post embedded from a social network."""
-    if element.get("hidden") is not None or element.get(HIDDEN_MARK) is not None \
-            or HIDDEN_STYLE.search(element.get("style") or ""):
+    get = element.get
+    if get("hidden") is not None or get(HIDDEN_MARK) is not None:
         return True
-    return any(SCREEN_READER_ONLY.search(name) for name in (element.get("class") or "").split())
+    style, names = get("style"), get("class")
+    return bool(style and _style_facts(style)[0]) or bool(names and _screen_reader_only(names))
+
+
+# A page's style attributes and classes repeat on page after page: what they say is worked out once each (the
+# usual short ones, in a bounded cache)
+CACHED_ATTRIBUTE = 300  # characters
+
+
+def _screen_reader_only(names: str) -> bool:
+    return _screen_reader_only_cached(names) if len(names) <= CACHED_ATTRIBUTE else _screen_reader_classes(names)
+
+
+def _screen_reader_classes(names: str) -> bool:
+    return any(SCREEN_READER_ONLY.search(name) for name in names.split())
+
+
+_screen_reader_only_cached = functools.lru_cache(maxsize=4096)(_screen_reader_classes)
+
+
+def _style_facts(style: str) -> tuple[bool, bool, str | None, bool]:
+    """(hides, makes a block, its background picture as written, strikes through) of a style attribute."""
+    return _style_facts_cached(style) if len(style) <= CACHED_ATTRIBUTE else _read_style(style)
+
+
+def _read_style(style: str) -> tuple[bool, bool, str | None, bool]:
+    background = BACKGROUND_URL.search(style)
+    return (bool(HIDDEN_STYLE.search(style)), bool(BLOCK_STYLE.search(style)),
+            background.group(1) if background else None, bool(STRUCK_STYLE.search(style)))
+
+
+_style_facts_cached = functools.lru_cache(maxsize=4096)(_read_style)
 
 
 def visible_text(element) -> str:
     """The text a browser prints for an element: without scripts, styles, SVG and players' fallbacks."""
+    if not len(element):  # no children (most links): its own text
+        return element.text or ""
     parts = [element.text or ""]
     for child in element:
         tag = child.tag.lower() if isinstance(child.tag, str) else None
@@ -287,8 +330,52 @@ class Image:
 Token = Line | Image | Embed
 
 
+# lxml.html's parser, without its element classes (HtmlElement and its kin): the same tree, but lxml.html looks
+# each element's class up in Python when the element is first touched, and the flow needs none of their methods
+HTML_PARSER = etree.HTMLParser()
+
+# Addresses resolved, by the folder of the page's address: (folder, address as written) -> (absolute, False)
+_RESOLVED: dict[tuple, tuple[str, bool]] = {}
+MAX_RESOLVED = 10_000
+MAX_CACHED_ADDRESS = 300  # characters: at most a few MB however long the addresses
+
+# How deep in block elements the memo looks (each level serialises its elements once: a bound on the work)
+MEMO_DEPTH = 12
+PAGE_TAGS = frozenset(["html", "body"])
+
+
+class FlowMemo:
+    """What each block element of one page gave the flow, by its markup and the state the reading entered it
+    in: a later page that repeats an element takes that element's tokens from here instead of walking it.
+
+    A gallery view (``&img=K``) is its article page again plus the picture it shows: read with the memo of the
+    article page, only what the view adds is walked. The first page read with a memo fills it; later pages only
+    read it. What a walk makes of an element depends on its markup alone (its attributes, text and descendants,
+    all in its serialisation, the marks of ``_mark_not_shown`` included) and on the state the key names (see
+    ``_FlowBuilder.walk``), so the tokens taken from the memo are those a walk would make."""
+
+    def __init__(self):
+        self.entries: dict[tuple, tuple] = {}
+        self.filled = False  # after the first page: read only
+        self.hits = 0  # elements taken from the memo instead of walked
+
+
+def _moved(token: Token, block: int) -> Token:
+    """A copy of a remembered token in block ``block`` (its lists copied too: no two flows share one)."""
+    moved = object.__new__(token.__class__)  # a copy of its fields as they are, without __init__'s cost
+    fields = moved.__dict__
+    fields.update(token.__dict__)
+    fields["block"] = block
+    if "links" in fields:  # a Line
+        fields["links"], fields["struck"] = list(token.links), list(token.struck)
+    elif "sources" in fields:  # an Embed
+        fields["sources"], fields["attributes"], fields["params"] = \
+            list(token.sources), dict(token.attributes), dict(token.params)
+    return moved
+
+
 class _FlowBuilder:
-    def __init__(self, base_url: str):
+    def __init__(self, base_url: str, memo: FlowMemo | None = None):
         self.base_url = base_url
         self.tokens: list[Token] = []
         self.block = 0
@@ -301,14 +388,30 @@ class _FlowBuilder:
         self.heading_depth = 0
         self.swf_targets: dict[str, str] = {}  # element id -> the Flash player a script puts there (absolute)
         self.caption_depth = 0
+        # address as written -> (absolute, resolved against the page's whole address): each resolved once a page
+        self.absolutes: dict[str, tuple[str, bool]] = {}
+        self.whole_base_read = False  # an address resolved against the page's whole address (see absolute)
+        base = urlsplit(base_url)
+        # (scheme, host, folder) of the page's address: all that urljoin reads of it for an address with a path
+        # or a host (None for an address without both, which urljoin reads otherwise)
+        self.base_folder = (base.scheme, base.netloc, base.path[:base.path.rfind("/") + 1]) \
+            if base.scheme in uses_netloc and base.scheme and base.netloc else None
+        self.players_possible = True  # False when the page's text names none of PLAYER_ATTRIBUTES
+        self.memo = memo
+        self.memo_depth = 0
+        # what the page sets for every element: the folder of its address (every relative address but "",
+        # "?…" and "#…" is resolved against it alone) and its SWF targets
+        self.page_state: tuple = ()
 
     def new_block(self) -> None:
         self.flush()
         self.block += 1
 
     def flush(self) -> bool:
+        if not self.parts:
+            return False  # (a link opened here still belongs to the line its text starts on)
         text = clean_text("".join(self.parts))
-        struck = self._struck_runs()
+        struck = self._struck_runs() if True in self.parts_struck else []
         self.parts, self.parts_struck = [], []
         if not text:
             return False  # a link opened here still belongs to the line its text starts on
@@ -335,7 +438,30 @@ class _FlowBuilder:
             self.parts_struck.append(self.struck_depth > 0)
 
     def absolute(self, url: str) -> str:
-        return urljoin(self.base_url, url.strip())
+        found = self.absolutes.get(url)
+        if found is None:
+            found = self.absolutes[url] = self._resolve(url)
+        if found[1]:
+            self.whole_base_read = True
+        return found[0]
+
+    def _resolve(self, url: str) -> tuple[str, bool]:
+        """(the absolute address, whether it was resolved against the page's whole address). Every address but
+        "", "?page=2" and "#top" resolves against the folder of the page's address alone: the same on every page
+        of that folder, so it is resolved once a crawl (a bounded cache of the usual short addresses)."""
+        key = (self.base_folder, url) if self.base_folder is not None and len(url) <= MAX_CACHED_ADDRESS else None
+        found = _RESOLVED.get(key) if key is not None else None
+        if found is not None:
+            return found
+        stripped = url.strip()
+        parts = urlsplit(stripped)
+        whole = not (parts.path or parts.netloc)  # "", "?…", "#…": against the page's file and query
+        found = (urljoin(self.base_url, stripped), whole)
+        if key is not None and not whole:
+            if len(_RESOLVED) >= MAX_RESOLVED:
+                _RESOLVED.clear()
+            _RESOLVED[key] = found
+        return found
 
     def add_embed(self, tag: str, element) -> None:
         self.flush()
@@ -413,11 +539,12 @@ class _FlowBuilder:
             if not any(call.group("target") in self.swf_targets for call in EMBED_SWF_CALL.finditer(element.text)):
                 self.add_script_player(element.text)  # (a player with its own target stands there instead)
             return
-        target = element.get("id")
-        if target and target in self.swf_targets:  # the element SWFObject replaces: the player stands here
-            self.flush()
-            self.tokens.append(Embed("object", self.swf_targets[target], [], {}, {}, self.block))
-            return  # its content is what a browser without Flash shows: not the page's text
+        if self.swf_targets:
+            target = element.get("id")
+            if target and target in self.swf_targets:  # the element SWFObject replaces: the player stands here
+                self.flush()
+                self.tokens.append(Embed("object", self.swf_targets[target], [], {}, {}, self.block))
+                return  # its content is what a browser without Flash shows: not the page's text
         if tag in SKIPPED_TAGS or _is_hidden(element):
             return
         if tag in AMP_PROVIDERS and element.get("data-videoid"):  # <amp-youtube data-videoid="…">
@@ -428,7 +555,7 @@ class _FlowBuilder:
         if tag in EMBED_TAGS:
             self.add_embed(AMP_TAGS.get(tag, tag), element)
             return  # fallback text inside a player is not content
-        address = self._player_address(element)
+        address = self._player_address(element) if self.players_possible else None
         if address:  # a click-to-load cover, a Plyr element, a page builder's video widget
             self.flush()
             cover = next((img.get("src") for img in element.iter("img") if img.get("src")), None)
@@ -445,16 +572,57 @@ class _FlowBuilder:
             return
         style = element.get("style")
         # a floated or display:block element is a block whatever its tag (CSS makes it one)
-        is_block = tag in BLOCK_TAGS or bool(style and BLOCK_STYLE.search(style))
+        facts = _style_facts(style) if style else None
+        is_block = tag in BLOCK_TAGS or bool(facts and facts[1])
         if is_block:
             self.new_block()
+            # a <picture> around an element lends its <img>s <source>s from outside it: never remembered; nor
+            # is the page (<html>, <body>): what a view adds is always inside it
+            if (self.memo is not None and self.memo_depth < MEMO_DEPTH and tag not in PAGE_TAGS
+                    and next(element.iterancestors("picture"), None) is None):
+                self._remembered(element, tag, facts)
+                return
         elif tag == "li":
             self.flush()  # a list item is a line of its list's block (ul/ol), as a browser shows it
-        if style:
-            match = BACKGROUND_URL.search(style)
-            if match:
-                self.flush()
-                self.tokens.append(Image(self.absolute(match.group(1)), "", self.block, background=True))
+        self._inside(element, tag, facts, is_block)
+
+    def _remembered(self, element, tag: str, facts) -> None:
+        """The inside of a block element, entered with no text waiting (its block just begun), taken from the
+        memo or walked (and remembered when the memo is learning): what it gives depends on its markup and on
+        the state in the key alone."""
+        memo = self.memo
+        key = (hashlib.blake2b(etree.tostring(element, with_tail=False), digest_size=16).digest(), self.page_state,
+               self.form_depth > 0, self.heading_depth > 0, self.caption_depth > 0, self.struck_depth > 0,
+               self.link_stack[-1] if self.link_stack else None, tuple(self.links))
+        if memo.filled:
+            found = memo.entries.get(key)
+            # (an element with an address resolved against the whole page address counts only on that address)
+            if found is not None and found[0] in (None, self.base_url):
+                memo.hits += 1
+                _, tokens, blocks, parts, struck, links = found
+                self.tokens.extend(_moved(token, self.block + offset) for token, offset in tokens)
+                self.block += blocks
+                self.parts, self.parts_struck, self.links = list(parts), list(struck), list(links)
+                if found[0] is not None:
+                    self.whole_base_read = True
+                return
+        start, block, whole_base_read = len(self.tokens), self.block, self.whole_base_read
+        self.whole_base_read = False
+        self.memo_depth += 1
+        self._inside(element, tag, facts, True)
+        self.memo_depth -= 1
+        if not memo.filled:
+            memo.entries[key] = (self.base_url if self.whole_base_read else None,
+                                 [(token, token.block - block) for token in self.tokens[start:]], self.block - block,
+                                 tuple(self.parts), tuple(self.parts_struck), tuple(self.links))
+        self.whole_base_read = self.whole_base_read or whole_base_read
+
+    def _inside(self, element, tag: str, facts, is_block: bool) -> None:
+        """What an element gives once its block (if it is one) has begun: its background picture, its rows (a
+        data table), its picture (an <img>), or its text and children."""
+        if facts and facts[2] is not None:
+            self.flush()
+            self.tokens.append(Image(self.absolute(facts[2]), "", self.block, background=True))
         if tag == "table" and _is_data_table(element):
             self.add_table_rows(element)
             return
@@ -480,7 +648,7 @@ class _FlowBuilder:
             self.heading_depth += 1
         if tag == "figcaption":
             self.caption_depth += 1
-        struck = tag in STRUCK_TAGS or bool(style and STRUCK_STYLE.search(style))
+        struck = tag in STRUCK_TAGS or bool(facts and facts[3])
         if struck:
             self.struck_depth += 1
         href = element.get("href") if tag == "a" else None
@@ -494,7 +662,8 @@ class _FlowBuilder:
         self.add_text(element.text)
         for child in element:
             self.walk(child)
-            self.add_text(child.tail)
+            if child.tail:
+                self.add_text(child.tail)
         if struck:
             self.struck_depth -= 1
         if href is not None:
@@ -543,25 +712,37 @@ def largest_candidate(srcsets: list[str]) -> str | None:
     return None
 
 
-def text_flow(html: str, base_url: str) -> list[Token]:
-    """The lines and images of a page in reading order."""
+def text_flow(html: str, base_url: str, memo: FlowMemo | None = None) -> list[Token]:
+    """The lines and images of a page in reading order. ``memo``: what an earlier page's elements gave (a
+    gallery view's article page), taken for the elements this page repeats; an empty memo learns this page."""
     html = XML_DECLARATION.sub("", html, count=1)  # lxml refuses str input that declares an encoding
     if not html.strip():
         return []
     try:
-        root = lxml.html.document_fromstring(html)
+        root = etree.fromstring(html, HTML_PARSER)
     except (etree.ParserError, ValueError):
         return []
-    _mark_not_shown(root)
+    if root is None:  # a document of nothing but a comment
+        return []
+    lowered = html.lower()  # for words without which a page needs no search element by element
+    _mark_not_shown(root, any(word in lowered for word in EMBEDDED_POST_WORDS))
     base = root.find(".//base[@href]")  # <base href> moves every relative address, as in a browser
-    builder = _FlowBuilder(urljoin(base_url, base.get("href").strip()) if base is not None else base_url)
-    ids = {element.get("id") for element in root.iter() if isinstance(element.tag, str) and element.get("id")}
-    for script in root.iter("script"):  # in <head> too: SWFObject is often called there
-        for call in EMBED_SWF_CALL.finditer(script.text or ""):
+    builder = _FlowBuilder(urljoin(base_url, base.get("href").strip()) if base is not None else base_url, memo)
+    # in <head> too: SWFObject is often called there
+    calls = [call for script in root.iter("script") for call in EMBED_SWF_CALL.finditer(script.text or "")]
+    if calls:
+        ids = {value for value in root.xpath("//*/@id") if value}
+        for call in calls:
             if call.group("target") in ids:
                 builder.swf_targets.setdefault(call.group("target"), builder.absolute(call.group("url")))
+    base = urlsplit(builder.base_url)
+    builder.page_state = (base.scheme, base.netloc, base.path[:base.path.rfind("/") + 1],
+                          tuple(sorted(builder.swf_targets.items())))
+    builder.players_possible = any(name in lowered for name in PLAYER_ATTRIBUTES)
     builder.walk(root)
     builder.flush()
+    if memo is not None:
+        memo.filled = True
     return builder.tokens
 
 

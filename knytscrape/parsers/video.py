@@ -215,19 +215,20 @@ class VideoParser:
         runs = content_runs(text_flow(html, url))
         content = [token for run in runs for token in run]
         run_of = [number for number, run in enumerate(runs) for _ in run]
-        player_index = next((i for i, t in enumerate(content) if isinstance(t, Embed) and describe_player(t)[2]), None)
+        described = {id(t): describe_player(t) for t in content if isinstance(t, Embed)}  # each player once
+        player_index = next((i for i, t in enumerate(content) if isinstance(t, Embed) and described[id(t)][2]), None)
         if player_index is None:
             return self._without_player(runs, url, bool(PLAYER_HINT.search(html)))
         # the description ends where a sidebar after the content begins (a footer follows it)
         content = [t for i, t in enumerate(content) if i <= player_index or run_of[i] == run_of[player_index]]
         embed: Embed = content[player_index]
-        provider, provider_id, embed_url = describe_player(embed)
+        provider, provider_id, embed_url = described[id(embed)]
         before = normalise_labelled_lines([t for t in content[:player_index] if isinstance(t, Line)], LABELS)
         after = normalise_labelled_lines([t for t in content[player_index + 1:] if isinstance(t, Line)], LABELS)
         lines = before + after
         title = self._parse_title(before, after)
         later = content[player_index + 1:]
-        next_player = next((i for i, t in enumerate(later) if isinstance(t, Embed) and describe_player(t)[2]),
+        next_player = next((i for i, t in enumerate(later) if isinstance(t, Embed) and described[id(t)][2]),
                            len(later))
         # ANOTHER_PLAYER: a second player (a trailer) and what follows it are not this video's description,
         # nor the heading that introduces it

@@ -22,12 +22,14 @@ Nothing is lost quietly, and nothing is counted that was not written:
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 import re
 from collections import Counter
 from datetime import datetime
 
 from scrapy.utils.defer import deferred_from_coro
+from sqlite_utils.db import jsonify_if_needed
 
 from knytscrape import ledger, search
 from knytscrape.clock import now_iso
@@ -39,6 +41,7 @@ from knytscrape.items import (
     FailedPageItem,
     GoneItem,
     ListedCountItem,
+    ListedCountsItem,
     PageInfo,
     ResolvedPageItem,
     SeenItem,
@@ -52,7 +55,7 @@ logger = logging.getLogger(__name__)
 
 TABLE_OF = {ArticleItem: "articles", VideoItem: "videos", EventItem: "events"}
 LEDGER_ITEMS = (FailedPageItem, ResolvedPageItem)
-HANDLED = (*TABLE_OF, SeenItem, GoneItem, ListedCountItem, SeenRecordItem, *LEDGER_ITEMS)
+HANDLED = (*TABLE_OF, SeenItem, GoneItem, ListedCountItem, ListedCountsItem, SeenRecordItem, *LEDGER_ITEMS)
 SQLITE_INTEGER = (-(2**63), 2**63 - 1)
 # last_seen never goes back: a reparse writes the time a page was captured, which may be older than the
 # crawl that last saw the row (for a crawl, now is always the latest)
@@ -64,10 +67,30 @@ LANDMARKS = ("title", "published_raw", "lead", "body", "credit", "gallery_line",
 
 
 def row(record, table: str) -> dict:
-    """The columns of ``table`` that ``record`` (a dataclass item) carries; first/last_seen set apart."""
-    values = dataclasses.asdict(record) if dataclasses.is_dataclass(record) else dict(record)
+    """The columns of ``table`` that ``record`` (a dataclass item) carries; first/last_seen set apart. (Read
+    field by field: ``dataclasses.asdict`` would copy an article's pictures and comments too, to drop them.)"""
     columns = TABLES[table]["columns"]
-    return {k: v for k, v in values.items() if k in columns and k not in ("first_seen", "last_seen")}
+    if dataclasses.is_dataclass(record):
+        return {f.name: getattr(record, f.name) for f in dataclasses.fields(record)
+                if f.name in columns and f.name not in ("first_seen", "last_seen")}
+    return {k: v for k, v in dict(record).items() if k in columns and k not in ("first_seen", "last_seen")}
+
+
+# What an upsert does to a row that exists: the columns written take the new values, and these two are kept
+# as the row's history says (the first sighting stays; last_seen never goes back, as LATEST_SEEN)
+SEEN_ON_CONFLICT = (("first_seen", "coalesce(first_seen, excluded.first_seen)"),
+                    ("last_seen", "CASE WHEN last_seen IS NOT NULL AND julianday(last_seen) > "
+                                  "julianday(excluded.last_seen) THEN last_seen ELSE excluded.last_seen END"))
+
+
+@functools.lru_cache(maxsize=256)
+def upsert_sql(table: str, columns: tuple[str, ...], pk: str, on_conflict: tuple[tuple[str, str], ...] = ()) -> str:
+    """``INSERT … ON CONFLICT(pk) DO UPDATE``, as sqlite-utils' ``upsert`` writes it (a row that exists keeps
+    the columns not given), with ``on_conflict``'s expressions for some columns of a row that exists."""
+    special = dict(on_conflict)
+    assignments = [f"[{c}] = {special.get(c, f'excluded.[{c}]')}" for c in columns if c != pk]
+    return (f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in columns)}) VALUES ({', '.join('?' * len(columns))}) "
+            f"ON CONFLICT([{pk}]) " + (f"DO UPDATE SET {', '.join(assignments)}" if assignments else "DO NOTHING"))
 
 
 def out_of_range(values: dict) -> list[str]:
@@ -243,11 +266,16 @@ class StoragePipeline:
             record = {**record, column: None}
         if "removed_at" in TABLES[table]["columns"]:
             record = {**record, "removed_at": None}  # seen again: back on the site
-        self.db[table].upsert(record, pk=pk)
+        # one statement writes the row and when it was seen
+        self._put(table, pk, {**record, "first_seen": first_seen or seen, "last_seen": seen}, SEEN_ON_CONFLICT)
         search.index_row(self.db, table, pk, record[pk])
-        first = first_seen or seen
-        self.db.execute(f"UPDATE [{table}] SET last_seen = {LATEST_SEEN}, first_seen = coalesce(first_seen, ?) "
-                        f"WHERE [{pk}] = ?", [seen, seen, first, record[pk]])
+
+    def _put(self, table: str, pk: str, values: dict, on_conflict: tuple[tuple[str, str], ...] = ()) -> None:
+        """Insert or update one row (sqlite-utils' upsert, in one statement built once per set of columns)."""
+        if values.get(pk) is None:
+            raise ValueError(f"a {table} row without its key {pk}")  # as upsert refuses one
+        self.db.execute(upsert_sql(table, tuple(values), pk, on_conflict),
+                        [jsonify_if_needed(value) for value in values.values()])
 
     def _write(self, record, seen: str) -> None:
         self.cause = "site"
@@ -267,16 +295,10 @@ class StoragePipeline:
                                 [seen, seen, record.record_id])
                 self._count("knyt/items/unchanged")
             elif isinstance(record, ListedCountItem):
-                count = None if out_of_range({"count": record.comment_count}) else record.comment_count
-                if count is None:
-                    self._count("knyt/field/comment_count_listed/out_of_range")
-                updated = self.db.execute("UPDATE articles SET comment_count_listed = ? WHERE id = ?",
-                                          [count, record.article_id]).rowcount
-                if updated:
-                    self.db.execute("DELETE FROM listed_counts WHERE article_id = ?", [record.article_id])
-                else:  # the article comes later (or in a later run): kept until then
-                    self.db["listed_counts"].upsert({"article_id": record.article_id, "comment_count": count,
-                                                     "seen": seen}, pk="article_id")
+                self._write_listed_count(record.article_id, record.comment_count, seen)
+            elif isinstance(record, ListedCountsItem):
+                for article_id, comment_count in record.counts:
+                    self._write_listed_count(article_id, comment_count, seen)
             elif isinstance(record, FailedPageItem):
                 self._count("knyt/missing/recorded")
                 if ledger.record_failure(self.db, record, seen, self.crawl_id) == "gone":
@@ -307,6 +329,18 @@ class StoragePipeline:
                     self._write_record_changes(table, stored, values, seen)
                 self._upsert(table, values, seen, record.first_captured_at)
 
+    def _write_listed_count(self, article_id: int, comment_count: int, seen: str) -> None:
+        """The comment count a list page printed for an article: on the article, or kept until it is stored."""
+        count = None if out_of_range({"count": comment_count}) else comment_count
+        if count is None:
+            self._count("knyt/field/comment_count_listed/out_of_range")
+        updated = self.db.execute("UPDATE articles SET comment_count_listed = ? WHERE id = ?",
+                                  [count, article_id]).rowcount
+        if updated:
+            self.db.execute("DELETE FROM listed_counts WHERE article_id = ?", [article_id])
+        else:  # the article comes later (or in a later run): kept until then
+            self._put("listed_counts", "article_id", {"article_id": article_id, "comment_count": count, "seen": seen})
+
     def _write_record_changes(self, table: str, stored: dict, values: dict, seen: str) -> None:
         """Revision rows of a changed video or event: one per column read differently (an address at another
         host is the same), and "restored" when it had been marked removed. Their article_id is empty."""
@@ -325,8 +359,9 @@ class StoragePipeline:
 
     def _write_page(self, page: PageInfo | None, seen: str) -> None:
         if page is not None:
-            self.db["pages"].upsert({"url_key": page.url_key, "etag": page.etag, "last_modified": page.last_modified,
-                                     "body_hash": page.body_hash, "fetched": seen}, pk="url_key")
+            self._put("pages", "url_key", {"url_key": page.url_key, "etag": page.etag,
+                                           "last_modified": page.last_modified, "body_hash": page.body_hash,
+                                           "fetched": seen})
 
     def _active(self, table: str, article_id: int) -> list[dict]:
         return list(self.db.query(f"SELECT * FROM [{table}] WHERE article_id = ? AND removed_at IS NULL",

@@ -88,6 +88,7 @@ TABLES: dict[str, dict] = {
         "columns": {
             "id": str,
             "url": str,
+            "source_url": str,
             "title": str,
             "published": str,
             "published_raw": str,
@@ -113,6 +114,7 @@ TABLES: dict[str, dict] = {
         "columns": {
             "id": str,
             "url": str,
+            "source_url": str,
             "title": str,
             "starts_at": str,
             "ends_at": str,

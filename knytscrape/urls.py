@@ -47,6 +47,16 @@ def canonical_article_url(article_id: int) -> str:
     return f"{CANONICAL_BASE}/artiklar.php?id={article_id}"
 
 
+def canonical_page_url(url: str | None) -> str | None:
+    """A page of the site at its canonical address: ``http://127.0.0.1:8765/video.php?id=3`` (a copy, the
+    mirror) and ``https://www.knytpunkt.com/video.php?id=3`` become ``https://knytpunkt.se/video.php?id=3``.
+    Only for addresses a spider fetched, which are all on the site or a copy of it; None stays None."""
+    if not url:
+        return url
+    parts = urlsplit(url)
+    return urlunsplit(("https", urlsplit(CANONICAL_BASE).netloc, parts.path or "/", parts.query, ""))
+
+
 def is_site_url(url: str, base_url: str) -> bool:
     """True for URLs on the crawled copy or on any of the site's own host names."""
     netloc = urlsplit(url).netloc.lower()

@@ -163,3 +163,39 @@ def test_the_report_prints_the_changes_after_the_spiders_summary(archive, capsys
 def test_a_database_that_cannot_be_read_gives_no_change_lines(tmp_path):
     assert change_lines(str(tmp_path / "none.db"), 1) == []
     assert change_lines(str(tmp_path / "none.db"), None) == []
+
+
+def test_videos_and_events_are_stored_at_the_sites_address_with_the_fetched_one_beside(archive):
+    """A crawl of a copy of the site (the mirror, a test server) stores the address that resolves wherever the
+    archive is read, as articles do; the address fetched is source_url. Another copy is not a change."""
+    archive.lines("videos", [video("a", host="http://127.0.0.1:1")])
+    archive.lines("calendar", [event(1)])
+    db = open_database(archive.path)
+    assert db.execute("SELECT url, source_url FROM videos").fetchall() == [
+        ("https://knytpunkt.se/video.php?id=a", "http://127.0.0.1:1/video.php?id=a")]
+    assert db.execute("SELECT url, source_url FROM events").fetchall() == [
+        ("https://knytpunkt.se/kalender.php?id=1", "http://127.0.0.1:1/kalender.php?id=1")]
+    db.close()
+
+    assert archive.lines("videos", [video("a", host="http://www.knytpunkt.com")]) == []
+    db = open_database(archive.path)
+    assert db.execute("SELECT url, source_url FROM videos").fetchall() == [
+        ("https://knytpunkt.se/video.php?id=a", "http://www.knytpunkt.com/video.php?id=a")]
+    assert db["revisions"].count == 0
+    db.close()
+
+
+def test_a_row_stored_at_a_copys_address_is_moved_to_the_sites_without_a_revision(archive):
+    """An archive crawled before source_url existed holds the copy's address in url: the next crawl stores the
+    site's address and the fetched one, and counts no change."""
+    archive.lines("videos", [video("a")])
+    db = open_database(archive.path)
+    db.execute("UPDATE videos SET url = 'http://127.0.0.1:9/video.php?id=a', source_url = NULL")
+    db.conn.commit()
+    db.close()
+    assert archive.lines("videos", [video("a", host="http://127.0.0.1:3")]) == []
+    db = open_database(archive.path)
+    assert db.execute("SELECT url, source_url FROM videos").fetchall() == [
+        ("https://knytpunkt.se/video.php?id=a", "http://127.0.0.1:3/video.php?id=a")]
+    assert db["revisions"].count == 0
+    db.close()

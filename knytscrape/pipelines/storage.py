@@ -50,6 +50,7 @@ from knytscrape.items import (
 )
 from knytscrape.revisions import article_changes, content_hash, edited_comments, same_value, text_diff
 from knytscrape.state import url_key
+from knytscrape.urls import canonical_page_url
 
 logger = logging.getLogger(__name__)
 
@@ -314,6 +315,9 @@ class StoragePipeline:
                     values["linked_article_id"] = values.pop("article_id")
                 if isinstance(record, EventItem):
                     values["all_day"] = None if record.all_day is None else int(record.all_day)
+                # as articles: the canonical address (which resolves wherever the archive is read, when a copy
+                # of the site was crawled), and the address fetched beside it
+                values["url"] = canonical_page_url(record.url)
                 stored = next(iter(self.db.query(f"SELECT * FROM [{table}] WHERE id = ?", [values["id"]])), None)
                 if isinstance(record, EventItem) and stored and not values["previous_starts_at"]:
                     # moved since the last crawl: keep where it was (unless the page itself says); else keep
@@ -327,6 +331,9 @@ class StoragePipeline:
                 else:
                     self._count("knyt/items/changed")
                     self._write_record_changes(table, stored, values, seen)
+                # where it was fetched from is not a change of the record (a row stored before the column
+                # existed gets it without a revision)
+                values["source_url"] = record.url
                 self._upsert(table, values, seen, record.first_captured_at)
 
     def _write_listed_count(self, article_id: int, comment_count: int, seen: str) -> None:

@@ -136,12 +136,13 @@ def test_the_demo_reads_with_pictures_and_media_after_its_mirror_stopped(demo, d
     poster = player.get_attribute("poster")
     assert poster.startswith(f"{base_url}/images/full/") and driver.execute_async_script(POSTER_SHOWN, poster)
 
-    # the video's page: the same, and its address on the crawled copy is marked as such
+    # the video's page: the same, and its address is the site's, not the stopped mirror's
     open_page(driver, f"{base_url}/{DATABASE}/videos/{video_id}")
     show_every_picture(driver)
-    copy_link = driver.find_element(By.CSS_SELECTOR, ".knyt-video .knyt-meta a.knyt-original-copy")
-    assert copy_link.get_attribute("href").startswith(mirror_url)
-    assert "hämtade kopian" in copy_link.text
+    original = driver.find_element(By.CSS_SELECTOR, ".knyt-video .knyt-meta a.knyt-original")
+    href = original.get_attribute("href")
+    assert href.startswith("https://knytpunkt.se/") and not href.startswith(mirror_url), href
+    assert original.text == "Originalsidan"
     driver.execute_script("window.scrollTo(0, 0);")
     driver.save_screenshot(str(tmp_path / "video.png"))
     screenshot("video")

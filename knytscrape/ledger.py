@@ -47,6 +47,21 @@ def open_entries(db, spider: str) -> list[dict]:
                          [spider]))
 
 
+def due_entries(db, spider: str, now: datetime.datetime, limit: int) -> tuple[list[dict], int]:
+    """(the open entries of ``spider`` due now, oldest first, at most ``limit``; how many open entries wait for a
+    later run). Read row by row: a ledger of many thousand entries is not held whole to ask for ``limit``."""
+    if not db["missing"].exists():
+        return [], 0
+    due_now, waiting = [], 0
+    for entry in db.query("SELECT * FROM missing WHERE spider = ? AND resolved_at IS NULL ORDER BY first_seen, id",
+                          [spider]):
+        if len(due_now) < limit and due(entry, now):
+            due_now.append(entry)
+        else:
+            waiting += 1
+    return due_now, waiting
+
+
 def record_failure(db, failure: FailedPageItem, seen: str, crawl_id: int | None) -> str | None:
     """Open or update the entry of a page that failed; returns 'gone' or 'accepted' when it closes it instead."""
     key = entry_id(failure.spider, failure.url_key)

@@ -13,10 +13,14 @@ events):
 Times are to the second: a record written in the very second an earlier run of the same spider finished
 belongs to that earlier run. At most ``SHOWN`` titles of each kind are listed, each cut to ``WIDTH``
 characters, then "and N more"; the archive's ``changes`` query lists them all: new, changed, removed.
+Only those titles are read (the rest are counted in SQL), so a first run that stores 20,000 articles reads
+ten titles of them.
 """
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import sqlite3
 from pathlib import Path
 
@@ -34,10 +38,11 @@ def shorten(text: str | None, width: int = WIDTH) -> str:
     return text if len(text) <= width else text[:width - 1].rstrip() + "…"
 
 
-def listed(titles: list[str]) -> str:
-    """The first SHOWN titles, then "and N more"."""
-    shown = " · ".join(shorten(title) for title in titles[:SHOWN])
-    return shown + (f" … and {len(titles) - SHOWN} more" if len(titles) > SHOWN else "")
+def listed(count: int, titles: list[str]) -> str:
+    """The first SHOWN titles of ``count``, then "and N more"."""
+    shown = titles[:SHOWN]
+    return " · ".join(shorten(title) for title in shown) + (f" … and {count - len(shown)} more"
+                                                             if count > len(shown) else "")
 
 
 def same_value(old, new) -> bool:
@@ -67,25 +72,40 @@ class Run:
         return sql + ")", params
 
 
-def _titles(db, sql: str, params: list) -> list[str]:
-    return [row[0] for row in db.execute(sql, params)]
+Titles = tuple[int, list[str]]  # how many records, the titles of the first SHOWN of them
 
 
-def _changed(db, run: Run, tables: tuple[str, ...], key: str, title_sql: str) -> list[str]:
-    """Titles of the records of ``tables`` (by ``key``: record_id or article_id) with a revision in the run."""
+def _titles(db, sql: str, params: list) -> Titles:
+    count = db.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
+    return count, [row[0] for row in db.execute(f"{sql} LIMIT {SHOWN}", params)] if count else []
+
+
+def _changed(db, run: Run, tables: tuple[str, ...], key: str, title_sql: str) -> Titles:
+    """The records of ``tables`` (by ``key``: record_id or article_id) with a revision in the run: how many, and
+    the titles of the first SHOWN in the order of their first revision. The revisions are read a record at a
+    time (sorted by SQLite), keeping only the first SHOWN records: a run that changed every article of a large
+    archive holds no list of them."""
     seen, params = run.within("seen")
     marks = ", ".join("?" * len(tables))
-    rows = db.execute(f"SELECT {key}, change, old, new FROM revisions WHERE table_name IN ({marks}) "
-                      f"AND {seen} AND NOT (field = 'removed_at' AND change = 'removed') ORDER BY id",
-                      [*tables, *params]).fetchall()
-    keys: list = []
-    for record, change, old, new in rows:
-        if record not in keys and (change != "edited" or not same_value(old, new)):
-            keys.append(record)
-    return [(db.execute(title_sql, [record]).fetchone() or [None])[0] for record in keys]
+    rows = db.execute(f"SELECT {key}, id, change, old, new FROM revisions WHERE table_name IN ({marks}) "
+                      f"AND {seen} AND NOT (field = 'removed_at' AND change = 'removed') ORDER BY {key}, id",
+                      [*tables, *params])
+    count, first = 0, []  # a heap of (-revision id, record): the SHOWN records changed first
+    for record, revisions in itertools.groupby(rows, key=lambda row: row[0]):
+        since = next((number for _, number, change, old, new in revisions
+                      if change != "edited" or not same_value(old, new)), None)
+        if since is None:
+            continue
+        count += 1
+        if len(first) < SHOWN:
+            heapq.heappush(first, (-since, record))
+        elif since < -first[0][0]:
+            heapq.heapreplace(first, (-since, record))
+    records = [record for _, record in sorted(first, reverse=True)]
+    return count, [(db.execute(title_sql, [record]).fetchone() or [None])[0] for record in records]
 
 
-def articles(db, run: Run) -> dict[str, list[str]]:
+def articles(db, run: Run) -> dict[str, Titles]:
     first, p_first = run.within("first_seen")
     removed, p_removed = run.within("removed_at")
     return {
@@ -95,7 +115,7 @@ def articles(db, run: Run) -> dict[str, list[str]]:
     }
 
 
-def comments(db, run: Run) -> dict[str, list[str]]:
+def comments(db, run: Run) -> dict[str, Titles]:
     first, p_first = run.within("c.first_seen")
     removed, p_removed = run.within("c.removed_at")
     label = "coalesce(c.author, 'anonymous') || ' on ' || coalesce(a.title, 'article ' || c.article_id)"
@@ -110,7 +130,7 @@ def comments(db, run: Run) -> dict[str, list[str]]:
 
 
 def section(table: str):
-    def read(db, run: Run) -> dict[str, list[str]]:
+    def read(db, run: Run) -> dict[str, Titles]:
         first, p_first = run.within("first_seen")
         removed, p_removed = run.within("removed_at")
         order = " ORDER BY starts_at, id" if table == "events" else " ORDER BY published, id"
@@ -130,9 +150,9 @@ SPIDER_RECORDS = {
 }
 
 
-def run_changes(db_path: str, crawl_id: int) -> tuple[str, dict[str, dict[str, list[str]]]]:
-    """When the run started, and {"articles": {"new": [titles], "changed": [...], "removed": [...]}, ...}
-    of its crawls row."""
+def run_changes(db_path: str, crawl_id: int) -> tuple[str, dict[str, dict[str, Titles]]]:
+    """When the run started, and {"articles": {"new": (how many, [first titles]), "changed": ..., "removed": ...},
+    ...} of its crawls row."""
     if not Path(db_path).exists():
         raise LookupError(db_path)
     db = sqlite3.connect(f"file:{Path(db_path).resolve()}?mode=ro", uri=True)
@@ -152,8 +172,8 @@ def change_lines(db_path: str, crawl_id: int | None) -> list[str]:
         started, found = run_changes(db_path, crawl_id)
     except (sqlite3.Error, LookupError, OSError):
         return []
-    lines = [f"  {kind} {name} ({len(titles)}): {listed(titles)}"
-             for name, kinds in found.items() for kind in KINDS if (titles := kinds[kind])]
+    lines = [f"  {kind} {name} ({kinds[kind][0]}): {listed(*kinds[kind])}"
+             for name, kinds in found.items() for kind in KINDS if kinds[kind][0]]
     if lines:
         lines.append(f"  all changes: {CHANGES_PAGE}?since={started[:10]} (in the archive: new, changed and "
                      "removed rows)")

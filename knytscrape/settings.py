@@ -35,10 +35,16 @@ KNYT_ID_PROBE_MISSES_INCREMENTAL = 5
 KNYT_SECTION_DEPTH = 6
 # Bounds, whatever the site sends. The id walk goes only as far as the site's evidence reaches in steps
 # of at most KNYT_ID_MAX_GAP ids (a lone link to id 99999999 is asked for itself and reported, not walked
-# to), with at most KNYT_WALK_WINDOW walk requests waiting at once. A gallery is read up to
+# to), with at most KNYT_WALK_WINDOW article requests (walked, linked, rechecked) waiting at once: the rest wait
+# as ids, a bit each, so the scheduler's queue does not grow with the archive; and at most KNYT_LIST_WINDOW list
+# pages (a yearly archive of thousands of articles is megabytes) fetched or read at once. A gallery is read up to
 # KNYT_GALLERY_MAX_VIEWS views, a page's links up to KNYT_MAX_LINKS_PER_PAGE; hitting a bound is reported.
 KNYT_ID_MAX_GAP = 1000
 KNYT_WALK_WINDOW = 100
+KNYT_LIST_WINDOW = 1
+# The id walk asks for each article once by itself: Scrapy's duplicate filter keeps no fingerprint of those
+# requests, which would grow with the archive (knytscrape/extensions/dupefilter.py); all others it filters.
+DUPEFILTER_CLASS = "knytscrape.extensions.dupefilter.WalkAwareDupeFilter"
 KNYT_GALLERY_MAX_VIEWS = 500
 KNYT_MAX_LINKS_PER_PAGE = 2000
 # At most this many list pages (front page, yearly archives) and pages of each section a run.
@@ -61,6 +67,12 @@ AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 RETRY_TIMES = 3
 DOWNLOAD_TIMEOUT = 60
+# The engine's own cost per page (docs/parsing.md, "Speed"): Scrapy starts CONCURRENT_ITEMS asyncio tasks for
+# every callback's output, 100 by default, whatever it yields; a callback here yields one record and a few
+# requests, so one task handles them in order. And it reads the source of every callback it has not seen lately,
+# to warn of a generator's return value (a programming error the tests would show).
+CONCURRENT_ITEMS = 1
+WARN_ON_GENERATOR_RETURN_VALUE = False
 # Download size bounds in bytes, of the body as received and as decompressed (gzip, deflate, br, zstd):
 # pictures (a few MB) up to DOWNLOAD_MAXSIZE, pages (tens of kB) up to KNYT_PAGE_MAXSIZE
 # (middlewares/sizes.py). A larger answer is dropped after that many bytes instead of being held in memory.
@@ -70,7 +82,10 @@ KNYT_PAGE_MAXSIZE = 4 * 1024 * 1024
 KNYT_PAGE_WARNSIZE = 1024 * 1024
 # Memory (the resident size this process holds now, checked every minute): a warning at MEMUSAGE_WARNING_MB;
 # past MEMUSAGE_LIMIT_MB the crawl closes itself (status memusage_exceeded, unhealthy, resumed by the next run)
-# rather than being killed by the system. A whole crawl of the mirror peaks near 105 MB.
+# rather than being killed by the system. What a crawl holds does not grow with the archive (benchmarks/
+# memory_crawl.py): some 120 MB, plus about 18 times the size of the list page being read (a yearly archive of
+# 5,000 articles, 2.7 MB: 50 MB), plus over 100 MB while a downloaded picture near KNYT_IMAGE_MAX_PIXELS is
+# decoded. A crawl past 512 MB holds something that grows where it should not: worth a warning.
 MEMUSAGE_ENABLED = True
 MEMUSAGE_WARNING_MB = 512
 MEMUSAGE_LIMIT_MB = 1024
@@ -144,8 +159,8 @@ ITEM_PIPELINES = {
     "knytscrape.pipelines.storage.StoragePipeline": 900,
 }
 
-# The log: in full (INFO) on a terminal; where no terminal is attached (cron, systemd, a pipe) only warnings
-# and errors, without the tracebacks of network failures (the end-of-run summary counts them). The full log:
+# The log: only warnings and errors, on a terminal (which also shows a live progress line) as in cron, without
+# the tracebacks of network failures (the end-of-run summary counts them). The full log:
 # -v (`scrapy crawl -v`, `knytscrape crawl -v`), or KNYT_LOG_LEVEL=INFO in the environment; a level given
 # on the command line (-L LEVEL, -s LOG_LEVEL=LEVEL) wins over both. See knytscrape/outcome.py.
 LOG_LEVEL = default_log_level()

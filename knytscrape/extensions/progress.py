@@ -13,7 +13,8 @@ KNYT_LOG_LEVEL=INFO or ``--logfile`` (the full log) show them. KNYT_PROGRESS=0 t
 The figures (``Figures``): pages done are the responses received (``response_received_count``); the total
 is an estimate, hence "about": the pages done, the requests waiting in the scheduler and in the downloader,
 and for the ``articles`` spider the ids its id walk has not asked for yet (up to the highest id it has
-evidence of, or the highest stored id in a full crawl; spiders/id_walk.py). Pages that turn up later (gallery
+evidence of, or the highest stored id in a full crawl; spiders/id_walk.py), or the articles waiting for the
+walk's window when there are more of those. Pages that turn up later (gallery
 views, links) make it grow. Records stored are the items of the storage pipeline: new, changed and unchanged.
 The ETA is the pages left at the rate of the last few minutes.
 """
@@ -96,6 +97,12 @@ class Rate:
 
 def walk_not_asked(spider) -> int:
     """Ids the ``articles`` spider's walk has not asked for yet, as far as it knows (0 for other spiders)."""
+    not_asked = getattr(spider, "not_asked", None)
+    if callable(not_asked):  # the spider's own count: its walk and the articles waiting for the window
+        try:
+            return max(0, not_asked())
+        except (AttributeError, TypeError):
+            return 0
     try:
         if getattr(spider, "only_ids", None) is not None or getattr(spider, "reparse", False):
             return 0

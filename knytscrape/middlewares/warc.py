@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+from collections import OrderedDict
 from pathlib import Path
 
 from scrapy import signals
@@ -36,6 +37,9 @@ from knytscrape.state import url_key
 logger = logging.getLogger(__name__)
 
 INDEX_BATCH = 50  # rows per transaction: short, so the storage pipelines' writes never wait long
+# The newest captures remembered by page (a revisit refers to them); older ones are looked up in the index, so
+# the memory does not grow with the archive. Far above INDEX_BATCH: rows not indexed yet are always remembered.
+LATEST_KEPT = 4096
 
 
 def _headers(headers) -> list[tuple[str, str]]:
@@ -54,7 +58,8 @@ class CaptureSession:
         self.users = 0
         self.db = None
         self.pending: list[dict] = []
-        self.latest: dict[str, tuple[int, str, str, str]] = {}  # url_key -> (id, uri, WARC-Date, digest)
+        # url_key -> (id, uri, WARC-Date, digest) of the LATEST_KEPT pages captured or looked up last
+        self.latest: OrderedDict[str, tuple[int, str, str, str]] = OrderedDict()
         self.next_id = 1
         self.unindexed = 0  # rows that could not be written (marked for the next run's catch_up)
 
@@ -97,14 +102,21 @@ class CaptureSession:
 
     def _newest_payload(self, key: str) -> tuple[int, str, str, str] | None:
         if key in self.latest:
+            self.latest.move_to_end(key)
             return self.latest[key]
         found = self.db.execute("SELECT id, url, fetched_at, digest FROM captures WHERE url_key = ? "
                                 "AND record_type = 'response' ORDER BY id DESC LIMIT 1", [key]).fetchone()
         if found is None:
             return None
         moment = datetime.datetime.fromisoformat(found[2])
-        self.latest[key] = found[0], found[1], warc_date(moment), found[3]  # asked again by its response
-        return self.latest[key]
+        return self._remember(key, (found[0], found[1], warc_date(moment), found[3]))  # asked again by its response
+
+    def _remember(self, key: str, newest: tuple[int, str, str, str]) -> tuple[int, str, str, str]:
+        self.latest[key] = newest
+        self.latest.move_to_end(key)
+        if len(self.latest) > LATEST_KEPT:
+            self.latest.popitem(last=False)
+        return newest
 
     def capture(self, request, response, spider_name: str, crawl_id: int | None) -> tuple[str, int]:
         """Write the exchange; returns the record type written (response or revisit) and the bytes written."""
@@ -129,7 +141,7 @@ class CaptureSession:
             newest[3] if revisit else digest, stored[0], refers_to=newest[0] if revisit else None,
             spider=spider_name, crawl_id=crawl_id))
         if not revisit:
-            self.latest[key] = (capture_id, response.url, warc_date(moment), digest)
+            self._remember(key, (capture_id, response.url, warc_date(moment), digest))
         if len(self.pending) >= INDEX_BATCH:
             self.flush()
         return record_type, sum(place.length for place in stored)

@@ -15,8 +15,9 @@ An article's gallery views (``&img=1..N``, N from the gallery line and the thumb
 KNYT_GALLERY_MAX_VIEWS) are fetched one after the other and the article is handed to the pipelines whole,
 with all its images.
 
-Bounds: the walk reaches only as far as the site's evidence (spiders/id_walk.py), and at most
-KNYT_WALK_WINDOW walk requests wait at a time, so its queue stays small whatever the site links.
+Bounds: the walk reaches only as far as the site's evidence (spiders/id_walk.py). At most KNYT_WALK_WINDOW
+article requests (walked, linked, rechecked) and KNYT_LIST_WINDOW list pages are asked for and not answered at a
+time; the articles the lists link wait as ids, a bit each, so what the crawl holds does not grow with the archive.
 Every page that still fails after its retries goes to the ledger of what is missing (knytscrape/ledger.py),
 and every run starts by asking the ledger's pages again.
 """
@@ -24,6 +25,8 @@ and every run starts by asking the ledger's pages again.
 from __future__ import annotations
 
 import hashlib
+import heapq
+from collections import deque
 from pathlib import Path
 
 import scrapy
@@ -34,13 +37,14 @@ from knytscrape.capture.index import warc_dir_for
 from knytscrape.capture.pages import newest_article_pages
 from knytscrape.capture.replay import CaptureLibrary
 from knytscrape.clock import today
-from knytscrape.items import GoneItem, ListedCountItem, PageInfo, SeenItem
+from knytscrape.items import GoneItem, ListedCountsItem, PageInfo, SeenItem
 from knytscrape.parsers.archive import parse_archive
 from knytscrape.parsers.article import ArticleParser
-from knytscrape.parsers.gallery import page_fingerprint, parse_gallery_view
+from knytscrape.parsers.gallery import flow_fingerprint, parse_gallery_view
 from knytscrape.parsers.site_chrome import WINDOW, SiteChrome
+from knytscrape.parsers.textflow import FlowMemo, text_flow
 from knytscrape.spiders.base import KnytSpider
-from knytscrape.spiders.id_walk import IdEvidence
+from knytscrape.spiders.id_walk import IdCounts, IdEvidence, IdSet, WaitingIds
 from knytscrape.state import ArchiveState, load_state, record_mode, url_key
 from knytscrape.urls import article_id, gallery_position, page_name
 
@@ -62,21 +66,26 @@ class ArticlesSpider(KnytSpider):
         self.only_ids: set[int] | None = {int(n) for n in ids.split(",") if n.strip()} if ids else None
         self.site_chrome = SiteChrome()  # the lines the site prints on many pages, learned as pages are read
         self.parser = ArticleParser(self.site_chrome)
-        self.requested_ids: set[int] = set()
+        self.requested_ids = IdSet()  # asked for, or waiting to be (a bit an id: spiders/id_walk.py)
         self.evidence = IdEvidence(1000)  # ids the site shows exist, within reach (its gap set in start())
         self.highest_found = 0  # highest id within reach that answered with an article
+        self.found_beyond: list[int] = []  # heap of articles found beyond the evidence's reach (outliers)
         self.walked_up_to = 0
-        self.walk_in_flight = 0  # walk requests asked for and not answered yet
-        self.listed_comment_counts: dict[int, int] = {}
+        self.waiting = WaitingIds()  # articles linked, to recheck or captured: asked for as the window has room
+        self.window_in_flight = 0  # article requests of the window asked for and not answered yet
+        self.listed_comment_counts = IdCounts()
         self.archive = ArchiveState()  # what the database already holds (read in start())
         self.incremental = False
         self.ledger_ids: set[int] = set()  # articles of the ledger of what is missing: read again in full
         self.lists_asked: set[str] = set()
+        self.waiting_lists: deque[tuple[str, bool]] = deque()  # (URL, dont_filter) of lists not asked for yet
+        self.lists_in_flight = 0  # list pages asked for and not read to the end yet
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.spider_idle, signal=signals.spider_idle)
+        crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
         return spider
 
     @property
@@ -86,6 +95,10 @@ class ArticlesSpider(KnytSpider):
     @property
     def walk_window(self) -> int:
         return self.settings.getint("KNYT_WALK_WINDOW", 100)
+
+    @property
+    def list_window(self) -> int:
+        return max(1, self.settings.getint("KNYT_LIST_WINDOW", 1))
 
     @property
     def gallery_cap(self) -> int:
@@ -141,12 +154,14 @@ class ArticlesSpider(KnytSpider):
             for number in sorted(self.only_ids):
                 yield self.article_request(number, reason="asked")
             return
-        requests = [*self.ledger_requests(), self.list_request(self.site_url("/"))]
+        requests = list(self.ledger_requests())
+        self.queue_list(self.site_url("/"))
         if self.reparse:  # every article page the WARC files hold, linked or not; no walk of guessed ids
-            captured = CaptureLibrary.of(Path(self.settings.get("KNYT_WARC_DIR"))).article_ids()
-            requests += [self.article_request(number, reason="captured") for number in sorted(captured)]
+            for number in CaptureLibrary.of(Path(self.settings.get("KNYT_WARC_DIR"))).article_ids():
+                self.ask(number, reason="captured")
         if self.incremental:
-            requests += [self.article_request(number, reason="recheck") for number in self.archive.recheck_ids]
+            for number in self.archive.recheck_ids:
+                self.ask(number, reason="recheck")
         for request in [*requests, *self.walk()]:
             if request is not None:
                 yield request
@@ -164,24 +179,39 @@ class ArticlesSpider(KnytSpider):
             else:
                 self.ledger_keys.add(entry["url_key"])
                 self.crawler.stats.inc_value("knyt/requests/ledger")
-                yield self.list_request(self.site_url(entry["url_key"]), dont_filter=True)  # None when capped
+                self.queue_list(self.site_url(entry["url_key"]), dont_filter=True)
 
-    def list_request(self, url: str, dont_filter: bool = False) -> scrapy.Request | None:
-        """A list page (the front page, a yearly archive), at most KNYT_MAX_LIST_PAGES different ones a run."""
+    def queue_list(self, url: str, dont_filter: bool = False) -> None:
+        """A list page to read (the front page, a yearly archive), at most KNYT_MAX_LIST_PAGES different ones a
+        run; asked for when fewer than KNYT_LIST_WINDOW lists are being fetched or read (walk): a yearly archive
+        of thousands of articles is megabytes, and Scrapy holds each response until its items are stored."""
         if url in self.lists_asked and not dont_filter:
-            return None
+            return
         if len(self.lists_asked) >= self.settings.getint("KNYT_MAX_LIST_PAGES", 1000):
             self.crawler.stats.inc_value("knyt/bounds/list_pages_capped")
-            return None
+            return
         self.lists_asked.add(url)
+        self.waiting_lists.append((url, dont_filter))
+
+    def list_request(self, url: str, dont_filter: bool = False) -> scrapy.Request:
+        self.lists_in_flight += 1
         return scrapy.Request(url, callback=self.parse_list, priority=LIST_PRIORITY, errback=self.page_failed,
-                              dont_filter=dont_filter, meta={"knyt_kind": "list"})
+                              dont_filter=dont_filter, meta={"knyt_kind": "list", "knyt_window": "list"})
+
+    def ask(self, number: int, reason: str = "linked") -> None:
+        """An article to ask for once: it waits as an id until the window has room for its request (walk)."""
+        if number in self.requested_ids or (self.only_ids is not None and number not in self.only_ids):
+            return
+        self.requested_ids.add(number)
+        self.waiting.push(number, reason)
 
     def article_request(self, number: int, priority: int = ARTICLE_PRIORITY, reason: str = "linked",
-                        linked: bool | None = None):
-        if number in self.requested_ids or (self.only_ids is not None and number not in self.only_ids):
-            return None
-        self.requested_ids.add(number)
+                        linked: bool | None = None, asked: bool = False):
+        """The request for article ``number``, None when it was asked for already (``asked``: by ``ask``)."""
+        if not asked:
+            if number in self.requested_ids or (self.only_ids is not None and number not in self.only_ids):
+                return None
+            self.requested_ids.add(number)
         url = self.site_url(f"artiklar.php?id={number}")
         known = number in self.archive.known_ids
         meta = {"handle_httpstatus_list": ARTICLE_STATUSES, "knyt_kind": "article",
@@ -202,30 +232,67 @@ class ArticlesSpider(KnytSpider):
                               dont_filter=reason == "ledger")  # asked again whatever was asked before
 
     def walk(self):
-        """Requests for ids not yet asked for, up to the frontier, at most KNYT_WALK_WINDOW waiting at once."""
+        """The next article requests, at most KNYT_WALK_WINDOW in flight at once: first the articles waiting
+        (linked, to recheck, captured), then ids not yet asked for, up to the frontier. So Scrapy's scheduler
+        never holds more than the window of article requests, however many articles the lists link. List pages
+        first, KNYT_LIST_WINDOW at a time."""
+        while self.lists_in_flight < self.list_window and self.waiting_lists:
+            yield self.list_request(*self.waiting_lists.popleft())
+        while self.window_in_flight < self.walk_window and self.waiting:
+            number, reason = self.waiting.pop()
+            yield self.windowed(self.article_request(number, ARTICLE_PRIORITY, reason=reason, asked=True))
         if self.only_ids is not None or self.reparse:
             return
         # no further than the gap beyond the highest id that answered: links to ids that do not exist, each
         # within the gap of the last, must not draw the walk on without end
-        reach = min(self.evidence.top, self.highest_found + self.evidence.max_gap)
-        frontier = max(reach, self.highest_found + self.probe_misses)
-        while self.walked_up_to < frontier and self.walk_in_flight < self.walk_window:
+        highest_found = self.highest_found_within_reach()
+        reach = min(self.evidence.top, highest_found + self.evidence.max_gap)
+        frontier = max(reach, highest_found + self.probe_misses)
+        while self.walked_up_to < frontier and self.window_in_flight < self.walk_window:
             self.walked_up_to += 1
             request = self.article_request(self.walked_up_to, WALK_PRIORITY, reason="walk")
             if request is not None:
-                self.walk_in_flight += 1
-                yield request
+                yield self.windowed(request)
+
+    def windowed(self, request: scrapy.Request) -> scrapy.Request:
+        self.window_in_flight += 1
+        request.meta["knyt_window"] = "article"
+        return request
 
     def walk_step_done(self, request) -> None:
-        if request.meta.get("knyt_walk"):
-            self.walk_in_flight = max(0, self.walk_in_flight - 1)
+        """``request`` (an article or a list page) no longer holds a place in its window: answered, failed or
+        dropped. Once only, whichever of these comes first."""
+        window = request.meta.get("knyt_window")
+        if not window or request.meta.get("knyt_window_freed"):
+            return
+        request.meta["knyt_window_freed"] = True
+        if window == "list":
+            self.lists_in_flight = max(0, self.lists_in_flight - 1)
+        else:
+            self.window_in_flight = max(0, self.window_in_flight - 1)
+
+    def request_dropped(self, request, spider=None):
+        """A request of the window that the scheduler dropped (a redirect to a page asked for already) frees
+        its place at once, instead of at the next idle moment."""
+        if spider is self or spider is None:
+            self.walk_step_done(request)
+
+    def not_asked(self) -> int:
+        """About how many article requests the walk has still to make (for the progress line)."""
+        if self.only_ids is not None or self.reparse:
+            return len(self.waiting)
+        reach = min(self.evidence.top, self.highest_found + self.evidence.max_gap)
+        frontier = max(reach, self.highest_found + self.probe_misses)
+        if not self.incremental:
+            frontier = max(frontier, self.archive.highest_id)  # a full crawl walks to it
+        return max(frontier - self.walked_up_to, len(self.waiting))
 
     def spider_idle(self):
         """A walk request that vanished without an answer (a redirect the duplicate filter dropped) must not
         stall the walk: when nothing else is left, the window is reset and the walk goes on."""
         if self.stop_reason:
             return
-        self.walk_in_flight = 0
+        self.window_in_flight = self.lists_in_flight = 0
         requests = list(self.walk())
         if requests:
             for request in requests:
@@ -256,6 +323,7 @@ class ArticlesSpider(KnytSpider):
         self.crawler.stats.set_value("knyt/zone/chrome_learned_from_captures", self.site_chrome.pages_learned)
 
     def closed(self, reason):
+        self.archive.close()
         outliers = self.evidence.outliers
         if outliers:  # linked (and asked for), but too far from everything else to walk to
             self.crawler.stats.set_value("knyt/ids/outliers", len(outliers))
@@ -264,27 +332,26 @@ class ArticlesSpider(KnytSpider):
                                 ", ".join(map(str, outliers[-REPORTED_SAMPLE:])))
 
     def parse_list(self, response):
-        """The front page, a yearly archive, or any page listing articles."""
+        """The front page, a yearly archive, or any page listing articles. The page is read whole before anything
+        is handed on, so no tree of it waits while its items are stored; the articles it links wait as ids
+        (``ask``), not as requests."""
         self.crawler.stats.inc_value("knyt/pages/list")
         self.crawler.stats.inc_value("knyt/requests/list")
-        for entry in parse_archive(response.text, response.url):
-            if entry.comment_count is not None:
-                self.listed_comment_counts[entry.article_id] = entry.comment_count
-                # stored apart too: the article may be stored before or after this list is read
-                yield ListedCountItem(entry.article_id, entry.comment_count)
+        counts = [(entry.article_id, entry.comment_count) for entry in parse_archive(response.text, response.url)
+                  if entry.comment_count is not None]
         for url, _text in self.site_links(response):
-            name = page_name(url)
             number = article_id(url)
             if number is not None and gallery_position(url) is None:
                 self.know(number)
-                request = self.article_request(number)
-                if request is not None:
-                    yield request
-            elif name == "art_ar.php" and not self.incremental:  # the archives change only with new articles
-                request = self.list_request(url)
-                if request is not None:
-                    yield request
+                self.ask(number)
+            elif page_name(url) == "art_ar.php" and not self.incremental:  # archives change only with new articles
+                self.queue_list(url)
+        for number, count in counts:
+            self.listed_comment_counts[number] = count
+        if counts:  # stored apart too: the article may be stored before or after this list
+            yield ListedCountsItem(response.url, counts)
         yield from self.resolved(response)
+        self.walk_step_done(response.request)  # its place goes to the next list
         yield from self.walk()
 
     # -- pages that failed --------------------------------------------------------------------------
@@ -303,13 +370,23 @@ class ArticlesSpider(KnytSpider):
             return
         if request.meta.get("knyt_kind") == "list":
             self.crawler.stats.inc_value("knyt/errors/list_page")
+            self.walk_step_done(request)
         yield from self.walk()
 
     # -- articles ---------------------------------------------------------------------------------
 
     def found(self, number: int) -> None:
-        if self.evidence.add(number):  # else an outlier, reported at the end
+        if self.evidence.add(number):
             self.highest_found = max(self.highest_found, number)
+        else:  # an outlier for now (reported at the end if it stays one): counts once evidence reaches it
+            heapq.heappush(self.found_beyond, number)
+
+    def highest_found_within_reach(self) -> int:
+        """highest_found, with the articles found beyond the evidence that it has reached since (a linked article
+        may answer before the yearly archives that bring it within reach are read)."""
+        while self.found_beyond and self.found_beyond[0] <= self.evidence.top:
+            self.highest_found = max(self.highest_found, heapq.heappop(self.found_beyond))
+        return self.highest_found
 
     def parse_article(self, response, number: int):
         self.walk_step_done(response.request)
@@ -323,9 +400,11 @@ class ArticlesSpider(KnytSpider):
             yield SeenItem(number)
             yield from self.walk()
             return
-        item = None
+        item = flow = None
+        memo = FlowMemo()  # what each element of the page gave: its gallery views repeat the page but for a picture
         if response.status not in MISSING_STATUSES:
-            item = self.parser.parse(response.text, response.url)
+            flow = text_flow(response.text, response.url, memo)
+            item = self.parser.read(flow, response.url)
         if item is None:
             yield from self.not_an_article(response, number, body_hash)
             yield from self.walk()
@@ -341,8 +420,8 @@ class ArticlesSpider(KnytSpider):
         if not positions:
             yield self.finish(item)
             return
-        images, lines = page_fingerprint(response.text, response.url)
-        context = {"item": item, "positions": positions, "known_images": images, "known_lines": lines}
+        images, lines = flow_fingerprint(flow)
+        context = {"item": item, "positions": positions, "known_images": images, "known_lines": lines, "memo": memo}
         yield self.gallery_request(context)
 
     def not_an_article(self, response, number: int, body_hash: str | None):
@@ -400,7 +479,7 @@ class ArticlesSpider(KnytSpider):
         image = None
         if response.status not in MISSING_STATUSES:
             image = parse_gallery_view(response.text, response.url, context["known_images"],
-                                       context["known_lines"], context["item"].lead_image_url)
+                                       context["known_lines"], context["item"].lead_image_url, context["memo"])
         if image is None:
             self.crawler.stats.inc_value("knyt/images/gallery_view_without_image")
         else:

@@ -8,7 +8,6 @@ from urllib.parse import urljoin, urlsplit
 
 import scrapy
 
-from knytscrape import ledger
 from knytscrape.capture.replay import NotCaptured
 from knytscrape.clock import STOCKHOLM
 from knytscrape.failures import describe
@@ -39,7 +38,9 @@ class KnytSpider(scrapy.Spider):
         """(absolute URL on the crawled copy, link text) of every link to the site on the page, up to
         KNYT_MAX_LINKS_PER_PAGE different ones (a bound against pages made of links; counted when hit)."""
         seen = set()
-        for anchor in response.xpath("//a[@href]"):
+        # a selector of its own, not ``response.xpath``: that one stays cached on the response (a yearly archive's
+        # tree is tens of MB) as long as Scrapy holds it, until every item of the page is stored
+        for anchor in scrapy.Selector(response).xpath("//a[@href]"):
             href = anchor.attrib["href"].strip()
             if not href or href.startswith(("#", "mailto:", "javascript:")):
                 continue
@@ -62,12 +63,10 @@ class KnytSpider(scrapy.Spider):
         knytscrape.ledger), at most KNYT_LEDGER_PER_RUN; the others wait for a later run, still open."""
         if self.settings.getbool("KNYT_REPARSE"):
             return []  # a reparse reads what was captured, and asks the site nothing
-        entries = load_ledger(self.settings.get("KNYT_DB"), self.name)
-        now = datetime.datetime.now(STOCKHOLM)
-        asked = [entry for entry in entries if ledger.due(entry, now)][:self.settings.getint("KNYT_LEDGER_PER_RUN",
-                                                                                             500)]
-        if len(asked) < len(entries):
-            self.crawler.stats.set_value("knyt/missing/waiting", len(entries) - len(asked))
+        asked, waiting = load_ledger(self.settings.get("KNYT_DB"), self.name, datetime.datetime.now(STOCKHOLM),
+                                     self.settings.getint("KNYT_LEDGER_PER_RUN", 500))
+        if waiting:
+            self.crawler.stats.set_value("knyt/missing/waiting", waiting)
         return asked
 
     def page_failed(self, failure):

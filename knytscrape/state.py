@@ -108,13 +108,15 @@ SECTION_DATES = {"videos": "published", "events": "coalesce(ends_at, starts_at)"
 
 
 def load_section_state(db_path: str, table: str, recheck_days: int, today: datetime.date) -> tuple[dict, set]:
-    """({page URL: record id} of the section's stored records, the URLs to fetch again: recent or undated)."""
+    """({page URL: record id} of the section's stored records, the URLs to fetch again: recent or undated). The
+    URLs are the addresses fetched (``source_url``; ``url`` is the site's canonical address since that column
+    came, and the address fetched before), which the section spider finds again on the pages it reads."""
     db = open_database(db_path)
     try:
         since = (today - datetime.timedelta(days=recheck_days)).isoformat()
         known, recheck = {}, set()
-        rows = db.execute(f"SELECT url, id, {SECTION_DATES[table]} FROM [{table}] WHERE url IS NOT NULL "
-                          "AND removed_at IS NULL")
+        rows = db.execute(f"SELECT coalesce(source_url, url), id, {SECTION_DATES[table]} FROM [{table}] "
+                          "WHERE coalesce(source_url, url) IS NOT NULL AND removed_at IS NULL")
         for url, record_id, date in rows:
             known[url] = record_id
             if date is None or date[:10] >= since:

@@ -66,7 +66,9 @@ def event_row(event: dict, base_url: str, scheme: str) -> dict:
     path = event["paths"][scheme]
     return {
         "title": event["title"],
-        "url": base_url + path if path else None,
+        # the site's own address, whichever copy was crawled; the address fetched beside it
+        "url": "https://knytpunkt.se" + path if path else None,
+        "source_url": base_url + path if path else None,
         "starts_at": event["starts_at"],
         "ends_at": event["ends_at"],
         "all_day": None if event["all_day"] is None else int(event["all_day"]),

@@ -33,6 +33,8 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
+from benchmarks.runner import status_kb  # noqa: E402
+
 MB = 1024 * 1024
 MILESTONES = (500, 1000, 2000, 5000, 10000, 15000, 20000, 50000)
 SNAPSHOT_DIR_ENV = "KNYT_MEMORY_SNAPSHOTS"
@@ -63,16 +65,6 @@ def child(argv: list[str]) -> int:
 
 
 # -- the parent: the mirror, the samples, the counts ----------------------------------------------------
-
-
-def status_kb(pid: int, field: str) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
 
 
 def stored_articles(db_path: Path) -> int:

@@ -8,6 +8,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
@@ -44,6 +45,24 @@ def submit(driver, element) -> None:
         element.click()
     wait(driver, EC.staleness_of(old_page), message="the page did not change")
     wait(driver, page_loaded, message="the next page did not load")
+
+
+def follow_link(driver, css: str, href: str, attempts: int = 3) -> None:
+    """Click the link matching `css` whose address is `href`, and wait for the page it opens.
+
+    The link is looked up afresh on each attempt: an element found before the page settled can belong to
+    a document the browser has since replaced (seen under load), and clicking it raises a stale-element error.
+    """
+    for attempt in range(attempts):
+        try:
+            link = wait(driver, lambda d: next((a for a in d.find_elements(By.CSS_SELECTOR, css)
+                                                if a.get_attribute("href") == href), False),
+                        message=f"no link {css} to {href}")
+            submit(driver, link)
+            return
+        except StaleElementReferenceException:
+            if attempt == attempts - 1:
+                raise
 
 
 def type_into(element, text: str) -> None:

@@ -16,6 +16,7 @@ from tests.browser import truth
 from tests.browser.helpers import (
     SEARCH_FORM,
     SEARCH_PATH,
+    follow_link,
     hit_keys,
     home_search,
     open_page,
@@ -209,9 +210,7 @@ def test_every_kind_of_hit_leads_to_where_it_is_read(site, driver, screenshot):
             event = events[row["title"]]
             assert row["date"] == truth.swedish_span(event["starts_at"], event["ends_at"], event["all_day"])
         open_page(driver, site.url(f"{SEARCH_PATH}?q={query}"))
-        link = next(a for a in driver.find_elements(By.CSS_SELECTOR, "a.knyt-hit-title")
-                    if a.get_attribute("href") == row["href"])
-        submit(driver, link)
+        follow_link(driver, "a.knyt-hit-title", row["href"])
         address = urlsplit(driver.current_url)
         screenshot(f"opened-{kind}")
         heading = driver.find_element(By.TAG_NAME, "h1").text

@@ -324,7 +324,7 @@ def test_the_warc_writer_remembers_the_newest_pages_and_finds_older_ones_in_its_
         url = f"{BASE}/artiklar.php?id={number}"
         body = f"<html><body><p>Artikel {number}.</p></body></html>".encode()
         response = HtmlResponse(url, body=body, headers={"Content-Type": "text/html"})
-        return session.capture(Request(url), response, "articles", None)[0]
+        return session.capture(Request(url), response, "articles", None)
 
     try:
         assert [capture(n) for n in range(1, 501)] == ["response"] * 500

@@ -149,6 +149,80 @@ def test_a_write_cut_short_by_a_full_disk_leaves_no_bytes_between_records(tmp_pa
     assert [m.offset for m in members(path)][-2] == size  # read where the index will say
 
 
+def test_a_record_the_writer_thread_could_not_write_is_reported_never_indexed_nor_referred_to(tmp_path, monkeypatch):
+    from scrapy.http import HtmlResponse, Request
+
+    from knytscrape.middlewares.warc import CaptureSession
+    from tests.test_ledger import Stats
+
+    session = CaptureSession(tmp_path / "warc", str(tmp_path / "knytpunkt.db"), 1 << 30)
+    session.open(Stats())
+    written, failed = [], []
+    real_write = os.write
+    bodies = {1: page(1), 2: page(2)}
+
+    def capture(number: int) -> str:
+        url = f"http://127.0.0.1/artiklar.php?id={number}"
+        response = HtmlResponse(url, body=bodies[number], headers={"Content-Type": "text/html; charset=utf-8"})
+        return session.capture(Request(url), response, "articles", None,
+                               lambda row, size: written.append((row["url_key"], row["record_type"], size)),
+                               lambda row, error: failed.append((row["url_key"], type(error).__name__)))
+
+    def full_disk(fd, data):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    try:
+        assert capture(1) == "response"
+        session.writer.wait()
+        monkeypatch.setattr(os, "write", full_disk)
+        assert capture(2) == "response"
+        assert capture(1) == "revisit"  # the same page again: refers to its first record
+        session.writer.wait()
+        monkeypatch.setattr(os, "write", real_write)
+        assert failed == [("/artiklar.php?id=2", "OSError"), ("/artiklar.php?id=1", "OSError")]
+        assert capture(2) == "response"  # its first copy was never written: not a revisit of nothing
+        assert capture(1) == "revisit"  # the first record of 1 is still there to refer to
+        session.writer.wait()
+    finally:
+        session.close()
+    expected = [("/artiklar.php?id=1", "response"), ("/artiklar.php?id=2", "response"),
+                ("/artiklar.php?id=1", "revisit")]
+    assert [(key, kind) for key, kind, _ in written] == expected
+    assert all(size > 0 for _, _, size in written)
+    db = open_database(tmp_path / "knytpunkt.db")
+    rows = db.execute("SELECT url_key, record_type, warc_file, offset FROM captures ORDER BY id").fetchall()
+    assert [row[:2] for row in rows] == expected
+    [path] = warc_files(tmp_path / "warc")
+    assert [m.offset for m in members(path)][1::2] == [row[3] for row in rows]  # the index says where they lie
+
+
+def test_a_response_that_could_not_be_written_is_not_referred_to_by_a_later_revisit(tmp_path, monkeypatch):
+    from scrapy.http import HtmlResponse, Request
+
+    from knytscrape.middlewares.warc import CaptureSession
+    from tests.test_ledger import Stats
+
+    session = CaptureSession(tmp_path / "warc", str(tmp_path / "knytpunkt.db"), 1 << 30)
+    session.open(Stats())
+    url = "http://127.0.0.1/artiklar.php?id=5"
+    response = HtmlResponse(url, body=page(5), headers={"Content-Type": "text/html; charset=utf-8"})
+    real_write = os.write
+
+    def full_disk(fd, data):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    try:
+        monkeypatch.setattr(os, "write", full_disk)
+        assert session.capture(Request(url), response, "articles", None) == "response"
+        session.writer.wait()
+        monkeypatch.setattr(os, "write", real_write)
+        assert session.capture(Request(url), response, "articles", None) == "response"  # not a revisit of nothing
+    finally:
+        session.close()
+    db = open_database(tmp_path / "knytpunkt.db")
+    assert db.execute("SELECT record_type FROM captures").fetchall() == [("response",)]
+
+
 def test_rows_a_run_could_not_index_are_indexed_by_the_next(tmp_path):
     from knytscrape.capture.index import mark_unindexed
 

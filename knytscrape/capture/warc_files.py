@@ -36,6 +36,8 @@ NOT_MODIFIED_PROFILE = "http://netpreserve.org/warc/1.1/revisit/server-not-modif
 TRANSFER_HEADERS = {"transfer-encoding", "content-length"}
 READ_CHUNK = 1 << 20
 HEADER_BYTES = 256 * 1024  # of a record's start: its WARC and HTTP headers, with room to spare
+# gzip's default level: pages come out 1% larger than at warcio's 9, in a little less time
+COMPRESS_LEVEL = 6
 
 
 def payload_digest(body: bytes) -> str:
@@ -113,9 +115,21 @@ class RecordMaker:
 
     def serialise(self, record) -> bytes:
         """One record as one gzip member."""
+        return compress_member(self.raw(record))
+
+    @staticmethod
+    def raw(record) -> bytes:
+        """One record's bytes before compression (cheap; the compression is what costs)."""
         out = io.BytesIO()
-        WARCWriter(out, gzip=True, warc_version=WARC_VERSION).write_record(record)
+        WARCWriter(out, gzip=False, warc_version=WARC_VERSION).write_record(record)
         return out.getvalue()
+
+
+def compress_member(raw: bytes) -> bytes:
+    """A record's bytes as one gzip member, in one call: zlib lets go of the GIL meanwhile, so a writer thread
+    compresses while the crawl reads pages (warcio's own gzip writer works in small pieces at level 9)."""
+    compressor = zlib.compressobj(COMPRESS_LEVEL, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+    return compressor.compress(raw) + compressor.flush()
 
 
 @dataclass(frozen=True)
@@ -182,7 +196,12 @@ class WarcWriterFiles:
 
     def write(self, records: list) -> list[Stored]:
         """Write ``records`` (each its own gzip member) together, in one file; where each lies."""
-        members = [self.maker.serialise(record) for record in records]
+        return self.write_raw([self.maker.raw(record) for record in records])
+
+    def write_raw(self, raws: list[bytes]) -> list[Stored]:
+        """Write records given as their bytes before compression (RecordMaker.raw), each its own gzip member,
+        together in one file; where each lies. Safe in a thread of its own while nothing else writes."""
+        members = [compress_member(raw) for raw in raws]
         self._open(sum(map(len, members)))
         offset = self.size
         stored = []

@@ -9,7 +9,9 @@ before it had WARC files) is sent without its conditions: a 304 would leave no c
 
 The three spiders of one ``knytscrape crawl`` share one writer per folder (``CaptureSession``): one file
 at a time, one counter of capture ids. A record is written before its row; rows are committed in small
-transactions, and what a killed run left unindexed is indexed by the next (capture.index.catch_up).
+transactions, and what a killed run left unindexed is indexed by the next (capture.index.catch_up). The
+records are compressed and written by a thread of their own (capture.background), so the crawl reads the next
+page meanwhile.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from pathlib import Path
 from scrapy import signals
 from scrapy.exceptions import NotConfigured
 
+from knytscrape.capture.background import BackgroundWriter, Job
 from knytscrape.capture.index import (
     capture_row,
     catch_up,
@@ -30,7 +33,7 @@ from knytscrape.capture.index import (
     next_capture_id,
     warc_dir_for,
 )
-from knytscrape.capture.warc_files import WarcWriterFiles, payload_digest, warc_date
+from knytscrape.capture.warc_files import Stored, WarcWriterFiles, payload_digest, warc_date
 from knytscrape.db import open_database
 from knytscrape.state import url_key
 
@@ -40,10 +43,13 @@ INDEX_BATCH = 50  # rows per transaction: short, so the storage pipelines' write
 # The newest captures remembered by page (a revisit refers to them); older ones are looked up in the index, so
 # the memory does not grow with the archive. Far above INDEX_BATCH: rows not indexed yet are always remembered.
 LATEST_KEPT = 4096
+UNWRITTEN = Stored("", -1, 0)  # where a record lies, until the writer thread has written it
 
 
 def _headers(headers) -> list[tuple[str, str]]:
-    return [(name.decode("latin-1"), value.decode("latin-1")) for name, values in headers.items() for value in values]
+    # Scrapy's Headers is a dict of normalised names to lists of values: read as one, not by getlist per name
+    return [(name.decode("latin-1"), value.decode("latin-1"))
+            for name, values in dict.items(headers) for value in values]
 
 
 class CaptureSession:
@@ -55,6 +61,7 @@ class CaptureSession:
         self.directory = directory
         self.db_path = db_path
         self.files = WarcWriterFiles(directory, max_bytes)
+        self.writer: BackgroundWriter | None = None  # started once the folder is caught up
         self.users = 0
         self.db = None
         self.pending: list[dict] = []
@@ -75,6 +82,9 @@ class CaptureSession:
         return session
 
     def leave(self) -> None:
+        """One crawler is done: what it handed over is written (its stats get their bytes) before it goes."""
+        if self.writer is not None:
+            self.writer.wait()
         self.users -= 1
         if self.users <= 0:
             self.close()
@@ -95,6 +105,7 @@ class CaptureSession:
         if caught.damaged:
             stats.set_value("knyt/warc/damaged_files", sorted(caught.damaged))
         self.next_id = next_capture_id(self.db)
+        self.writer = BackgroundWriter(self.files)
 
     def has_page(self, url: str) -> bool:
         """Whether the files hold a full copy of ``url``'s page (a revisit of a 304 can refer to it)."""
@@ -118,8 +129,12 @@ class CaptureSession:
             self.latest.popitem(last=False)
         return newest
 
-    def capture(self, request, response, spider_name: str, crawl_id: int | None) -> tuple[str, int]:
-        """Write the exchange; returns the record type written (response or revisit) and the bytes written."""
+    def capture(self, request, response, spider_name: str, crawl_id: int | None,
+                on_written=None, on_failed=None) -> str:
+        """Hand the exchange to the writer thread; returns the record type it gets (response or revisit).
+
+        ``on_written(row, bytes)`` or ``on_failed(row, error)`` is called later, in this thread, from a later
+        ``capture``, ``flush`` or ``leave``."""
         moment = datetime.datetime.now(datetime.UTC)
         key = url_key(response.url)
         digest = payload_digest(response.body)
@@ -130,23 +145,42 @@ class CaptureSession:
             response.url, moment, request.method, _headers(request.headers), response.status,
             _headers(response.headers), response.body,
             revisit_of=(newest[1], newest[2], newest[3]) if revisit else None, not_modified=not_modified)
-        stored = self.files.write(records)
+        raws = [self.files.maker.raw(record) for record in records]
         record_type = "revisit" if revisit else "response"
         capture_id = self.next_id
         self.next_id += 1
         content_type = response.headers.get("Content-Type")
-        self.pending.append(capture_row(
+        row = capture_row(
             capture_id, response.url, local_time(warc_date(moment)), response.status,
             content_type.decode("latin-1") if content_type else None, record_type,
-            newest[3] if revisit else digest, stored[0], refers_to=newest[0] if revisit else None,
-            spider=spider_name, crawl_id=crawl_id))
+            newest[3] if revisit else digest, UNWRITTEN, refers_to=newest[0] if revisit else None,
+            spider=spider_name, crawl_id=crawl_id)
         if not revisit:
             self._remember(key, (capture_id, response.url, warc_date(moment), digest))
+        self.writer.submit(Job(raws, row, self._written_by(on_written), self._failed_by(key, on_failed)))
+        self.writer.collect()
         if len(self.pending) >= INDEX_BATCH:
             self.flush()
-        return record_type, sum(place.length for place in stored)
+        return record_type
+
+    def _written_by(self, on_written):
+        def written(row: dict, size: int) -> None:
+            self.pending.append(row)
+            if on_written is not None:
+                on_written(row, size)
+        return written
+
+    def _failed_by(self, key: str, on_failed):
+        def failed(row: dict, error: BaseException) -> None:
+            if self.latest.get(key, (None,))[0] == row["id"]:  # a later revisit must not refer to it
+                del self.latest[key]
+            if on_failed is not None:
+                on_failed(row, error)
+        return failed
 
     def flush(self) -> None:
+        if self.writer is not None:
+            self.writer.collect()
         if not self.pending or self.db is None:
             return
         rows, self.pending = self.pending, []
@@ -163,6 +197,8 @@ class CaptureSession:
 
     def close(self) -> None:
         try:
+            if self.writer is not None:
+                self.writer.close()
             self.flush()
         finally:
             self.files.close()
@@ -232,10 +268,15 @@ class WarcCaptureMiddleware:
             return response
         spider = self.crawler.spider
         try:
-            kind, written = self.session.capture(request, response, spider.name, getattr(spider, "crawl_id", None))
-        except Exception as error:  # a full disk, a folder gone: the page is still read; the run says so
+            self.session.capture(request, response, spider.name, getattr(spider, "crawl_id", None),
+                                 self._written, self._not_written)
+        except Exception as error:  # the index cannot be read, the writer stopped: the page is still read
             self._failed(error)
-            return response
-        self.crawler.stats.inc_value(f"knyt/warc/{kind}")
-        self.crawler.stats.inc_value("knyt/warc/bytes", written)
         return response
+
+    def _written(self, row: dict, size: int) -> None:
+        self.crawler.stats.inc_value(f"knyt/warc/{row['record_type']}")
+        self.crawler.stats.inc_value("knyt/warc/bytes", size)
+
+    def _not_written(self, row: dict, error: BaseException) -> None:
+        self._failed(error)  # a full disk, a folder gone: the page is still read; the run says so

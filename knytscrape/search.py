@@ -12,6 +12,7 @@ SQLite triggers cannot); the published Datasette turns its standard ``_search`` 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import snowballstemmer
 
@@ -26,11 +27,19 @@ SEARCH_COLUMNS: dict[str, tuple[str, ...]] = {
 TOKENIZE = "unicode61 remove_diacritics 0"
 WORD = re.compile(r"\w+", re.UNICODE)
 _stemmer = snowballstemmer.stemmer("swedish")
+# A local site repeats its words: remembering the stems of the last words seen saves most of the stemming of a
+# crawl (the pure-Python stemmer was 3% of it). Bounded, whatever the site writes.
+STEM_CACHE_WORDS = 20_000
+
+
+@lru_cache(maxsize=STEM_CACHE_WORDS)
+def stem(word: str) -> str:
+    return _stemmer.stemWord(word)
 
 
 def stems(text: str | None) -> str:
     """The Swedish stems of the words of ``text``, lower-cased, space-separated."""
-    return " ".join(_stemmer.stemWords(WORD.findall((text or "").lower())))
+    return " ".join(map(stem, WORD.findall((text or "").lower())))
 
 
 def fts_query(query: str) -> str | None:

@@ -94,6 +94,8 @@ MEMUSAGE_LIMIT_MB = 1024
 HTTPCACHE_ENABLED = os.environ.get("KNYT_HTTPCACHE") == "1"
 HTTPCACHE_EXPIRATION_SECS = 0
 
+# The site is read without a session: no cookie is kept or sent (nor its cost paid on every request)
+COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 # Scrapy's remote control runs Python sent to an HTTP port on localhost: never in this crawler.
 REMOTE_CONTROL_ENABLED = False

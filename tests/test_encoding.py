@@ -210,3 +210,27 @@ def test_compressed_pages_with_hostile_labels_are_read_right(tmp_path):
              for a in truth for column, value in article_row(a).items() if stored.get(a["id"], {}).get(column) != value]
     assert wrong == [], log
     assert "Traceback" not in result.stderr, log
+
+
+@pytest.mark.parametrize("read_first", [False, True])
+def test_the_middleware_sets_the_encoding_whether_or_not_the_page_was_read_before(read_first):
+    from scrapy.http import HtmlResponse
+
+    from knytscrape.middlewares.encoding import LegacyEncodingMiddleware
+
+    class Stats(dict):
+        def inc_value(self, key, count=1, start=0):
+            self[key] = self.get(key, start) + count
+
+    body = "<html><body><p>Publicerat: 2009-03-14. Körsång på Järntorget i Örebro.</p></body></html>".encode("latin-1")
+    # the header says UTF-8, the bytes are Latin-1 (a wrong header): Scrapy alone would decode as UTF-8
+    response = HtmlResponse("http://127.0.0.1/artiklar.php?id=3", body=body,
+                            headers={"Content-Type": "text/html; charset=utf-8"})
+    if read_first:  # something decoded it with Scrapy's guess before: the middleware must not keep that text
+        response.text  # noqa: B018
+    stats = Stats()
+    read = LegacyEncodingMiddleware(stats).process_response(None, response)
+    assert read.encoding == "cp1252"
+    assert "Körsång på Järntorget i Örebro" in read.text
+    assert read.css("p::text").get().endswith("Järntorget i Örebro.")
+    assert stats == {"knyt/encoding/cp1252": 1}

@@ -7,32 +7,14 @@ import os
 import signal
 import subprocess
 import threading
-from pathlib import Path
+
+from benchmarks.runner import descendants, status_kb
 
 MB = 1024 * 1024
 
 
-def tree(pid: int) -> list[int]:
-    """``pid`` and its descendants (``knytscrape serve`` runs Datasette as a child process)."""
-    found, todo = [], [pid]
-    while todo:
-        current = todo.pop()
-        found.append(current)
-        for task in Path(f"/proc/{current}/task").glob("*"):
-            with contextlib.suppress(OSError):
-                todo += [int(child) for child in (task / "children").read_text().split()]
-    return found
-
-
-def status_kb(pid: int, field: str) -> int:
-    """A ``kB`` field of /proc/<pid>/status (VmRSS, VmHWM ...), 0 when the process is gone."""
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
+# The benchmark measures memory the same way: one reading of /proc for both
+tree = descendants
 
 
 class MemoryWatch:

@@ -287,3 +287,19 @@ def test_a_tiny_run_writes_every_figure(tmp_path):
     kept = json.loads((tmp_path / "kept" / "results.json").read_text())
     assert kept["samples"]["10"]["datasette.csv.complete"] == [1.0]
     assert "the recording did not hold" not in text and "not recorded" not in finished.stderr
+
+
+def test_the_benchmarks_crawls_follow_every_article_of_the_largest_generated_yearly_archive():
+    from collections import Counter
+
+    from benchmarks.runner import BENCH_MAX_LINKS_PER_PAGE, crawl_command
+    from knytscrape.mirror import load_articles
+
+    listed = Counter((a["published"][:4], a["category"]) for a in load_articles(20_000)
+                     if a["in_archive"] and a["published"])
+    largest = max(listed.values())
+    assert largest > 2000  # beyond the crawl's own bound: without the benchmark's, the crawl stops following
+    # an entry links its article, its comments and its picture: the bound must hold three links an entry
+    assert 3 * largest < BENCH_MAX_LINKS_PER_PAGE
+    command = crawl_command("http://127.0.0.1:1", Path("knytpunkt.db"))
+    assert f"KNYT_MAX_LINKS_PER_PAGE={BENCH_MAX_LINKS_PER_PAGE}" in command

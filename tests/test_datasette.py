@@ -87,6 +87,25 @@ def test_changes_since_a_date_is_browsable(published):
     assert later.status_code == 200 and later.json() == []
 
 
+def test_changes_go_back_past_the_thousand_rows_shown_and_narrow_to_one_kind(published):
+    app, db = published
+    rows = get(app, "/knytpunkt/changes.json?since=2000-01-01&_shape=array&_size=max").json()
+    seen = sorted({row["seen"] for row in rows})
+    # rows up to a moment (the seen of the last row shown, to see the older ones), that moment included
+    until = urllib.parse.quote(seen[0])
+    before = get(app, f"/knytpunkt/changes.json?since=2000-01-01&until={until}&_shape=array&_size=max").json()
+    assert before and all(row["seen"] == seen[0] for row in before)
+    assert len(before) == sum(row["seen"] == seen[0] for row in rows)
+    earlier = get(app, "/knytpunkt/changes.json?since=2000-01-01&until=2000-01-02&_shape=array").json()
+    assert earlier == []
+    comments = get(app, "/knytpunkt/changes.json?since=2000-01-01&table=comments&_shape=array&_size=max").json()
+    assert comments and {row["table_name"] for row in comments} == {"comments"}
+    assert len(comments) == db["comments"].count
+    # empty parameters, as the form sends them, are no filter
+    both_empty = get(app, "/knytpunkt/changes.json?since=2000-01-01&until=&table=&_shape=array&_size=max").json()
+    assert both_empty == rows
+
+
 def test_pictures_are_shown_as_pictures_and_text_stays_escaped(published):
     app, db = published
     page = get(app, "/knytpunkt/images?_size=5").text

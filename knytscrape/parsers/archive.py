@@ -75,6 +75,7 @@ def _entry_starts(lines: list[Line], linked: list[tuple[int, list]]) -> list[tup
     parts with exactly one date and one article is the page's order (a tie goes to the dates).
     """
     dated = [(i, None) for i, line in enumerate(lines) if lm.PUBLISHED.match(line.text)]
+    dates_before = _dates_before(lines)
     by_link, current = [], None
     for index, links, picture in linked:
         line = "" if picture or index >= len(lines) else lines[index].text
@@ -82,7 +83,7 @@ def _entry_starts(lines: list[Line], linked: list[tuple[int, list]]) -> list[tup
             continue  # "Kommentarer [ 4 ]" links its article too: a count, not an entry's start
         for number, _, _ in links:
             # a new article starts an entry; so does the same one again after a date (a duplicate entry)
-            dated_since = by_link and any(by_link[-1][0] < i < index for i, _ in dated)
+            dated_since = by_link and _dates_between(dates_before, by_link[-1][0], index) > 0
             if number != current or dated_since:
                 by_link.append((index, number))
                 current = number
@@ -92,12 +93,33 @@ def _entry_starts(lines: list[Line], linked: list[tuple[int, list]]) -> list[tup
     return max((dated, by_link), key=lambda starts: _good_parts(starts, lines, linked))
 
 
+def _dates_before(lines: list[Line]) -> list[int]:
+    """``[k]``: how many of the first k lines are a ``Publicerat:`` line (k up to len(lines) + 1)."""
+    counts = [0]
+    for line in lines:
+        counts.append(counts[-1] + bool(lm.PUBLISHED.match(line.text)))
+    counts.append(counts[-1])  # a picture after the last line sits at len(lines)
+    return counts
+
+
+def _dates_between(dates_before: list[int], low: int, high: int) -> int:
+    """How many ``Publicerat:`` lines lie strictly between line ``low`` and line ``high``."""
+    last = len(dates_before) - 1
+    return dates_before[min(max(high, 0), last)] - dates_before[min(max(low + 1, 0), last)] if high > low + 1 else 0
+
+
 def _good_parts(starts: list[tuple[int, int | None]], lines: list[Line], linked) -> int:
+    """How many parts have exactly one date and one article. Each line is looked at once (a yearly archive
+    of thousands of entries is read in linear time, not entries × lines)."""
+    dates_before = _dates_before(lines)
+    numbers_at: dict[int, set[int]] = {}
+    for index, links, _ in linked:
+        numbers_at.setdefault(index, set()).update(number for number, _, _ in links)
     good = 0
     for position, (start, _) in enumerate(starts):
         end = starts[position + 1][0] if position + 1 < len(starts) else len(lines)
-        dates = sum(1 for i in range(start, end) if lm.PUBLISHED.match(lines[i].text))
-        articles = {number for i, links, _ in linked if start <= i < end for number, _, _ in links}
+        dates = dates_before[end] - dates_before[start] if end > start else 0
+        articles = set().union(*(numbers_at.get(i, ()) for i in range(start, end)))
         good += dates == 1 and len(articles) == 1
     return good
 

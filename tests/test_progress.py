@@ -13,7 +13,6 @@ from scrapy.settings import Settings
 
 from knytscrape import settings as project_settings
 from knytscrape.extensions.progress import Figures, Progress, Rate, estimate, format_eta, records_stored, walk_not_asked
-from knytscrape.spiders.id_walk import IdEvidence
 
 
 class FakeClock:
@@ -56,18 +55,22 @@ def test_figures_pages_of_about_a_total_and_records():
     assert estimate({}, pending=0) == (0, 0)
 
 
-def test_walk_not_asked_of_the_articles_spider():
-    evidence = IdEvidence(1000)
-    evidence.add(500)
-    spider = SimpleNamespace(only_ids=None, reparse=False, evidence=evidence, highest_found=200, probe_misses=30,
-                             walked_up_to=100, incremental=False, archive=SimpleNamespace(highest_id=0))
+def test_walk_not_asked_of_the_articles_spider(tmp_path):
+    from tests.test_flat_memory import articles_spider
+
+    spider = articles_spider(tmp_path)
+    spider.evidence.add(500)
+    spider.highest_found, spider.walked_up_to = 200, 100
     assert walk_not_asked(spider) == 400  # up to the evidence's 500
-    spider.archive = SimpleNamespace(highest_id=900)  # a full crawl walks to the highest stored id too
+    spider.archive.highest_id = 900  # a full crawl walks to the highest stored id too
     assert walk_not_asked(spider) == 800
     spider.incremental = True  # ... an incremental one only probes above it
     assert walk_not_asked(spider) == 400
+    for number in range(1, 1001):  # linked by the lists: more waiting than the walk has left
+        spider.ask(number + 2000)
+    assert walk_not_asked(spider) == 1000
     spider.only_ids = {7}
-    assert walk_not_asked(spider) == 0
+    assert walk_not_asked(spider) == 1000  # only what waits
     assert walk_not_asked(SimpleNamespace(name="videos")) == 0
     assert walk_not_asked(None) == 0
 

@@ -96,25 +96,12 @@ class Rate:
 
 
 def walk_not_asked(spider) -> int:
-    """Ids the ``articles`` spider's walk has not asked for yet, as far as it knows (0 for other spiders)."""
+    """Article requests the ``articles`` spider has still to make, by its own count (its walk up to its frontier,
+    or the articles waiting for the walk's window); 0 for other spiders."""
     not_asked = getattr(spider, "not_asked", None)
-    if callable(not_asked):  # the spider's own count: its walk and the articles waiting for the window
-        try:
-            return max(0, not_asked())
-        except (AttributeError, TypeError):
-            return 0
-    try:
-        if getattr(spider, "only_ids", None) is not None or getattr(spider, "reparse", False):
-            return 0
-        evidence = spider.evidence
-        reach = min(evidence.top, spider.highest_found + evidence.max_gap)
-        frontier = max(reach, spider.highest_found + spider.probe_misses)
-        archive = getattr(spider, "archive", None)
-        if archive is not None and not getattr(spider, "incremental", False):
-            frontier = max(frontier, getattr(archive, "highest_id", 0) or 0)  # a full crawl walks to it
-        return max(0, frontier - spider.walked_up_to)
-    except (AttributeError, TypeError):
+    if not callable(not_asked):
         return 0
+    return max(0, not_asked())
 
 
 def terminal_width() -> int:

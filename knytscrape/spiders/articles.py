@@ -198,20 +198,23 @@ class ArticlesSpider(KnytSpider):
         return scrapy.Request(url, callback=self.parse_list, priority=LIST_PRIORITY, errback=self.page_failed,
                               dont_filter=dont_filter, meta={"knyt_kind": "list", "knyt_window": "list"})
 
+    def claim(self, number: int) -> bool:
+        """Whether article ``number`` is still to be asked for (then it is marked as asked): each id once."""
+        if number in self.requested_ids or (self.only_ids is not None and number not in self.only_ids):
+            return False
+        self.requested_ids.add(number)
+        return True
+
     def ask(self, number: int, reason: str = "linked") -> None:
         """An article to ask for once: it waits as an id until the window has room for its request (walk)."""
-        if number in self.requested_ids or (self.only_ids is not None and number not in self.only_ids):
-            return
-        self.requested_ids.add(number)
-        self.waiting.push(number, reason)
+        if self.claim(number):
+            self.waiting.push(number, reason)
 
     def article_request(self, number: int, priority: int = ARTICLE_PRIORITY, reason: str = "linked",
                         linked: bool | None = None, asked: bool = False):
         """The request for article ``number``, None when it was asked for already (``asked``: by ``ask``)."""
-        if not asked:
-            if number in self.requested_ids or (self.only_ids is not None and number not in self.only_ids):
-                return None
-            self.requested_ids.add(number)
+        if not asked and not self.claim(number):
+            return None
         url = self.site_url(f"artiklar.php?id={number}")
         known = number in self.archive.known_ids
         meta = {"handle_httpstatus_list": ARTICLE_STATUSES, "knyt_kind": "article",
@@ -243,11 +246,7 @@ class ArticlesSpider(KnytSpider):
             yield self.windowed(self.article_request(number, ARTICLE_PRIORITY, reason=reason, asked=True))
         if self.only_ids is not None or self.reparse:
             return
-        # no further than the gap beyond the highest id that answered: links to ids that do not exist, each
-        # within the gap of the last, must not draw the walk on without end
-        highest_found = self.highest_found_within_reach()
-        reach = min(self.evidence.top, highest_found + self.evidence.max_gap)
-        frontier = max(reach, highest_found + self.probe_misses)
+        frontier = self.frontier()
         while self.walked_up_to < frontier and self.window_in_flight < self.walk_window:
             self.walked_up_to += 1
             request = self.article_request(self.walked_up_to, WALK_PRIORITY, reason="walk")
@@ -277,12 +276,18 @@ class ArticlesSpider(KnytSpider):
         if spider is self or spider is None:
             self.walk_step_done(request)
 
+    def frontier(self) -> int:
+        """The highest id the walk goes to now: no further than the gap beyond the highest id that answered, so
+        links to ids that do not exist, each within the gap of the last, do not draw the walk on without end."""
+        highest_found = self.highest_found_within_reach()
+        reach = min(self.evidence.top, highest_found + self.evidence.max_gap)
+        return max(reach, highest_found + self.probe_misses)
+
     def not_asked(self) -> int:
         """About how many article requests the walk has still to make (for the progress line)."""
         if self.only_ids is not None or self.reparse:
             return len(self.waiting)
-        reach = min(self.evidence.top, self.highest_found + self.evidence.max_gap)
-        frontier = max(reach, self.highest_found + self.probe_misses)
+        frontier = self.frontier()
         if not self.incremental:
             frontier = max(frontier, self.archive.highest_id)  # a full crawl walks to it
         return max(frontier - self.walked_up_to, len(self.waiting))

@@ -90,7 +90,10 @@ def _entry_starts(lines: list[Line], linked: list[tuple[int, list]]) -> list[tup
             break
     if not dated:
         return by_link
-    return max((dated, by_link), key=lambda starts: _good_parts(starts, lines, linked))
+    numbers_at: dict[int, set[int]] = {}
+    for index, links, _ in linked:
+        numbers_at.setdefault(index, set()).update(number for number, _, _ in links)
+    return max((dated, by_link), key=lambda starts: _good_parts(starts, len(lines), dates_before, numbers_at))
 
 
 def _dates_before(lines: list[Line]) -> list[int]:
@@ -108,16 +111,14 @@ def _dates_between(dates_before: list[int], low: int, high: int) -> int:
     return dates_before[min(max(high, 0), last)] - dates_before[min(max(low + 1, 0), last)] if high > low + 1 else 0
 
 
-def _good_parts(starts: list[tuple[int, int | None]], lines: list[Line], linked) -> int:
-    """How many parts have exactly one date and one article. Each line is looked at once (a yearly archive
-    of thousands of entries is read in linear time, not entries × lines)."""
-    dates_before = _dates_before(lines)
-    numbers_at: dict[int, set[int]] = {}
-    for index, links, _ in linked:
-        numbers_at.setdefault(index, set()).update(number for number, _, _ in links)
+def _good_parts(starts: list[tuple[int, int | None]], line_count: int, dates_before: list[int],
+                numbers_at: dict[int, set[int]]) -> int:
+    """How many parts have exactly one date and one article (``numbers_at``: the article ids linked at each
+    line). Each line is looked at once: a yearly archive of thousands of entries is read in linear time, not
+    entries × lines."""
     good = 0
     for position, (start, _) in enumerate(starts):
-        end = starts[position + 1][0] if position + 1 < len(starts) else len(lines)
+        end = starts[position + 1][0] if position + 1 < len(starts) else line_count
         dates = dates_before[end] - dates_before[start] if end > start else 0
         articles = set().union(*(numbers_at.get(i, ()) for i in range(start, end)))
         good += dates == 1 and len(articles) == 1

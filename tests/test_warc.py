@@ -223,6 +223,27 @@ def test_a_response_that_could_not_be_written_is_not_referred_to_by_a_later_revi
     assert db.execute("SELECT record_type FROM captures").fetchall() == [("response",)]
 
 
+def test_a_writer_thread_that_is_gone_fails_the_capture_and_is_not_referred_to(tmp_path):
+    from scrapy.http import HtmlResponse, Request
+
+    from knytscrape.middlewares.warc import CaptureSession
+    from tests.test_ledger import Stats
+
+    session = CaptureSession(tmp_path / "warc", str(tmp_path / "knytpunkt.db"), 1 << 30)
+    session.open(Stats())
+    url = "http://127.0.0.1/artiklar.php?id=6"
+    response = HtmlResponse(url, body=page(6), headers={"Content-Type": "text/html; charset=utf-8"})
+    failed = []
+    try:
+        session.writer.close()  # the thread stops, as if it had died
+        kind = session.capture(Request(url), response, "articles", None,
+                               on_failed=lambda row, error: failed.append(type(error).__name__))
+        assert kind == "response" and failed == ["RuntimeError"]
+        assert session.has_page(url) is False  # nothing refers to the copy that was never written
+    finally:
+        session.close()
+
+
 def test_rows_a_run_could_not_index_are_indexed_by_the_next(tmp_path):
     from knytscrape.capture.index import mark_unindexed
 

@@ -157,7 +157,11 @@ class CaptureSession:
             spider=spider_name, crawl_id=crawl_id)
         if not revisit:
             self._remember(key, (capture_id, response.url, warc_date(moment), digest))
-        self.writer.submit(Job(raws, row, self._written_by(on_written), self._failed_by(key, on_failed)))
+        job = Job(raws, row, self._written_by(on_written), self._failed_by(key, on_failed))
+        try:
+            self.writer.submit(job)
+        except RuntimeError as error:  # the thread is gone: reported like a failed write, and forgotten
+            job.on_failed(row, error)
         self.writer.collect()
         if len(self.pending) >= INDEX_BATCH:
             self.flush()

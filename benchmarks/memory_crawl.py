@@ -33,7 +33,7 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT_ROOT))
 
-from benchmarks.runner import BENCH_MAX_LINKS_PER_PAGE, status_kb  # noqa: E402
+from benchmarks.runner import BENCH_SETTINGS, status_kb  # noqa: E402
 
 MB = 1024 * 1024
 MILESTONES = (500, 1000, 2000, 5000, 10000, 15000, 20000, 50000)
@@ -81,11 +81,9 @@ def stored_articles(db_path: Path) -> int:
 
 
 def crawl_command(base_url: str, db_path: Path, spiders: list[str], settings: list[str]) -> list[str]:
-    from knytscrape.cli import LOCAL_SETTINGS
-
     command = [sys.executable, str(Path(__file__).resolve()), "--child", "crawl", *spiders, "--base-url", base_url,
                "--db", str(db_path)]
-    for name, value in {**LOCAL_SETTINGS, "KNYT_MAX_LINKS_PER_PAGE": BENCH_MAX_LINKS_PER_PAGE}.items():
+    for name, value in BENCH_SETTINGS.items():
         command += ["-s", f"{name}={value}"]
     for setting in settings:
         command += ["-s", setting]

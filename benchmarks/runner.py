@@ -29,12 +29,14 @@ class BenchError(Exception):
 # category lists about 5,000 of them: more than KNYT_MAX_LINKS_PER_PAGE (2,000) allows, which a crawl reports
 # as unhealthy. The real site's yearly archives are far smaller; the benchmark's crawls follow every link.
 BENCH_MAX_LINKS_PER_PAGE = 25_000
+# Every crawl of the benchmarks (the parts and memory_crawl.py): politeness lifted, every link followed
+BENCH_SETTINGS = {**LOCAL_SETTINGS, "KNYT_MAX_LINKS_PER_PAGE": BENCH_MAX_LINKS_PER_PAGE}
 
 
 def crawl_command(base_url: str, db_path: Path) -> list[str]:
     """``knytscrape crawl`` of a local copy of the site, politeness lifted (as the demo and the tests do)."""
     command = [sys.executable, "-m", "knytscrape.cli", "crawl", "--base-url", base_url, "--db", str(db_path)]
-    for name, value in {**LOCAL_SETTINGS, "KNYT_MAX_LINKS_PER_PAGE": BENCH_MAX_LINKS_PER_PAGE}.items():
+    for name, value in BENCH_SETTINGS.items():
         command += ["-s", f"{name}={value}"]
     return [*command, "-s", "LOG_LEVEL=WARNING"]
 
